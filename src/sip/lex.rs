@@ -1,0 +1,172 @@
+//! Byte-level lexing shared by the header views: whitespace, lists and
+//! parameters, aware of quoted strings and `<...>` so separators inside
+//! them never split.
+
+/// Linear whitespace, including the CR/LF left inside folded values.
+#[inline]
+pub(crate) fn is_lws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trims linear whitespace on both sides.
+#[inline]
+pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if !is_lws(*first) {
+            break;
+        }
+        s = rest;
+    }
+    while let [rest @ .., last] = s {
+        if !is_lws(*last) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Little-endian load of up to 8 bytes without a `memcpy` call: a
+/// variable-length copy_from_slice costs more than the work it feeds.
+#[inline(always)]
+pub(crate) fn load_word(c: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(c) {
+        Ok(a) => u64::from_le_bytes(a),
+        Err(_) => c.iter().take(8).enumerate().fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i)),
+    }
+}
+
+/// Trims linear whitespace on both sides of text.
+#[inline]
+pub(crate) fn trim_str(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+/// `s[a..b]` without a panic path: separators are ASCII, so indexes found
+/// by byte search are always char boundaries; `""` is the safe fallback.
+#[inline]
+pub(crate) fn sub(s: &str, a: usize, b: usize) -> &str {
+    s.get(a..b).unwrap_or("")
+}
+
+/// A decimal number of at most 10 digits that fits in `u32`.
+pub(crate) fn parse_u32(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    u32::try_from(n).ok()
+}
+
+/// Finds the first `sep` outside quoted strings and angle brackets.
+pub(crate) fn find_unquoted(s: &[u8], sep: u8) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut in_angle = false;
+    let mut i = 0;
+    while i < s.len() {
+        let b = s[i];
+        if in_quotes {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_quotes = false;
+            }
+        } else if b == b'"' {
+            in_quotes = true;
+        } else if b == b'<' {
+            in_angle = true;
+        } else if b == b'>' {
+            in_angle = false;
+        } else if b == sep && !in_angle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Iterates over `sep`-separated items, trimmed, skipping empty ones,
+/// never splitting inside quotes or `<...>`.
+#[derive(Clone)]
+pub(crate) struct Split<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Split<'a> {
+    pub(crate) fn new(s: &'a str, sep: u8) -> Self {
+        Split { rest: Some(s), sep }
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let s = self.rest?;
+            let item = match find_unquoted(s.as_bytes(), self.sep) {
+                Some(i) => {
+                    self.rest = Some(sub(s, i + 1, s.len()));
+                    sub(s, 0, i)
+                }
+                None => {
+                    self.rest = None;
+                    s
+                }
+            };
+            let item = trim_str(item);
+            if !item.is_empty() {
+                return Some(item);
+            }
+        }
+    }
+}
+
+/// Splits `name=value` (value optional), both trimmed.
+pub(crate) fn split_param(p: &str) -> (&str, Option<&str>) {
+    match p.split_once('=') {
+        Some((n, v)) => (trim_str(n), Some(trim_str(v))),
+        None => (trim_str(p), None),
+    }
+}
+
+/// `;`-separated parameters, as `(name, value)` text pairs.
+#[derive(Clone)]
+pub struct Params<'a>(Split<'a>);
+
+impl<'a> Params<'a> {
+    /// Parameters from a raw `;a=1;b` region (leading `;` optional).
+    pub(crate) fn new(s: &'a str) -> Self {
+        Params(Split::new(s, b';'))
+    }
+
+    /// The value of the first parameter named `name` (any case); `Some("")`
+    /// for a parameter without a value.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.clone().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.unwrap_or(""))
+    }
+
+    /// Whether a parameter named `name` is present.
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = (&'a str, Option<&'a str>);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(split_param)
+    }
+}
+
+impl std::fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}

@@ -1,0 +1,100 @@
+//! SIP request methods (RFC 3261 and the extensions a UAS meets).
+
+/// A request method. Extension methods are `Extension`; their text is kept
+/// by the message (`Message::method_name`, `CSeq::method_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// INVITE (RFC 3261).
+    Invite,
+    /// ACK (RFC 3261).
+    Ack,
+    /// BYE (RFC 3261).
+    Bye,
+    /// CANCEL (RFC 3261).
+    Cancel,
+    /// OPTIONS (RFC 3261).
+    Options,
+    /// REGISTER (RFC 3261).
+    Register,
+    /// INFO (RFC 6086).
+    Info,
+    /// UPDATE (RFC 3311).
+    Update,
+    /// PRACK (RFC 3262).
+    Prack,
+    /// SUBSCRIBE (RFC 6665).
+    Subscribe,
+    /// NOTIFY (RFC 6665).
+    Notify,
+    /// REFER (RFC 3515).
+    Refer,
+    /// MESSAGE (RFC 3428).
+    Message,
+    /// PUBLISH (RFC 3903).
+    Publish,
+    /// Any other token.
+    Extension,
+}
+
+impl Method {
+    /// Methods are case-sensitive tokens (RFC 3261 §7.1).
+    pub fn from_token(token: &[u8]) -> Method {
+        match token {
+            b"INVITE" => Method::Invite,
+            b"ACK" => Method::Ack,
+            b"BYE" => Method::Bye,
+            b"CANCEL" => Method::Cancel,
+            b"OPTIONS" => Method::Options,
+            b"REGISTER" => Method::Register,
+            b"INFO" => Method::Info,
+            b"UPDATE" => Method::Update,
+            b"PRACK" => Method::Prack,
+            b"SUBSCRIBE" => Method::Subscribe,
+            b"NOTIFY" => Method::Notify,
+            b"REFER" => Method::Refer,
+            b"MESSAGE" => Method::Message,
+            b"PUBLISH" => Method::Publish,
+            _ => Method::Extension,
+        }
+    }
+
+    /// The canonical token; `""` for `Extension` (use the message's text).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Invite => "INVITE",
+            Method::Ack => "ACK",
+            Method::Bye => "BYE",
+            Method::Cancel => "CANCEL",
+            Method::Options => "OPTIONS",
+            Method::Register => "REGISTER",
+            Method::Info => "INFO",
+            Method::Update => "UPDATE",
+            Method::Prack => "PRACK",
+            Method::Subscribe => "SUBSCRIBE",
+            Method::Notify => "NOTIFY",
+            Method::Refer => "REFER",
+            Method::Message => "MESSAGE",
+            Method::Publish => "PUBLISH",
+            Method::Extension => "",
+        }
+    }
+}
+
+/// RFC 3261 `token` characters, used for methods and header names; a table
+/// because it runs for every byte of every header name.
+#[inline]
+pub(crate) fn is_token_char(b: u8) -> bool {
+    TOKEN[usize::from(b)]
+}
+
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        i += 1;
+    }
+    t
+};

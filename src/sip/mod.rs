@@ -1,0 +1,35 @@
+//! The SIP message layer: zero-copy parsing, typed header views, writing,
+//! stream framing and SDP. No I/O, no clock.
+
+mod encode;
+mod error;
+mod fields;
+mod framing;
+mod header_classify;
+mod header_name;
+mod lex;
+mod message;
+mod method;
+mod name_addr;
+mod parse;
+mod request_writer;
+mod scan;
+pub mod sdp;
+mod start_line;
+mod uri;
+mod validate;
+mod via;
+mod views;
+mod writer;
+
+pub use error::{ParseError, ParseErrorKind, ParseLimits};
+pub use fields::{CSeq, SessionExpires, TokenParams};
+pub use framing::{StreamFrame, stream_frame};
+pub use header_name::HeaderName;
+pub use lex::Params;
+pub use message::{Header, Message};
+pub use method::Method;
+pub use name_addr::NameAddr;
+pub use uri::{Host, Scheme, Uri};
+pub use via::{MAGIC_COOKIE, Via};
+pub use writer::{Builder, ResponseHead, Writer};

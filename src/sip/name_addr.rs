@@ -1,0 +1,119 @@
+//! `name-addr` / `addr-spec` values (RFC 3261 §20.10, §25.1): From, To,
+//! Contact, Route, Record-Route, Refer-To.
+
+use super::error::{ParseError, ParseErrorKind};
+use super::lex::{self, Params};
+use super::method::is_token_char;
+use super::uri::Uri;
+
+/// A display name, a URI and header parameters, read in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameAddr<'a> {
+    /// Display name without quotes (escapes kept as written); `None` when absent.
+    pub display_name: Option<&'a str>,
+    /// The URI text (`*` for a wildcard Contact).
+    pub uri: &'a str,
+    /// Whether the URI was enclosed in `<...>`.
+    pub bracketed: bool,
+    params: &'a str,
+}
+
+impl<'a> NameAddr<'a> {
+    /// Parses one value; `header` names the header in the error.
+    pub fn parse(value: &'a str, header: &'static str) -> Result<NameAddr<'a>, ParseError> {
+        let bad = |at: usize| ParseError::new(ParseErrorKind::BadHeaderValue(header), at);
+        let v = lex::trim_str(value);
+        let b = v.as_bytes();
+        if v == "*" {
+            return Ok(NameAddr { display_name: None, uri: v, bracketed: false, params: "" });
+        }
+        let (display_name, rest_at) = if b.first() == Some(&b'"') {
+            let close = closing_quote(b).ok_or(bad(0))?;
+            let after = lex::trim(&b[close + 1..]);
+            if after.first() != Some(&b'<') {
+                return Err(bad(close + 1));
+            }
+            (Some(&v[1..close]), b.len() - after.len())
+        } else {
+            match memchr::memchr(b'<', b) {
+                Some(lt) => {
+                    let name = lex::trim_str(lex::sub(v, 0, lt));
+                    // An unquoted display name is `*(token LWS)` (RFC 3261 §25.1).
+                    if !name.bytes().all(|c| is_token_char(c) || lex::is_lws(c)) {
+                        return Err(bad(0));
+                    }
+                    (Some(name).filter(|n| !n.is_empty()), lt)
+                }
+                None => (None, 0),
+            }
+        };
+        let rest = &v[rest_at..];
+        if let Some(inner) = rest.strip_prefix('<') {
+            let gt = inner.find('>').ok_or(bad(rest_at))?;
+            let uri = lex::trim_str(&inner[..gt]);
+            let params = lex::trim_str(&inner[gt + 1..]);
+            if uri.is_empty() || !(params.is_empty() || params.starts_with(';')) {
+                return Err(bad(rest_at));
+            }
+            return Ok(NameAddr { display_name, uri, bracketed: true, params });
+        }
+        // addr-spec: parameters after the URI belong to the header (§20.10).
+        let (uri, params) = match rest.find(';') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let uri = lex::trim_str(uri);
+        if uri.is_empty() || uri.bytes().any(|c| c == b' ' || c == b'\t' || c == b'>') {
+            return Err(bad(rest_at));
+        }
+        Ok(NameAddr { display_name, uri, bracketed: false, params })
+    }
+
+    /// The parsed URI.
+    pub fn parse_uri(&self) -> Result<Uri<'a>, ParseError> {
+        Uri::parse(self.uri)
+    }
+
+    /// Header parameters (`;tag=…;expires=…`).
+    pub fn params(&self) -> Params<'a> {
+        Params::new(self.params)
+    }
+
+    /// The raw parameter text, leading `;` included.
+    pub fn params_str(&self) -> &'a str {
+        self.params
+    }
+
+    /// A parameter's value.
+    pub fn param(&self, name: &str) -> Option<&'a str> {
+        self.params().get(name)
+    }
+
+    /// The `tag` parameter (From/To).
+    pub fn tag(&self) -> Option<&'a str> {
+        self.param("tag").filter(|t| !t.is_empty())
+    }
+
+    /// The `expires` parameter (Contact), when it is a number.
+    pub fn expires(&self) -> Option<u32> {
+        self.param("expires").and_then(|e| lex::parse_u32(e.as_bytes()))
+    }
+
+    /// The wildcard Contact of a REGISTER (`Contact: *`).
+    pub fn is_star(&self) -> bool {
+        self.uri == "*"
+    }
+}
+
+/// Index of the quote closing the string that opens at `b[0]`.
+fn closing_quote(b: &[u8]) -> Option<usize> {
+    let mut i = 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}

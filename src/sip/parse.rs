@@ -1,0 +1,236 @@
+//! The message parser: start line, header index, datagram body framing.
+//! Bounded by `ParseLimits`; every failure is a typed error with an offset.
+
+use bytes::Bytes;
+
+use super::error::{ParseError, ParseErrorKind as K, ParseLimits};
+use super::header_name::HeaderName;
+use super::lex;
+use super::message::{ABSENT, HeadIndex, HeaderEntry, MAX_MESSAGE_SIZE, Message};
+use super::method::is_token_char;
+use super::scan::LineScanner;
+use super::start_line::parse_start_line;
+
+impl Message {
+    /// Parses and validates a datagram with the default limits.
+    #[inline(always)]
+    pub fn parse(buf: Bytes) -> Result<Message, ParseError> {
+        Self::parse_with(buf, &ParseLimits::default())
+    }
+
+    /// Parses and validates a datagram with the given limits.
+    #[inline(always)]
+    pub fn parse_with(buf: Bytes, limits: &ParseLimits) -> Result<Message, ParseError> {
+        let msg = Self::parse_unvalidated(buf, limits)?;
+        msg.validate()?;
+        Ok(msg)
+    }
+
+    /// Structure only (start line, headers, body framing), without the
+    /// mandatory-header checks: lets a caller answer 400 to a message that
+    /// is well-formed enough to route a response.
+    #[inline(always)]
+    pub fn parse_unvalidated(buf: Bytes, limits: &ParseLimits) -> Result<Message, ParseError> {
+        let limit = limits.max_message_size.min(MAX_MESSAGE_SIZE);
+        if buf.len() > limit {
+            return Err(ParseError::new(K::MessageTooLarge { limit }, limit));
+        }
+        let b: &[u8] = &buf;
+        // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives).
+        let start = b.iter().position(|&c| c != b'\r' && c != b'\n');
+        let Some(start) = start else {
+            return Err(ParseError::new(K::Empty, 0));
+        };
+        let mut lines = LineScanner::new(b, start);
+        let (line, next) = next_line(b, &mut lines, start, limits)?;
+        let start_line = parse_start_line(b, line)?;
+        // Built in place: the index is filled inside the returned value
+        // rather than moved into it.
+        let mut msg = Message {
+            start_offset: start as u16,
+            start: start_line,
+            index: HeadIndex::default(),
+            body: (0, 0),
+            ascii: true,
+            buf: Bytes::new(),
+        };
+        let body_start = index_headers(b, &mut lines, next, limits, &mut msg.index)?;
+        if lines.suspect_before(body_start) {
+            msg.ascii = check_head_bytes(&b[start..body_start])
+                .map_err(|(kind, at)| ParseError::new(kind, start + at))?;
+        }
+        let body_end = frame_body(b, &msg.index, body_start, limits)?;
+        msg.body = (body_start as u16, body_end as u16);
+        msg.buf = buf;
+        Ok(msg)
+    }
+}
+
+/// Returns the line starting at `pos` (without CR/LF) and where the next
+/// one starts. A line must end in LF (CR optional) within the cap.
+#[inline]
+fn next_line(
+    b: &[u8],
+    lines: &mut LineScanner<'_>,
+    pos: usize,
+    limits: &ParseLimits,
+) -> Result<((usize, usize), usize), ParseError> {
+    let too_long = ParseError::new(K::LineTooLong { limit: limits.max_line_len }, pos);
+    let Some(nl) = lines.next_newline(pos) else {
+        return Err(if b.len() - pos > limits.max_line_len {
+            too_long
+        } else {
+            ParseError::new(K::Truncated, pos)
+        });
+    };
+    let end = if nl > pos && b[nl - 1] == b'\r' { nl - 1 } else { nl };
+    if end - pos > limits.max_line_len {
+        return Err(too_long);
+    }
+    Ok(((pos, end), nl + 1))
+}
+
+/// Indexes header lines up to the empty line; returns where the body
+/// starts.
+pub(crate) fn index_headers(
+    b: &[u8],
+    lines: &mut LineScanner<'_>,
+    mut pos: usize,
+    limits: &ParseLimits,
+    head: &mut HeadIndex,
+) -> Result<usize, ParseError> {
+    let max_headers = limits.max_headers.min(usize::from(ABSENT));
+    let mut folded_len = 0usize;
+    loop {
+        let ((ls, le), next) = next_line(b, lines, pos, limits)?;
+        pos = next;
+        if ls == le {
+            return Ok(next);
+        }
+        if b[ls] == b' ' || b[ls] == b'\t' {
+            // Continuation line: the previous value grows (RFC 3261 §7.3.1).
+            let Some(last) = head.headers.last_mut() else {
+                return Err(ParseError::new(K::BadHeaderName, ls));
+            };
+            folded_len += next - ls;
+            if folded_len > limits.max_line_len {
+                return Err(ParseError::new(K::LineTooLong { limit: limits.max_line_len }, ls));
+            }
+            last.value_end = le as u16;
+            continue;
+        }
+        if head.headers.len() >= max_headers {
+            return Err(ParseError::new(K::TooManyHeaders { limit: max_headers }, ls));
+        }
+        let entry = header_line(b, ls, le)?;
+        if let Some(slot) = head.known.get_mut(entry.name as usize) {
+            if *slot == ABSENT {
+                *slot = head.headers.len() as u8;
+            } else if entry.name.is_single() && head.duplicate.is_none() {
+                head.duplicate = Some((entry.name, entry.name_start));
+            }
+        }
+        head.headers.push(entry);
+        folded_len = next - ls;
+    }
+}
+
+/// `name *(SP/HT) ":" value`. Known names are proven valid by their
+/// exact (case-folded) match; only unknown ones are checked byte by byte.
+fn header_line(b: &[u8], ls: usize, le: usize) -> Result<HeaderEntry, ParseError> {
+    let line = &b[ls..le];
+    let Some(colon) = find_colon(line) else {
+        return Err(ParseError::new(K::MissingColon, ls));
+    };
+    let mut name_end = colon;
+    while name_end > 0 && matches!(line[name_end - 1], b' ' | b'\t') {
+        name_end -= 1;
+    }
+    let raw_name = &line[..name_end];
+    let name = HeaderName::from_bytes(raw_name);
+    if name_end == 0
+        || name_end > usize::from(u8::MAX)
+        || (name == HeaderName::Other && !raw_name.iter().all(|&c| is_token_char(c)))
+    {
+        return Err(ParseError::new(K::BadHeaderName, ls));
+    }
+    let mut vs = colon + 1;
+    while vs < line.len() && matches!(line[vs], b' ' | b'\t') {
+        vs += 1;
+    }
+    Ok(HeaderEntry {
+        name,
+        name_len: name_end as u8,
+        name_start: ls as u16,
+        value_start: (ls + vs) as u16,
+        value_end: le as u16,
+    })
+}
+
+/// First ':' in a line, 8 bytes per step (names are short, so a memchr
+/// call would cost more in setup than the search).
+#[inline]
+fn find_colon(line: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    for (i, chunk) in line.chunks(8).enumerate() {
+        let x = lex::load_word(chunk) ^ (ONES * u64::from(b':'));
+        // Exact zero-byte test: high bit set only for bytes equal to ':'.
+        let hits = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        if hits != 0 {
+            let at = i * 8 + (hits.trailing_zeros() / 8) as usize;
+            return (at < line.len()).then_some(at);
+        }
+    }
+    None
+}
+
+/// Rejects control characters and non-UTF-8 in the head; returns whether
+/// it is all ASCII. One branch-free pass, so the common case vectorizes.
+fn check_head_bytes(head: &[u8]) -> Result<bool, (K, usize)> {
+    let is_ctrl = |c: u8| (c < 0x20) & (c != b'\t') & (c != b'\r') & (c != b'\n') | (c == 0x7f);
+    let (mut ctrl, mut high) = (false, 0u8);
+    for &c in head {
+        ctrl |= is_ctrl(c);
+        high |= c & 0x80;
+    }
+    if ctrl {
+        return Err((K::IllegalCharacter, head.iter().position(|&c| is_ctrl(c)).unwrap_or(0)));
+    }
+    // CR only ever comes as part of CRLF (RFC 3261 §7.3.1).
+    if let Some(at) = memchr::memchr_iter(b'\r', head).find(|&i| head.get(i + 1) != Some(&b'\n')) {
+        return Err((K::IllegalCharacter, at));
+    }
+    if high != 0 {
+        std::str::from_utf8(head).map_err(|e| (K::InvalidUtf8, e.valid_up_to()))?;
+    }
+    Ok(high == 0)
+}
+
+/// Datagram framing (RFC 3261 §18.3): Content-Length bytes of body, the
+/// rest of the datagram when absent; more than the datagram holds is an error.
+fn frame_body(
+    b: &[u8],
+    head: &HeadIndex,
+    body_start: usize,
+    limits: &ParseLimits,
+) -> Result<usize, ParseError> {
+    let available = b.len() - body_start;
+    let cl = head.known[HeaderName::ContentLength as usize];
+    let len = match head.headers.get(usize::from(cl)) {
+        Some(h) => {
+            let at = usize::from(h.value_start);
+            let raw = lex::trim(&b[at..usize::from(h.value_end)]);
+            let n = lex::parse_u32(raw).ok_or(ParseError::new(K::BadContentLength, at))? as usize;
+            if n > available {
+                return Err(ParseError::new(K::ContentLengthExceedsDatagram, at));
+            }
+            n
+        }
+        None => available,
+    };
+    if len > limits.max_body_size {
+        return Err(ParseError::new(K::BodyTooLarge { limit: limits.max_body_size }, body_start));
+    }
+    Ok(body_start + len)
+}

@@ -1,0 +1,116 @@
+//! Stage-one scan of the message head, 64 bytes at a time: where the line
+//! ends are, and whether any byte is a control character or non-ASCII.
+//! One vector pass replaces a memchr call per line plus a second pass for
+//! the byte checks (SIMD-JSON style); SSE2 is x86_64's baseline.
+
+/// Bit masks for one 64-byte block: bit i is byte `base + i`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Block {
+    newline: u64,
+    /// Control bytes other than HT/CR/LF, DEL, bytes >= 0x80, and CRs
+    /// not followed by LF (a bare CR is illegal, RFC 3261 §7.3.1).
+    suspect: u64,
+}
+
+/// Walks line ends of a buffer while recording suspect bytes.
+pub(crate) struct LineScanner<'a> {
+    buf: &'a [u8],
+    base: usize,
+    block: Block,
+    /// Any suspect byte in blocks already left behind.
+    suspect_seen: bool,
+}
+
+impl<'a> LineScanner<'a> {
+    /// Starts scanning at `from` (block-aligned to it).
+    pub(crate) fn new(buf: &'a [u8], from: usize) -> Self {
+        LineScanner { buf, base: from, block: scan_block(buf, from), suspect_seen: false }
+    }
+
+    /// Position of the first LF at or after `pos` (`pos` never moves back).
+    #[inline]
+    pub(crate) fn next_newline(&mut self, pos: usize) -> Option<usize> {
+        loop {
+            let rel = pos.saturating_sub(self.base);
+            if rel < 64 {
+                let m = self.block.newline & (u64::MAX << rel);
+                if m != 0 {
+                    return Some(self.base + m.trailing_zeros() as usize);
+                }
+            }
+            self.base += 64;
+            if self.base >= self.buf.len() {
+                return None;
+            }
+            self.suspect_seen |= self.block.suspect != 0;
+            self.block = scan_block(self.buf, self.base);
+        }
+    }
+
+    /// Whether any suspect byte lies before `end` (within scanned blocks).
+    pub(crate) fn suspect_before(&self, end: usize) -> bool {
+        let rel = end.saturating_sub(self.base).min(64);
+        let mask = if rel == 64 { u64::MAX } else { (1u64 << rel) - 1 };
+        self.suspect_seen || self.block.suspect & mask != 0
+    }
+}
+
+fn scan_block(buf: &[u8], base: usize) -> Block {
+    let rest = buf.get(base..).unwrap_or(&[]);
+    if let Ok(chunk) = <&[u8; 64]>::try_from(rest.get(..64).unwrap_or(&[])) {
+        let mut block = scan64(chunk);
+        // The LF after a CR in the last byte is in the next block.
+        if chunk[63] == b'\r' && rest.get(64) == Some(&b'\n') {
+            block.suspect &= !(1 << 63);
+        }
+        return block;
+    }
+    // Tail: pad with spaces (neither newline nor suspect).
+    let mut padded = [b' '; 64];
+    padded[..rest.len()].copy_from_slice(rest);
+    scan64(&padded)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn scan64(chunk: &[u8; 64]) -> Block {
+    // SAFETY: SSE2 is part of every x86_64 target's baseline.
+    unsafe { scan64_sse2(chunk) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn scan64_sse2(chunk: &[u8; 64]) -> Block {
+    use std::arch::x86_64::*;
+    let (mut block, mut crs) = (Block::default(), 0u64);
+    for i in 0..4 {
+        // SAFETY: an unaligned load of bytes 16*i..16*i+16 of a 64-byte array.
+        let x = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * i).cast::<__m128i>()) };
+        let newline = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\n' as i8));
+        let cr = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\r' as i8));
+        let tab = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\t' as i8));
+        let del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+        let allowed = _mm_or_si128(_mm_or_si128(newline, cr), tab);
+        // Signed compare: true for 0x00..=0x1f and for every byte >= 0x80.
+        let low_or_high = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+        let suspect = _mm_or_si128(_mm_andnot_si128(allowed, low_or_high), del);
+        block.newline |= u64::from(_mm_movemask_epi8(newline) as u16) << (16 * i);
+        block.suspect |= u64::from(_mm_movemask_epi8(suspect) as u16) << (16 * i);
+        crs |= u64::from(_mm_movemask_epi8(cr) as u16) << (16 * i);
+    }
+    block.suspect |= crs & !(block.newline >> 1);
+    block
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn scan64(chunk: &[u8; 64]) -> Block {
+    let (mut block, mut crs) = (Block::default(), 0u64);
+    for (i, &c) in chunk.iter().enumerate() {
+        block.newline |= u64::from(c == b'\n') << i;
+        let suspect = (c < 0x20 && !matches!(c, b'\t' | b'\r' | b'\n')) || c >= 0x7f;
+        block.suspect |= u64::from(suspect) << i;
+        crs |= u64::from(c == b'\r') << i;
+    }
+    block.suspect |= crs & !(block.newline >> 1);
+    block
+}

@@ -1,0 +1,142 @@
+//! RFC 3264 answerer: picks one audio stream and the common G.711 codecs.
+
+use std::net::SocketAddr;
+
+use thiserror::Error;
+
+use super::codec::{Codec, LocalMedia};
+use super::direction::{Direction, HoldState, hold_state};
+use super::media::MediaDescription;
+use super::session::SessionDescription;
+
+/// The answer to an offer: one entry per offered `m=` line, in offer order
+/// (RFC 3264 §6 requires the answer to mirror the offer's m= lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub media: Vec<AnsweredMedia>,
+    /// Whether the offer puts us on hold.
+    pub hold: HoldState,
+}
+
+/// One answered `m=` line; `port == 0` means refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnsweredMedia {
+    pub media: String,
+    pub proto: String,
+    pub port: u16,
+    /// Accepted formats, local preference order, with the offer's payload numbers.
+    pub formats: Vec<(u8, Codec)>,
+    /// For a refused stream: the offered format list, echoed back (RFC 3264 §6).
+    pub refused_formats: String,
+    /// `Inactive` for refused streams.
+    pub direction: Direction,
+    /// Where to send RTP: the offer's effective `c=` and port; `None` when
+    /// refused, held with a null address, or the address is not an IP.
+    pub remote: Option<SocketAddr>,
+}
+
+impl Answer {
+    /// The first accepted stream (there is at most one).
+    pub fn accepted(&self) -> Option<&AnsweredMedia> {
+        self.media.iter().find(|m| m.port != 0)
+    }
+}
+
+/// Why no answer could be built; the caller answers 488.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum NegotiateError {
+    #[error("no common codec")]
+    NoCommonCodec,
+}
+
+/// Answers `offer` with `local`'s codecs. Accepts the first plain-RTP audio
+/// stream with a common voice codec and refuses everything else (SRTP, video,
+/// extra audio streams): this engine relays one G.711 stream per call.
+pub fn negotiate(offer: &SessionDescription<'_>, local: &LocalMedia) -> Result<Answer, NegotiateError> {
+    let mut media = Vec::with_capacity(offer.media.len());
+    let mut accepted = false;
+    for m in &offer.media {
+        let formats =
+            if accepted || !is_plain_rtp_audio(m) { Vec::new() } else { common_codecs(m, &local.codecs) };
+        if formats.is_empty() {
+            media.push(refused(m));
+            continue;
+        }
+        accepted = true;
+        let null = m.effective_connection(offer).is_some_and(|c| c.is_null_hold());
+        let mut direction = m.effective_direction(offer).answer();
+        if null {
+            // RFC 2543 hold: we cannot send to 0.0.0.0, so only receive.
+            direction = direction.without_send();
+        }
+        let remote = if null {
+            None
+        } else {
+            m.effective_connection(offer).and_then(|c| c.ip()).map(|ip| SocketAddr::new(ip, m.port))
+        };
+        media.push(AnsweredMedia {
+            media: m.media.to_owned(),
+            proto: m.proto.to_owned(),
+            port: local.port,
+            formats,
+            refused_formats: String::new(),
+            direction,
+            remote,
+        });
+    }
+    if !accepted {
+        return Err(NegotiateError::NoCommonCodec);
+    }
+    Ok(Answer { media, hold: hold_state(offer) })
+}
+
+fn is_plain_rtp_audio(m: &MediaDescription<'_>) -> bool {
+    m.is_audio() && m.port != 0 && m.proto.eq_ignore_ascii_case("RTP/AVP")
+}
+
+fn refused(m: &MediaDescription<'_>) -> AnsweredMedia {
+    AnsweredMedia {
+        media: m.media.to_owned(),
+        proto: m.proto.to_owned(),
+        port: 0,
+        formats: Vec::new(),
+        refused_formats: m.formats.to_owned(),
+        direction: Direction::Inactive,
+        remote: None,
+    }
+}
+
+/// Voice codecs in local preference order, then telephone-event, and only
+/// when some voice codec matched: the first listed format is the one the
+/// peer sends, so it must be voice, and DTMF alone is no call.
+fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Vec<(u8, Codec)> {
+    let mut out: Vec<(u8, Codec)> = Vec::with_capacity(local.len());
+    for &codec in local.iter().filter(|c| c.is_voice()) {
+        if out.iter().any(|&(_, c)| c == codec) {
+            continue; // duplicate in the local list
+        }
+        if let Some(pt) = offered_pt(m, codec) {
+            out.push((pt, codec));
+        }
+    }
+    if !out.is_empty()
+        && local.contains(&Codec::TelephoneEvent)
+        && let Some(pt) = offered_pt(m, Codec::TelephoneEvent)
+    {
+        out.push((pt, Codec::TelephoneEvent));
+    }
+    out
+}
+
+/// The first offered payload type carrying `codec`: by rtpmap when present
+/// (name case-insensitive, same clock, mono), else by static number.
+fn offered_pt(m: &MediaDescription<'_>, codec: Codec) -> Option<u8> {
+    m.payload_types().find(|&pt| match m.rtpmap(pt) {
+        Some(map) => {
+            map.encoding.eq_ignore_ascii_case(codec.name())
+                && map.clock_rate == codec.clock_rate()
+                && map.channels.is_none_or(|ch| ch == 1)
+        }
+        None => codec.static_pt() == Some(pt),
+    })
+}

@@ -1,0 +1,109 @@
+//! Session-level types (`o=`, `c=`) and their line parsers.
+
+use std::net::IpAddr;
+
+use super::direction::Direction;
+use super::error::{SdpError, SdpErrorKind};
+use super::lines::{Fields, parse_num};
+use super::media::MediaDescription;
+
+/// A parsed SDP body. All strings borrow from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionDescription<'a> {
+    /// `o=` line.
+    pub origin: Origin<'a>,
+    /// `s=` line (often `-`).
+    pub session_name: &'a str,
+    /// Session-level `c=`, the default for media without their own.
+    pub connection: Option<Connection<'a>>,
+    /// Session-level direction attribute, the default for media without their own.
+    pub direction: Option<Direction>,
+    /// `m=` sections in order, at most [`MAX_MEDIA`](super::MAX_MEDIA).
+    pub media: Vec<MediaDescription<'a>>,
+}
+
+/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin<'a> {
+    pub username: &'a str,
+    pub session_id: u64,
+    /// Bumped by the peer on every changed offer; equal version = no change.
+    pub session_version: u64,
+    pub net_type: &'a str,
+    pub addr_type: &'a str,
+    pub address: &'a str,
+}
+
+/// `IP4` or `IP6` in a `c=` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AddrType {
+    Ip4,
+    Ip6,
+}
+
+impl AddrType {
+    /// The SDP token, `IP4` or `IP6`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AddrType::Ip4 => "IP4",
+            AddrType::Ip6 => "IP6",
+        }
+    }
+}
+
+/// `c=IN <addrtype> <address>`. A multicast `/ttl[/count]` suffix is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connection<'a> {
+    pub addr_type: AddrType,
+    /// A literal IP in practice; RFC 4566 also allows an FQDN, hence `&str`.
+    pub address: &'a str,
+}
+
+impl Connection<'_> {
+    /// The address as an IP, `None` for an FQDN or garbage.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.address.parse().ok()
+    }
+
+    /// `0.0.0.0` (RFC 2543 hold, still sent by old UAs) or `::`.
+    pub fn is_null_hold(&self) -> bool {
+        self.ip().is_some_and(|ip| ip.is_unspecified())
+    }
+}
+
+pub(super) fn parse_origin(value: &str, offset: usize) -> Result<Origin<'_>, SdpError> {
+    use SdpErrorKind::BadOrigin;
+    let mut f = Fields::new(value, offset);
+    let (username, _) = f.field(BadOrigin)?;
+    let (id, id_at) = f.field(BadOrigin)?;
+    let session_id = parse_num(id).ok_or(SdpError::new(BadOrigin, id_at))?;
+    let (version, version_at) = f.field(BadOrigin)?;
+    let session_version = parse_num(version).ok_or(SdpError::new(BadOrigin, version_at))?;
+    let (net_type, _) = f.field(BadOrigin)?;
+    let (addr_type, _) = f.field(BadOrigin)?;
+    let (address, _) = f.field(BadOrigin)?;
+    Ok(Origin { username, session_id, session_version, net_type, addr_type, address })
+}
+
+pub(super) fn parse_connection(value: &str, offset: usize) -> Result<Connection<'_>, SdpError> {
+    use SdpErrorKind::BadConnection;
+    let mut f = Fields::new(value, offset);
+    let (net_type, at) = f.field(BadConnection)?;
+    if !net_type.eq_ignore_ascii_case("IN") {
+        return Err(SdpError::new(BadConnection, at));
+    }
+    let (addr_type, at) = f.field(BadConnection)?;
+    let addr_type = if addr_type.eq_ignore_ascii_case("IP4") {
+        AddrType::Ip4
+    } else if addr_type.eq_ignore_ascii_case("IP6") {
+        AddrType::Ip6
+    } else {
+        return Err(SdpError::new(BadConnection, at));
+    };
+    let (address, at) = f.field(BadConnection)?;
+    let address = address.split('/').next().unwrap_or("");
+    if address.is_empty() {
+        return Err(SdpError::new(BadConnection, at));
+    }
+    Ok(Connection { addr_type, address })
+}

@@ -1,0 +1,38 @@
+//! Message-level validation (RFC 3261 §8.1.1): mandatory headers present,
+//! single-valued ones not repeated, CSeq well-formed and matching.
+
+use super::error::{ParseError, ParseErrorKind as K};
+use super::header_name::HeaderName;
+use super::message::{Message, StartLine};
+use super::method::Method;
+
+impl Message {
+    /// Mandatory headers (RFC 3261 §8.1.1), no duplicates of single-valued
+    /// ones, a CSeq that parses and, for requests, matches the method.
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if let Some((name, at)) = self.index.duplicate {
+            return Err(ParseError::new(K::DuplicateHeader(name.as_str()), usize::from(at)));
+        }
+        for name in [HeaderName::Via, HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq]
+        {
+            if self.first(name).is_none() {
+                return Err(ParseError::new(K::MissingHeader(name.as_str()), usize::from(self.body.0)));
+            }
+        }
+        if self.call_id().is_empty() {
+            return Err(ParseError::new(K::BadHeaderValue("Call-ID"), self.value_offset(HeaderName::CallId)));
+        }
+        let cseq = self.cseq().map_err(|k| ParseError::new(k, self.value_offset(HeaderName::CSeq)))?;
+        if let StartLine::Request { method, .. } = self.start
+            && (cseq.method != method
+                || (method == Method::Extension && cseq.method_name != self.method_name()))
+        {
+            return Err(ParseError::new(K::CSeqMethodMismatch, self.value_offset(HeaderName::CSeq)));
+        }
+        Ok(())
+    }
+
+    fn value_offset(&self, name: HeaderName) -> usize {
+        self.first(name).map_or(0, |h| usize::from(h.value_start))
+    }
+}

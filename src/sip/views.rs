@@ -1,0 +1,136 @@
+//! Typed header views on `Message`: each reads its slice on demand.
+
+use super::error::{ParseError, ParseErrorKind};
+use super::fields::{CSeq, SessionExpires, TokenParams};
+use super::header_name::HeaderName as H;
+use super::lex;
+use super::message::Message;
+use super::name_addr::NameAddr;
+use super::uri::Uri;
+use super::via::Via;
+
+impl Message {
+    fn required(&self, name: H) -> Result<&str, ParseError> {
+        self.header(name).ok_or(ParseError::new(ParseErrorKind::MissingHeader(name.as_str()), 0))
+    }
+
+    /// The topmost Via value.
+    pub fn via(&self) -> Result<Via<'_>, ParseError> {
+        let first = self.list(H::Via).next();
+        let first = first.ok_or(ParseError::new(ParseErrorKind::MissingHeader("Via"), 0))?;
+        Via::parse(first)
+    }
+
+    /// Every Via value, top first, across repeated and comma-joined headers.
+    pub fn vias(&self) -> impl Iterator<Item = Result<Via<'_>, ParseError>> {
+        self.list(H::Via).map(Via::parse)
+    }
+
+    /// The From header.
+    pub fn from(&self) -> Result<NameAddr<'_>, ParseError> {
+        NameAddr::parse(self.required(H::From)?, "From")
+    }
+
+    /// The To header.
+    pub fn to(&self) -> Result<NameAddr<'_>, ParseError> {
+        NameAddr::parse(self.required(H::To)?, "To")
+    }
+
+    /// Contact values (a wildcard shows as `is_star()`).
+    pub fn contacts(&self) -> impl Iterator<Item = Result<NameAddr<'_>, ParseError>> {
+        self.list(H::Contact).map(|v| NameAddr::parse(v, "Contact"))
+    }
+
+    /// The first Contact.
+    pub fn contact(&self) -> Option<Result<NameAddr<'_>, ParseError>> {
+        self.contacts().next()
+    }
+
+    /// Route values in order.
+    pub fn routes(&self) -> impl Iterator<Item = Result<NameAddr<'_>, ParseError>> {
+        self.list(H::Route).map(|v| NameAddr::parse(v, "Route"))
+    }
+
+    /// Record-Route values in order.
+    pub fn record_routes(&self) -> impl Iterator<Item = Result<NameAddr<'_>, ParseError>> {
+        self.list(H::RecordRoute).map(|v| NameAddr::parse(v, "Record-Route"))
+    }
+
+    /// Refer-To (RFC 3515).
+    pub fn refer_to(&self) -> Option<Result<NameAddr<'_>, ParseError>> {
+        self.header(H::ReferTo).map(|v| NameAddr::parse(v, "Refer-To"))
+    }
+
+    /// The Call-ID (`""` when absent; `validate` rejects that).
+    pub fn call_id(&self) -> &str {
+        self.header(H::CallId).unwrap_or("")
+    }
+
+    /// The CSeq header.
+    pub fn cseq(&self) -> Result<CSeq<'_>, ParseErrorKind> {
+        let v = self.header(H::CSeq).ok_or(ParseErrorKind::MissingHeader("CSeq"))?;
+        CSeq::parse(v)
+    }
+
+    fn number(&self, name: H, max: u32) -> Option<Result<u32, ParseError>> {
+        let h = self.index.headers.iter().find(|h| h.name == name)?;
+        let v = lex::trim(self.slice(h.value_start, h.value_end));
+        let bad = ParseError::new(ParseErrorKind::BadHeaderValue(name.as_str()), h.value_start as usize);
+        Some(lex::parse_u32(v).filter(|&n| n <= max).ok_or(bad))
+    }
+
+    /// Max-Forwards, 0..=255 (RFC 3261 §20.22).
+    pub fn max_forwards(&self) -> Option<Result<u32, ParseError>> {
+        self.number(H::MaxForwards, 255)
+    }
+
+    /// Content-Length as written (framing already checked it).
+    pub fn content_length(&self) -> Option<Result<u32, ParseError>> {
+        self.number(H::ContentLength, u32::MAX)
+    }
+
+    /// Expires (delta-seconds).
+    pub fn expires(&self) -> Option<Result<u32, ParseError>> {
+        self.number(H::Expires, u32::MAX)
+    }
+
+    /// Content-Type: media type (`application/sdp`) and parameters.
+    pub fn content_type(&self) -> Option<TokenParams<'_>> {
+        self.header(H::ContentType).map(TokenParams::parse)
+    }
+
+    /// Event (RFC 6665): package and parameters.
+    pub fn event(&self) -> Option<TokenParams<'_>> {
+        self.header(H::Event).map(TokenParams::parse)
+    }
+
+    /// Session-Expires (RFC 4028).
+    pub fn session_expires(&self) -> Option<SessionExpires<'_>> {
+        self.header(H::SessionExpires).and_then(SessionExpires::parse)
+    }
+
+    /// Option tags in Require.
+    pub fn require(&self) -> impl Iterator<Item = &str> {
+        self.list(H::Require)
+    }
+
+    /// Option tags in Supported.
+    pub fn supported(&self) -> impl Iterator<Item = &str> {
+        self.list(H::Supported)
+    }
+
+    /// Option tags in Unsupported.
+    pub fn unsupported(&self) -> impl Iterator<Item = &str> {
+        self.list(H::Unsupported)
+    }
+
+    /// Methods in Allow.
+    pub fn allow(&self) -> impl Iterator<Item = &str> {
+        self.list(H::Allow)
+    }
+
+    /// The Request-URI, parsed.
+    pub fn parse_request_uri(&self) -> Result<Uri<'_>, ParseError> {
+        Uri::parse(self.request_uri())
+    }
+}

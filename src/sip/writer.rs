@@ -1,0 +1,176 @@
+//! Writing messages into one reused `BytesMut`. Responses copy Via, From,
+//! To, Call-ID and CSeq of the request verbatim (RFC 3261 §8.2.6.2).
+
+use std::net::SocketAddr;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use super::header_name::HeaderName;
+use super::message::Message;
+
+/// Owns the output buffer; each finished message is split off as `Bytes`
+/// and the allocation is reused once those are dropped.
+#[derive(Debug, Default)]
+pub struct Writer {
+    pub(crate) buf: BytesMut,
+}
+
+/// What the response line and copied headers need beyond the request.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseHead<'a> {
+    /// Status code.
+    pub code: u16,
+    /// Reason phrase.
+    pub reason: &'a str,
+    /// Tag added to To when the request's To has none.
+    pub to_tag: Option<&'a str>,
+    /// Where the request came from: sets `received` and fills an empty
+    /// `rport` on the top Via (RFC 3261 §18.2.1, RFC 3581 §4).
+    pub source: Option<SocketAddr>,
+}
+
+/// A message being written; `finish` or `body` completes it.
+#[derive(Debug)]
+pub struct Builder<'w> {
+    pub(crate) buf: &'w mut BytesMut,
+}
+
+impl Writer {
+    /// A writer with a small initial buffer.
+    pub fn new() -> Self {
+        Writer { buf: BytesMut::with_capacity(4096) }
+    }
+
+    /// Starts a response to `req`: status line and copied headers.
+    pub fn response<'w>(&'w mut self, req: &Message, head: ResponseHead<'_>) -> Builder<'w> {
+        let buf = &mut self.buf;
+        if buf.capacity() - buf.len() < 1024 {
+            buf.reserve(4096);
+        }
+        buf.put_slice(b"SIP/2.0 ");
+        put_u32(buf, u32::from(head.code));
+        buf.put_u8(b' ');
+        buf.put_slice(head.reason.as_bytes());
+        buf.put_slice(b"\r\n");
+        let mut first_via = true;
+        for h in req.headers() {
+            match h.name {
+                HeaderName::Via if first_via => {
+                    // Only the top value may change; the rest is copied as is.
+                    first_via = false;
+                    let v = h.value.as_bytes();
+                    let top_end = super::lex::find_unquoted(v, b',').unwrap_or(v.len());
+                    buf.put_slice(b"Via: ");
+                    put_top_via(buf, h.value[..top_end].trim_end(), head.source);
+                    buf.put_slice(&v[top_end..]);
+                    buf.put_slice(b"\r\n");
+                }
+                HeaderName::Via => put_header(buf, "Via", h.value),
+                HeaderName::From | HeaderName::CallId | HeaderName::CSeq => {
+                    put_header(buf, h.name.as_str(), h.value);
+                }
+                HeaderName::To => {
+                    buf.put_slice(b"To: ");
+                    buf.put_slice(h.value.as_bytes());
+                    if let Some(tag) = head.to_tag
+                        && req.to().is_ok_and(|t| t.tag().is_none())
+                    {
+                        buf.put_slice(b";tag=");
+                        buf.put_slice(tag.as_bytes());
+                    }
+                    buf.put_slice(b"\r\n");
+                }
+                _ => {}
+            }
+        }
+        Builder { buf }
+    }
+}
+
+/// The top Via with `received` and a filled `rport` when asked for.
+fn put_top_via(buf: &mut BytesMut, raw: &str, source: Option<SocketAddr>) {
+    let (Some(src), Ok(via)) = (source, super::via::Via::parse(raw)) else {
+        buf.put_slice(raw.as_bytes());
+        return;
+    };
+    let head_len = raw.find(';').unwrap_or(raw.len());
+    buf.put_slice(raw[..head_len].trim_end().as_bytes());
+    let wants_rport = via.rport().is_some();
+    let differs = via.host_ip() != Some(src.ip());
+    for (name, value) in via.params() {
+        if name.eq_ignore_ascii_case("received") || (wants_rport && name.eq_ignore_ascii_case("rport")) {
+            continue;
+        }
+        buf.put_u8(b';');
+        buf.put_slice(name.as_bytes());
+        if let Some(v) = value {
+            buf.put_u8(b'=');
+            buf.put_slice(v.as_bytes());
+        }
+    }
+    if differs || wants_rport {
+        buf.put_slice(b";received=");
+        put_display(buf, src.ip());
+    }
+    if wants_rport {
+        buf.put_slice(b";rport=");
+        put_u32(buf, u32::from(src.port()));
+    }
+}
+
+impl<'w> Builder<'w> {
+    /// Adds `Name: value`.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        put_header(self.buf, name, value);
+        self
+    }
+
+    /// Adds `Name: number`.
+    pub fn header_u32(self, name: &str, value: u32) -> Self {
+        self.buf.put_slice(name.as_bytes());
+        self.buf.put_slice(b": ");
+        put_u32(self.buf, value);
+        self.buf.put_slice(b"\r\n");
+        self
+    }
+
+    /// Adds `Contact: <uri>`.
+    pub fn contact(self, uri: &str) -> Self {
+        self.buf.put_slice(b"Contact: <");
+        self.buf.put_slice(uri.as_bytes());
+        self.buf.put_slice(b">\r\n");
+        self
+    }
+
+    /// Ends the headers with `Content-Length: 0`, no body.
+    pub fn finish(self) -> Bytes {
+        self.buf.put_slice(b"Content-Length: 0\r\n\r\n");
+        self.buf.split().freeze()
+    }
+
+    /// Adds Content-Type and Content-Length, then the body.
+    pub fn body(self, content_type: &str, body: &[u8]) -> Bytes {
+        put_header(self.buf, "Content-Type", content_type);
+        let n = u32::try_from(body.len()).unwrap_or(u32::MAX);
+        let this = self.header_u32("Content-Length", n);
+        this.buf.put_slice(b"\r\n");
+        this.buf.put_slice(body);
+        this.buf.split().freeze()
+    }
+}
+
+pub(crate) fn put_header(buf: &mut BytesMut, name: &str, value: &str) {
+    buf.put_slice(name.as_bytes());
+    buf.put_slice(b": ");
+    buf.put_slice(value.as_bytes());
+    buf.put_slice(b"\r\n");
+}
+
+pub(crate) fn put_u32(buf: &mut BytesMut, n: u32) {
+    buf.put_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+fn put_display(buf: &mut BytesMut, v: impl std::fmt::Display) {
+    use std::fmt::Write;
+    let _ = write!(buf, "{v}");
+}

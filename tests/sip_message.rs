@@ -1,0 +1,57 @@
+//! Parser, typed views and writer on typical SIPp traffic.
+
+use bytes::Bytes;
+use sipbench::sip::*;
+
+const INVITE: &[u8] = b"INVITE sip:service@127.0.0.1:5060 SIP/2.0\r\n\
+Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-4242-1-0\r\n\
+From: sipp <sip:sipp@127.0.0.1:5061>;tag=4242SIPpTag001\r\n\
+To: service <sip:service@127.0.0.1:5060>\r\n\
+Call-ID: 1-4242@127.0.0.1\r\n\
+CSeq: 1 INVITE\r\n\
+Contact: sip:sipp@127.0.0.1:5061\r\n\
+Max-Forwards: 70\r\n\
+Subject: Performance Test\r\n\
+Content-Type: application/sdp\r\n\
+Content-Length:   129\r\n\
+\r\n\
+v=0\r\n\
+o=user1 53655765 2353687637 IN IP4 127.0.0.1\r\n\
+s=-\r\n\
+c=IN IP4 127.0.0.1\r\n\
+t=0 0\r\n\
+m=audio 6000 RTP/AVP 0\r\n\
+a=rtpmap:0 PCMU/8000\r\n";
+
+#[test]
+fn sipp_invite_fields() {
+    let m = Message::parse(Bytes::from_static(INVITE)).unwrap();
+    assert!(m.is_request());
+    assert_eq!(m.method(), Method::Invite);
+    assert_eq!(m.request_uri(), "sip:service@127.0.0.1:5060");
+    let via = m.via().unwrap();
+    assert_eq!((via.protocol, via.version, via.transport), ("SIP", "2.0", "UDP"));
+    assert_eq!((via.host, via.port), ("127.0.0.1", Some(5061)));
+    assert_eq!(via.branch(), Some("z9hG4bK-4242-1-0"));
+    assert!(via.is_rfc3261_branch());
+    let from = m.from().unwrap();
+    assert_eq!(from.display_name, Some("sipp"));
+    assert_eq!(from.uri, "sip:sipp@127.0.0.1:5061");
+    assert_eq!(from.tag(), Some("4242SIPpTag001"));
+    assert_eq!(m.to().unwrap().tag(), None);
+    assert_eq!(m.call_id(), "1-4242@127.0.0.1");
+    let cseq = m.cseq().unwrap();
+    assert_eq!((cseq.seq, cseq.method, cseq.method_name), (1, Method::Invite, "INVITE"));
+    assert_eq!(m.max_forwards().unwrap().unwrap(), 70);
+    assert_eq!(m.content_length().unwrap().unwrap(), 129);
+    assert_eq!(m.content_type().unwrap().value, "application/sdp");
+    let contact = m.contact().unwrap().unwrap();
+    assert!(!contact.bracketed);
+    let uri = contact.parse_uri().unwrap();
+    assert_eq!(uri.user, Some("sipp"));
+    assert_eq!(uri.port, Some(5061));
+    assert_eq!(m.body().len(), 129);
+    assert!(m.body().starts_with(b"v=0\r\n"));
+    assert_eq!(m.header_by_name("subject"), Some("Performance Test"));
+    assert_eq!(m.header_by_name("s"), Some("Performance Test"));
+}
