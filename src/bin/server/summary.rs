@@ -1,0 +1,112 @@
+//! The server's live progress line, final text summary and summary.json.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::json;
+use sipbench::runtime::ShardReport;
+use sipbench::transport::UdpStats;
+
+fn pct(r: &ShardReport, q: f64) -> f64 {
+    if r.setup_us.is_empty() { 0.0 } else { r.setup_us.value_at_quantile(q) as f64 / 1000.0 }
+}
+
+/// One line per second: rates, gauges and setup latency.
+pub fn progress_line(now: &ShardReport, last: &ShardReport, dt: Duration) -> String {
+    let secs = dt.as_secs_f64().max(1e-3);
+    let cps = (now.core.calls_received - last.core.calls_received) as f64 / secs;
+    format!(
+        "calls/s {cps:7.0} | active {:6} | completed {:8} | failed {:4} | rejected {:5} | retrans {:6} | handoffs {:8} | drops {:4} | setup p50 {:.2} ms p99 {:.2} ms",
+        now.core.active_calls,
+        now.core.calls_completed,
+        now.core.calls_failed(),
+        now.core.calls_rejected,
+        now.core.retransmissions,
+        now.handoffs_out,
+        now.inbox_drops + now.send_errors,
+        pct(now, 0.5),
+        pct(now, 0.99),
+    )
+}
+
+/// The summary printed on stdout at exit.
+pub fn final_text(r: &ShardReport, udp: &UdpStats, elapsed: Duration) -> String {
+    let c = &r.core;
+    format!(
+        "== sipbench-server summary ({:.1} s)\n\
+calls received   {}\ncalls answered   {}\ncalls completed  {}\ncalls failed     {} (ack timeout {}, bye failed {}, shutdown {})\n\
+calls rejected   {}\ncalls cancelled  {}\noverload 503     {}\npeak active      {}\n\
+requests in      {}\nresponses in     {}\nmessages out     {}\nretransmissions  {}\n\
+handoffs         {}\ninbox drops      {}\nsend errors      {}\nparse errors     {}\n\
+udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
+        elapsed.as_secs_f64(),
+        c.calls_received,
+        c.calls_answered,
+        c.calls_completed,
+        c.calls_failed(),
+        c.failed_ack_timeout,
+        c.failed_bye,
+        c.failed_shutdown,
+        c.calls_rejected,
+        c.calls_cancelled,
+        c.overload_rejected,
+        c.peak_active_calls,
+        c.requests_in,
+        c.responses_in,
+        c.messages_out,
+        c.retransmissions,
+        r.handoffs_out,
+        r.inbox_drops,
+        r.send_errors,
+        c.parse_errors,
+        udp.rcvbuf_errors,
+        pct(r, 0.5),
+        pct(r, 0.99),
+    )
+}
+
+fn counters(r: &ShardReport) -> serde_json::Value {
+    let c = &r.core;
+    json!({
+        "calls": {
+            "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed,
+            "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
+            "overload_rejected": c.overload_rejected, "peak_active": c.peak_active_calls, "active": c.active_calls,
+            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown },
+        },
+        "messages": {
+            "requests_in": c.requests_in, "responses_in": c.responses_in, "out": c.messages_out,
+            "retransmissions_out": c.retransmissions, "retransmissions_in": c.retransmissions_in,
+            "bad_requests_400": c.bad_requests, "unknown_dialog_481": c.unknown_dialog,
+        },
+        "drops": {
+            "parse_errors": c.parse_errors, "stray_responses": c.stray_responses, "stray_acks": c.stray_acks,
+            "inbox_full": r.inbox_drops, "send_errors": r.send_errors, "timer_h_expired": c.timer_h_expired,
+        },
+        "datagrams_in": r.datagrams_in,
+        "handoffs": { "out": r.handoffs_out, "in": r.handoffs_in },
+        "tables_at_exit": { "calls": r.tables.calls, "server_txns": r.tables.server_txns,
+            "client_txns": r.tables.client_txns, "timers": r.tables.timers },
+    })
+}
+
+/// Writes `summary.json` with every counter, total and per shard.
+pub fn write_json(
+    dir: &Path,
+    total: &ShardReport,
+    shards: &[ShardReport],
+    udp: &UdpStats,
+    elapsed: Duration,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let doc = json!({
+        "schema": "sipbench.server.summary/1",
+        "elapsed_s": elapsed.as_secs_f64(),
+        "total": counters(total),
+        "setup_ms": { "p50": pct(total, 0.5), "p90": pct(total, 0.9), "p99": pct(total, 0.99), "max": total.setup_us.max() as f64 / 1000.0, "count": total.setup_us.len() },
+        "udp_kernel_errors": udp,
+        "shards": shards.iter().map(|s| json!({ "shard": s.shard, "counters": counters(s) })).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    std::fs::write(dir.join("summary.json"), text)
+}

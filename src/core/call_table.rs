@@ -1,0 +1,118 @@
+//! The shard's calls: slab slots plus an index by Call-ID. Owned by one
+//! thread, so plain maps.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use slab::Slab;
+
+use crate::dialog::{CallHandle, CallState, Dialog, EndReason};
+use crate::timer::TimerHandle;
+
+/// Timers a call may have armed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallTimer {
+    /// Send the 200 OK.
+    Answer,
+    /// Configured duration reached: send BYE.
+    Hangup,
+    /// Retransmit our 2xx (RFC 3261 §13.3.1.4).
+    Retransmit2xx,
+    /// No ACK within 64·T1.
+    AckTimeout,
+}
+
+/// An INVITE or UPDATE exchange in progress inside a dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reinvite {
+    /// The peer's re-INVITE, answered or not (IST slot).
+    Incoming,
+    /// Ours (ICT slot), with the hold state it asks for.
+    Outgoing { slot: usize, hold: bool },
+}
+
+/// One call's state in the core.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub generation: u32,
+    pub state: CallState,
+    pub dialog: Dialog,
+    pub started: Instant,
+    /// The initial INVITE's server transaction, until it is answered.
+    pub invite_txn: Option<usize>,
+    pub reinvite: Option<Reinvite>,
+    /// A 2xx retransmitted until its ACK arrives.
+    pub pending_2xx: Option<Bytes>,
+    /// Where the 2xx (and its retransmissions) go.
+    pub response_to: std::net::SocketAddr,
+    /// Media was opened (an Open command went out).
+    pub media_open: bool,
+    pub interval_2xx: Duration,
+    pub retransmit: Option<TimerHandle>,
+    pub ack_timeout: Option<TimerHandle>,
+    pub answer: Option<TimerHandle>,
+    pub hangup: Option<TimerHandle>,
+    pub hangup_after: Option<Duration>,
+    /// The SDP answer to send with the 200.
+    pub sdp_answer: Option<Bytes>,
+    pub local_port: Option<u16>,
+    pub sdp_version: u64,
+    pub remote_held: bool,
+    pub remote_media: Option<std::net::SocketAddr>,
+    pub local_held: bool,
+    /// Set when we sent BYE: the reason the call will end with.
+    pub ending: Option<EndReason>,
+}
+
+/// Calls by slot and by Call-ID.
+#[derive(Debug, Default)]
+pub(crate) struct CallTable {
+    calls: Slab<Call>,
+    by_call_id: HashMap<Box<str>, usize, ahash::RandomState>,
+}
+
+impl CallTable {
+    pub(crate) fn insert(&mut self, call: Call) -> usize {
+        let key: Box<str> = call.dialog.call_id().into();
+        let slot = self.calls.insert(call);
+        self.by_call_id.insert(key, slot);
+        slot
+    }
+
+    pub(crate) fn find(&self, call_id: &str) -> Option<usize> {
+        self.by_call_id.get(call_id).copied()
+    }
+
+    pub(crate) fn get_mut(&mut self, slot: usize) -> Option<&mut Call> {
+        self.calls.get_mut(slot)
+    }
+
+    pub(crate) fn get(&self, slot: usize) -> Option<&Call> {
+        self.calls.get(slot)
+    }
+
+    /// The call in `slot` if it still has this generation.
+    pub(crate) fn live(&mut self, h: CallHandle) -> Option<&mut Call> {
+        self.calls.get_mut(h.slot as usize).filter(|c| c.generation == h.generation)
+    }
+
+    pub(crate) fn remove(&mut self, slot: usize) -> Option<Call> {
+        let call = self.calls.try_remove(slot)?;
+        self.by_call_id.remove(call.dialog.call_id());
+        Some(call)
+    }
+
+    pub(crate) fn handle(&self, slot: usize) -> CallHandle {
+        let generation = self.calls.get(slot).map_or(0, |c| c.generation);
+        CallHandle { slot: slot as u32, generation }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    pub(crate) fn slots(&self) -> Vec<usize> {
+        self.calls.iter().map(|(i, _)| i).collect()
+    }
+}

@@ -1,0 +1,101 @@
+//! Commands from the application or the runtime, applied on the shard
+//! that owns the call.
+
+use std::time::Instant;
+
+use super::uac::InDialog;
+use super::{Outbox, ShardCore};
+use crate::dialog::{CallHandle, CallState, EndReason};
+
+/// What the application can ask of a call (or of the shard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Answer a call that has not been answered yet (200 OK).
+    Answer(CallHandle),
+    /// Reject an unanswered call with a final status.
+    Reject(CallHandle, u16),
+    /// Hang up: BYE when answered, a rejection (480) before that.
+    Hangup(CallHandle),
+    /// Put the peer on hold (re-INVITE, sendonly).
+    Hold(CallHandle),
+    /// Resume a held call (re-INVITE, sendrecv).
+    Resume(CallHandle),
+    /// Stop taking calls (503) and end every active one.
+    Shutdown,
+}
+
+/// Why a command could not be applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// No such call (never existed or already ended).
+    #[error("unknown or ended call")]
+    UnknownCall,
+    /// The call is not in a state where this makes sense.
+    #[error("command not valid in call state {0:?}")]
+    InvalidState(CallState),
+    /// Another offer/answer exchange is in progress.
+    #[error("a re-INVITE is already in progress")]
+    Pending,
+}
+
+impl ShardCore {
+    /// Applies a command.
+    pub fn on_command(&mut self, now: Instant, cmd: Command, out: &mut Outbox) -> Result<(), CommandError> {
+        let before = out.datagrams.len();
+        let r = self.apply(now, cmd, out);
+        self.stats.messages_out += (out.datagrams.len() - before) as u64;
+        r
+    }
+
+    fn apply(&mut self, now: Instant, cmd: Command, out: &mut Outbox) -> Result<(), CommandError> {
+        if cmd == Command::Shutdown {
+            self.accepting = false;
+            for slot in self.calls.slots() {
+                self.end_for_shutdown(now, slot, out);
+            }
+            return Ok(());
+        }
+        let (Command::Answer(h)
+        | Command::Reject(h, _)
+        | Command::Hangup(h)
+        | Command::Hold(h)
+        | Command::Resume(h)) = cmd
+        else {
+            return Ok(());
+        };
+        let c = self.calls.live(h).ok_or(CommandError::UnknownCall)?;
+        let (state, slot, pending) = (c.state, h.slot as usize, c.reinvite.is_some());
+        let unanswered = matches!(state, CallState::Incoming | CallState::Ringing);
+        match cmd {
+            Command::Answer(_) if unanswered => self.answer_call(now, slot, out),
+            Command::Reject(_, code) if unanswered && (300..700).contains(&code) => {
+                self.reject_call(now, slot, code, out)
+            }
+            Command::Hangup(_) if unanswered => self.reject_call(now, slot, 480, out),
+            Command::Hangup(_) if state != CallState::Terminating => {
+                self.hang_up(now, slot, EndReason::LocalBye, out)
+            }
+            Command::Hold(_) | Command::Resume(_) if state == CallState::Confirmed => {
+                if pending {
+                    return Err(CommandError::Pending);
+                }
+                let hold = matches!(cmd, Command::Hold(_));
+                self.send_in_dialog(now, slot, InDialog::Reinvite { hold }, out);
+            }
+            _ => return Err(CommandError::InvalidState(state)),
+        }
+        Ok(())
+    }
+
+    /// Shutdown: unanswered calls get 503, answered ones a BYE.
+    fn end_for_shutdown(&mut self, now: Instant, slot: usize, out: &mut Outbox) {
+        let Some(c) = self.calls.get(slot) else { return };
+        match c.state {
+            CallState::Incoming | CallState::Ringing => {
+                self.reject_call(now, slot, 503, out);
+            }
+            CallState::Answered | CallState::Confirmed => self.hang_up(now, slot, EndReason::Shutdown, out),
+            CallState::Terminating | CallState::Terminated => {}
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! What one shard's core needs to know: addresses, timers, limits, the
+//! answering policy and media parameters.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use crate::dialog::CallPolicy;
+use crate::sip::ParseLimits;
+use crate::txn::TimerConfig;
+
+/// Configuration of one `ShardCore`.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// This shard's number (keeps tags and branches unique across shards).
+    pub shard: u16,
+    /// The address we listen on (Via sent-by and Contact of our messages).
+    pub local: SocketAddr,
+    /// RFC 3261 timer values.
+    pub timers: TimerConfig,
+    /// Default answering policy.
+    pub policy: CallPolicy,
+    /// Caps for parsing network input.
+    pub limits: ParseLimits,
+    /// Most simultaneous calls before new INVITEs get 503.
+    pub max_calls: usize,
+    /// Value of Server/User-Agent.
+    pub user_agent: String,
+    /// Address written in SDP answers.
+    pub media_addr: IpAddr,
+    /// Even RTP ports handed out in turn, `start..end`.
+    pub rtp_ports: (u16, u16),
+    /// Produce application events (off saves work when nobody listens).
+    pub events: bool,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig {
+            shard: 0,
+            local: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
+            timers: TimerConfig::default(),
+            policy: CallPolicy::default(),
+            limits: ParseLimits::default(),
+            max_calls: 100_000,
+            user_agent: "sipbench".to_string(),
+            media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            rtp_ports: (20_000, 40_000),
+            events: true,
+        }
+    }
+}

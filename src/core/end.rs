@@ -1,0 +1,58 @@
+//! How calls end: every call leaves through `end_call` with one reason,
+//! counted, with its timers cancelled and its media closed.
+
+use std::time::Instant;
+
+use super::{EventKind, MediaCommand, Outbox, ShardCore};
+use crate::dialog::{CallState, EndReason};
+
+impl ShardCore {
+    /// Queues an application event for a call.
+    pub(crate) fn emit(&mut self, call: usize, kind: EventKind, out: &mut Outbox) {
+        if self.cfg.events {
+            out.events.push(super::Event { call: self.calls.handle(call), kind });
+        }
+    }
+
+    /// Removes a call with its final reason.
+    pub(crate) fn end_call(&mut self, call: usize, reason: EndReason, now: Instant, out: &mut Outbox) {
+        let handle = self.calls.handle(call);
+        let Some(mut c) = self.calls.remove(call) else { return };
+        c.state = CallState::Terminated;
+        for h in [c.retransmit, c.ack_timeout, c.answer, c.hangup].into_iter().flatten() {
+            self.wheel.cancel(h);
+        }
+        if let (Some(port), true) = (c.local_port, c.media_open) {
+            out.media.push(MediaCommand::Close { call: handle, local_port: port });
+        }
+        let s = &mut self.stats;
+        s.active_calls = s.active_calls.saturating_sub(1);
+        match reason {
+            EndReason::RemoteBye | EndReason::LocalBye => s.calls_completed += 1,
+            EndReason::Rejected(_) => s.calls_rejected += 1,
+            EndReason::Cancelled => s.calls_cancelled += 1,
+            EndReason::AckTimeout => s.failed_ack_timeout += 1,
+            EndReason::ByeFailed => s.failed_bye += 1,
+            EndReason::Shutdown => s.failed_shutdown += 1,
+        }
+        if self.cfg.events {
+            let duration = now.saturating_duration_since(c.started);
+            out.events.push(super::Event { call: handle, kind: EventKind::Terminated { reason, duration } });
+        }
+    }
+
+    /// Starts our BYE; the call ends with `reason` when it is answered.
+    pub(crate) fn hang_up(&mut self, now: Instant, call: usize, reason: EndReason, out: &mut Outbox) {
+        let Some(c) = self.calls.get_mut(call) else { return };
+        if c.state == CallState::Terminating {
+            return;
+        }
+        c.state = CallState::Terminating;
+        c.ending = Some(reason);
+        c.pending_2xx = None;
+        for h in [c.retransmit.take(), c.ack_timeout.take(), c.hangup.take()].into_iter().flatten() {
+            self.wheel.cancel(h);
+        }
+        self.send_in_dialog(now, call, super::uac::InDialog::Bye, out);
+    }
+}

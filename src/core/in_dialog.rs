@@ -1,0 +1,177 @@
+//! Requests inside a dialog (RFC 3261 §12.2.2): matched by Call-ID and
+//! tags, CSeq ordering enforced, then BYE, re-INVITE/UPDATE, INFO… and
+//! the ACK that confirms a 2xx.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use super::call_table::Reinvite;
+use super::respond::Extra;
+use super::{EventKind, MediaCommand, Outbox, ShardCore};
+use crate::dialog::{CallState, EndReason};
+use crate::sip::{Message, Method};
+use crate::txn::{TxnCtx, TxnKey};
+
+impl ShardCore {
+    /// The call whose dialog this request belongs to.
+    fn dialog_of(&self, msg: &Message, to_tag: &str) -> Option<usize> {
+        let slot = self.calls.find(msg.call_id())?;
+        let c = self.calls.get(slot)?;
+        let from_tag = msg.from().ok()?.tag().unwrap_or("");
+        (c.dialog.local_tag() == to_tag && c.dialog.remote_tag() == from_tag).then_some(slot)
+    }
+
+    pub(crate) fn on_in_dialog(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        to_tag: &str,
+        out: &mut Outbox,
+    ) {
+        let Some(call) = self.dialog_of(&msg, to_tag) else {
+            self.stats.unknown_dialog += 1;
+            let reason = "Call/Transaction Does Not Exist";
+            return self.reply_any(now, from, key, msg, 481, reason, Extra::default(), out);
+        };
+        let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
+        let Some(c) = self.calls.get_mut(call) else { return };
+        if seq <= c.dialog.remote_cseq {
+            // §12.2.2: an out-of-order request gets 500.
+            return self.reply_any(
+                now,
+                from,
+                key,
+                msg,
+                500,
+                "Server Internal Error - CSeq Out Of Order",
+                Extra::default(),
+                out,
+            );
+        }
+        c.dialog.remote_cseq = seq;
+        let state = c.state;
+        match msg.method() {
+            Method::Bye => {
+                self.reply_non_invite(now, key, &msg, from, 200, "OK", None, Extra::default(), out);
+                if let Some(slot) = self.calls.get_mut(call).and_then(|c| c.invite_txn.take()) {
+                    // BYE in an early dialog: the INVITE ends with 487.
+                    self.answer_invite(
+                        now,
+                        slot,
+                        487,
+                        "Request Terminated",
+                        Some(to_tag),
+                        Extra::default(),
+                        out,
+                    );
+                }
+                self.end_call(call, EndReason::RemoteBye, now, out);
+            }
+            Method::Invite | Method::Update => self.on_reinvite(now, from, key, msg, call, state, out),
+            Method::Info | Method::Message | Method::Notify | Method::Options => {
+                let extra = Extra { allow: msg.method() == Method::Options, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 200, "OK", None, extra, out);
+            }
+            Method::Refer | Method::Prack | Method::Subscribe | Method::Publish | Method::Register => {
+                let extra = Extra { allow: true, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 405, "Method Not Allowed", None, extra, out);
+            }
+            _ => {
+                let extra = Extra { allow: true, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 501, "Not Implemented", None, extra, out);
+            }
+        }
+    }
+
+    /// re-INVITE or UPDATE: answer the offer; 491 on glare (§14.2).
+    #[allow(clippy::too_many_arguments)]
+    fn on_reinvite(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        call: usize,
+        state: CallState,
+        out: &mut Outbox,
+    ) {
+        let Some(c) = self.calls.get(call) else { return };
+        let busy = c.reinvite.is_some() || state != CallState::Confirmed;
+        if busy {
+            let glare = matches!(c.reinvite, Some(Reinvite::Outgoing { .. }));
+            let (code, reason) =
+                if glare { (491, "Request Pending") } else { (500, "Server Internal Error") };
+            let extra = Extra { retry_after: (code == 500).then_some(1), ..Extra::default() };
+            return self.reply_any(now, from, key, msg, code, reason, extra, out);
+        }
+        let (port, version) = (c.local_port.unwrap_or(0), c.sdp_version + 1);
+        let answer = match self.sdp.answer_offer(&msg, port, version) {
+            Ok(a) => a,
+            Err((code, reason)) => {
+                return self.reply_any(now, from, key, msg, code, reason, Extra::default(), out);
+            }
+        };
+        let was_held = c.remote_held;
+        if let Some(c) = self.calls.get_mut(call) {
+            c.sdp_version = version;
+            c.remote_held = answer.held;
+        }
+        let extra = Extra { dialog: true, sdp: Some(&answer.body), ..Extra::default() };
+        if msg.method() == Method::Invite {
+            if let Some(c) = self.calls.get_mut(call) {
+                c.response_to = Self::reply_address(&msg, from);
+            }
+            let slot = self.new_ist(key, msg, from);
+            let ok = self.answer_invite(now, slot, 200, "OK", None, extra, out);
+            if let Some(c) = self.calls.get_mut(call) {
+                c.reinvite = Some(Reinvite::Incoming);
+            }
+            self.start_2xx_retransmission(now, call, ok);
+        } else {
+            self.reply_non_invite(now, key, &msg, from, 200, "OK", None, extra, out);
+        }
+        if was_held != answer.held {
+            let handle = self.calls.handle(call);
+            out.media.push(MediaCommand::Direction { call: handle, send: !answer.held });
+            self.emit(call, if answer.held { EventKind::Held } else { EventKind::Resumed }, out);
+        }
+    }
+
+    /// ACK: to a non-2xx it ends the server transaction; to a 2xx it
+    /// confirms the call (or the re-INVITE) and stops retransmission.
+    pub(crate) fn on_ack(&mut self, now: Instant, key: &TxnKey, msg: Message, out: &mut Outbox) {
+        if let Some(slot) = self.ist.find(key) {
+            let mut ctx =
+                TxnCtx { now, wheel: &mut self.wheel, out: &mut out.datagrams, timers: &self.cfg.timers };
+            let pass_up = self.ist.get_mut(slot).is_some_and(|t| t.on_ack(&mut ctx, slot));
+            if !pass_up {
+                return;
+            }
+        }
+        let to_tag = msg.to().ok().and_then(|t| t.tag().map(str::to_owned)).unwrap_or_default();
+        let Some(call) = self.dialog_of(&msg, &to_tag) else {
+            self.stats.stray_acks += 1;
+            return;
+        };
+        let Some(c) = self.calls.get_mut(call) else { return };
+        if c.pending_2xx.take().is_none() {
+            self.stats.retransmissions_in += 1;
+            return; // an ACK retransmission
+        }
+        for h in [c.retransmit.take(), c.ack_timeout.take()].into_iter().flatten() {
+            self.wheel.cancel(h);
+        }
+        if c.reinvite == Some(Reinvite::Incoming) {
+            c.reinvite = None;
+            return;
+        }
+        c.state = CallState::Confirmed;
+        let hangup = c.hangup_after;
+        self.emit(call, EventKind::Established, out);
+        if let Some(after) = hangup {
+            self.arm_call_timer(now, call, super::call_table::CallTimer::Hangup, after);
+        }
+    }
+}

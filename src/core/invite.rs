@@ -1,0 +1,211 @@
+//! A new INVITE: 100 Trying at once, the policy's decision, ringing and
+//! answering on timers; CANCEL of a pending INVITE.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use super::call_table::{Call, CallTimer};
+use super::respond::Extra;
+use super::{CoreTimer, EventKind, Outbox, ShardCore};
+use crate::dialog::{CallState, Decision, Dialog, EndReason};
+use crate::sip::Message;
+use crate::txn::{InviteServerTxn, IstState, TxnKey};
+
+impl ShardCore {
+    /// Creates an INVITE server transaction for `msg`.
+    pub(crate) fn new_ist(&mut self, key: TxnKey, msg: Message, from: SocketAddr) -> usize {
+        let generation = self.next_generation();
+        let reply_to = Self::reply_address(&msg, from);
+        self.ist.insert(key, InviteServerTxn::new(msg, from, reply_to, generation))
+    }
+
+    pub(crate) fn on_new_invite(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        out: &mut Outbox,
+    ) {
+        let tag = self.next_id();
+        let call_id_taken = self.calls.find(msg.call_id()).is_some();
+        let slot = self.new_ist(key, msg.clone(), from);
+        if call_id_taken {
+            // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
+            self.answer_invite(now, slot, 482, "Loop Detected", Some(&tag), Extra::default(), out);
+            return;
+        }
+        if !self.accepting || self.calls.len() >= self.cfg.max_calls {
+            self.stats.overload_rejected += 1;
+            let extra = Extra { retry_after: Some(5), ..Extra::default() };
+            self.answer_invite(now, slot, 503, "Service Unavailable", Some(&tag), extra, out);
+            return;
+        }
+        self.answer_invite(now, slot, 100, "Trying", None, Extra::default(), out);
+        let port = self.sdp.allocate_port();
+        let sdp_answer = match self.sdp.answer_offer(&msg, port, 1) {
+            Ok(a) => a,
+            Err((code, reason)) => {
+                let extra = Extra { accept: code == 415, ..Extra::default() };
+                self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
+                return;
+            }
+        };
+        let dialog = match Dialog::from_invite(&msg, &tag, from) {
+            Ok(d) => d,
+            Err(e) => {
+                self.answer_invite(now, slot, 400, e.reason_phrase(), Some(&tag), Extra::default(), out);
+                return;
+            }
+        };
+        let generation = self.next_generation();
+        let call = Call {
+            generation,
+            state: CallState::Incoming,
+            dialog,
+            started: now,
+            invite_txn: Some(slot),
+            reinvite: None,
+            pending_2xx: None,
+            response_to: Self::reply_address(&msg, from),
+            media_open: false,
+            interval_2xx: Duration::ZERO,
+            retransmit: None,
+            ack_timeout: None,
+            answer: None,
+            hangup: None,
+            hangup_after: None,
+            sdp_answer: Some(sdp_answer.body),
+            local_port: sdp_answer.port,
+            sdp_version: 1,
+            remote_held: sdp_answer.held,
+            remote_media: sdp_answer.remote,
+            local_held: false,
+            ending: None,
+        };
+        let call_slot = self.calls.insert(call);
+        if let Some(t) = self.ist.get_mut(slot) {
+            t.call = Some(call_slot);
+        }
+        self.stats.calls_received += 1;
+        self.stats.active_calls += 1;
+        self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
+        let call_id = msg.call_id().to_owned();
+        self.emit(call_slot, EventKind::Incoming { call_id, source: from }, out);
+        match self.cfg.policy.decide(&mut self.reject_credit) {
+            Decision::Reject(code) => self.reject_call(now, call_slot, code, out),
+            Decision::Accept { ring, answer, hangup } => {
+                if let Some(c) = self.calls.get_mut(call_slot) {
+                    c.hangup_after = hangup;
+                }
+                if ring.is_some() {
+                    self.ring_call(now, call_slot, out);
+                }
+                let delay = ring.unwrap_or_default() + answer;
+                if delay.is_zero() {
+                    self.answer_call(now, call_slot, out);
+                } else {
+                    self.arm_call_timer(now, call_slot, CallTimer::Answer, delay);
+                }
+            }
+        }
+    }
+
+    /// Arms a call timer and records its handle.
+    pub(crate) fn arm_call_timer(&mut self, now: Instant, slot: usize, timer: CallTimer, after: Duration) {
+        let Some(c) = self.calls.get_mut(slot) else { return };
+        let t = CoreTimer::Call { slot: slot as u32, generation: c.generation, timer };
+        let h = self.wheel.insert(now + after, t);
+        let field = match timer {
+            CallTimer::Answer => &mut c.answer,
+            CallTimer::Hangup => &mut c.hangup,
+            CallTimer::Retransmit2xx => &mut c.retransmit,
+            CallTimer::AckTimeout => &mut c.ack_timeout,
+        };
+        if let Some(old) = field.replace(h) {
+            self.wheel.cancel(old);
+        }
+    }
+
+    pub(crate) fn ring_call(&mut self, now: Instant, call: usize, out: &mut Outbox) {
+        let Some(c) = self.calls.get_mut(call) else { return };
+        let (Some(slot), tag) = (c.invite_txn, c.dialog.local_tag().to_owned()) else { return };
+        c.state = CallState::Ringing;
+        let extra = Extra { dialog: true, ..Extra::default() };
+        self.answer_invite(now, slot, 180, "Ringing", Some(&tag), extra, out);
+        self.emit(call, EventKind::Ringing, out);
+    }
+
+    /// Sends the 200 with our SDP answer; retransmitted until the ACK.
+    pub(crate) fn answer_call(&mut self, now: Instant, call: usize, out: &mut Outbox) {
+        let Some(c) = self.calls.get_mut(call) else { return };
+        let Some(slot) = c.invite_txn.take() else { return };
+        let (tag, body) = (c.dialog.local_tag().to_owned(), c.sdp_answer.take());
+        c.state = CallState::Answered;
+        let setup = now.saturating_duration_since(c.started).as_micros();
+        let _ = self.setup_us.record(u64::try_from(setup).unwrap_or(u64::MAX).max(1));
+        let extra = Extra { dialog: true, allow: true, sdp: body.as_deref(), ..Extra::default() };
+        let ok = self.answer_invite(now, slot, 200, "OK", Some(&tag), extra, out);
+        self.stats.calls_answered += 1;
+        self.start_2xx_retransmission(now, call, ok);
+        let handle = self.calls.handle(call);
+        if let Some(c) = self.calls.get_mut(call)
+            && let Some(local_port) = c.local_port
+        {
+            c.media_open = true;
+            out.media.push(super::MediaCommand::Open { call: handle, local_port, remote: c.remote_media });
+        }
+        self.emit(call, EventKind::Answered, out);
+    }
+
+    /// RFC 3261 §13.3.1.4: the TU resends its 2xx from T1 doubling to T2
+    /// until the ACK, and gives up after 64·T1.
+    pub(crate) fn start_2xx_retransmission(&mut self, now: Instant, call: usize, ok: Option<bytes::Bytes>) {
+        let t1 = self.cfg.timers.t1;
+        if let Some(c) = self.calls.get_mut(call) {
+            c.pending_2xx = ok;
+            c.interval_2xx = t1;
+        }
+        self.arm_call_timer(now, call, CallTimer::Retransmit2xx, t1);
+        self.arm_call_timer(now, call, CallTimer::AckTimeout, self.cfg.timers.t1x64());
+    }
+
+    /// Rejects a call that has not been answered yet.
+    pub(crate) fn reject_call(&mut self, now: Instant, call: usize, code: u16, out: &mut Outbox) {
+        let Some(c) = self.calls.get_mut(call) else { return };
+        let Some(slot) = c.invite_txn.take() else { return };
+        let tag = c.dialog.local_tag().to_owned();
+        let reason = super::response::reason_phrase(code);
+        self.answer_invite(now, slot, code, reason, Some(&tag), Extra::default(), out);
+        self.end_call(call, EndReason::Rejected(code), now, out);
+    }
+
+    pub(crate) fn on_cancel(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: &Message,
+        out: &mut Outbox,
+    ) {
+        let invite = TxnKey::cancelled_invite(msg).ok().and_then(|k| self.ist.find(&k));
+        let Some(slot) = invite else {
+            let reason = "Call/Transaction Does Not Exist";
+            return self.reply_non_invite(now, key, msg, from, 481, reason, None, Extra::default(), out);
+        };
+        let (state, call) =
+            self.ist.get(slot).map(|t| (t.state, t.call)).unwrap_or((IstState::Terminated, None));
+        let tag = call.and_then(|c| self.calls.get(c)).map(|c| c.dialog.local_tag().to_owned());
+        self.reply_non_invite(now, key, msg, from, 200, "OK", tag.as_deref(), Extra::default(), out);
+        if state != IstState::Proceeding {
+            return; // a final response went out already: 200 only (§9.2)
+        }
+        if let Some(call) = call.filter(|&c| self.calls.get(c).is_some_and(|c| c.invite_txn == Some(slot))) {
+            if let Some(c) = self.calls.get_mut(call) {
+                c.invite_txn = None;
+            }
+            self.answer_invite(now, slot, 487, "Request Terminated", tag.as_deref(), Extra::default(), out);
+            self.end_call(call, EndReason::Cancelled, now, out);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! What a core step produces: datagrams to send, media commands and
+//! application events. The runtime drains it after each call.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::dialog::{CallHandle, EndReason};
+use crate::txn::OutDatagram;
+
+/// Media work for the RTP layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaCommand {
+    /// Start media for a call on `local_port`, towards `remote` (if known).
+    Open {
+        /// The call.
+        call: CallHandle,
+        /// Our RTP port from the SDP answer.
+        local_port: u16,
+        /// The peer's RTP address from the offer.
+        remote: Option<SocketAddr>,
+    },
+    /// Direction changed (hold/resume): `send` false while held.
+    Direction {
+        /// The call.
+        call: CallHandle,
+        /// Whether we may send.
+        send: bool,
+    },
+    /// Stop media and free the port.
+    Close {
+        /// The call.
+        call: CallHandle,
+        /// The port to free.
+        local_port: u16,
+    },
+}
+
+/// What the application is told about a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// A new INVITE (Call-ID and peer address).
+    Incoming {
+        /// SIP Call-ID.
+        call_id: String,
+        /// Where it came from.
+        source: SocketAddr,
+    },
+    /// We sent 180.
+    Ringing,
+    /// We sent 200.
+    Answered,
+    /// The ACK arrived.
+    Established,
+    /// The peer put the call on hold.
+    Held,
+    /// The peer resumed the call.
+    Resumed,
+    /// The call ended.
+    Terminated {
+        /// Why.
+        reason: EndReason,
+        /// Time since the INVITE.
+        duration: Duration,
+    },
+}
+
+/// An event for one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The call.
+    pub call: CallHandle,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// Everything one core step asks the outside world to do.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// Datagrams to send.
+    pub datagrams: Vec<OutDatagram>,
+    /// Media commands.
+    pub media: Vec<MediaCommand>,
+    /// Application events.
+    pub events: Vec<Event>,
+}
+
+impl Outbox {
+    /// Empties every queue (keeps the allocations).
+    pub fn clear(&mut self) {
+        self.datagrams.clear();
+        self.media.clear();
+        self.events.clear();
+    }
+}

@@ -1,0 +1,164 @@
+//! Requests: retransmission absorption first, then out-of-dialog methods,
+//! then in-dialog dispatch. Malformed input gets 400 or a counted drop.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use super::respond::Extra;
+use super::{Outbox, ShardCore};
+use crate::sip::{Message, Method, ParseError, ParseErrorKind};
+use crate::txn::{TxnCtx, TxnKey};
+
+impl ShardCore {
+    pub(crate) fn on_request(&mut self, now: Instant, from: SocketAddr, msg: Message, out: &mut Outbox) {
+        self.stats.requests_in += 1;
+        let key = match TxnKey::server(&msg) {
+            Ok(k) => k,
+            Err(e) => return self.bad_request(from, &msg, e, out),
+        };
+        match msg.method() {
+            Method::Ack => return self.on_ack(now, &key, msg, out),
+            Method::Invite => {
+                if let Some(slot) = self.ist.find(&key) {
+                    self.stats.retransmissions_in += 1;
+                    let mut ctx = TxnCtx {
+                        now,
+                        wheel: &mut self.wheel,
+                        out: &mut out.datagrams,
+                        timers: &self.cfg.timers,
+                    };
+                    if self.ist.get(slot).is_some_and(|t| t.on_retransmit(&mut ctx)) {
+                        self.stats.retransmissions += 1;
+                    }
+                    return;
+                }
+            }
+            _ => {
+                if let Some(slot) = self.nist.find(&key) {
+                    self.stats.retransmissions_in += 1;
+                    let mut ctx = TxnCtx {
+                        now,
+                        wheel: &mut self.wheel,
+                        out: &mut out.datagrams,
+                        timers: &self.cfg.timers,
+                    };
+                    if let Some(t) = self.nist.get(slot) {
+                        t.on_retransmit(&mut ctx);
+                    }
+                    return;
+                }
+            }
+        }
+        if msg.method() == Method::Cancel {
+            return self.on_cancel(now, from, key, &msg, out);
+        }
+        // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
+        let required: Vec<&str> = msg.require().collect();
+        if !required.is_empty() {
+            let list = required.join(", ");
+            let extra = Extra { unsupported: Some(&list), ..Extra::default() };
+            return self.reply_any(now, from, key, msg, 420, "Bad Extension", extra, out);
+        }
+        let to_tag = msg.to().ok().and_then(|t| t.tag().map(str::to_owned));
+        match to_tag {
+            Some(tag) => self.on_in_dialog(now, from, key, msg, &tag, out),
+            None => self.on_out_of_dialog(now, from, key, msg, out),
+        }
+    }
+
+    fn on_out_of_dialog(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        out: &mut Outbox,
+    ) {
+        if msg.method() == Method::Invite {
+            return self.on_new_invite(now, from, key, msg, out);
+        }
+        let tag = self.next_id();
+        match msg.method() {
+            Method::Options => {
+                let extra = Extra { allow: true, accept: true, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), extra, out);
+            }
+            Method::Register => {
+                let contact = msg.header(crate::sip::HeaderName::Contact).map(str::to_owned);
+                let expires = msg.expires().and_then(Result::ok).unwrap_or(3600);
+                let registered = contact.as_deref().map(|c| (c, expires));
+                let extra = Extra { registered, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), extra, out);
+            }
+            Method::Message => {
+                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), Extra::default(), out)
+            }
+            Method::Extension | Method::Prack | Method::Subscribe | Method::Publish => {
+                let extra = Extra { allow: true, ..Extra::default() };
+                self.reply_non_invite(now, key, &msg, from, 501, "Not Implemented", Some(&tag), extra, out);
+            }
+            // BYE, INFO, UPDATE, NOTIFY, REFER need a dialog.
+            _ => {
+                self.stats.unknown_dialog += 1;
+                let reason = "Call/Transaction Does Not Exist";
+                self.reply_non_invite(now, key, &msg, from, 481, reason, Some(&tag), Extra::default(), out);
+            }
+        }
+    }
+
+    /// Answers through whichever kind of server transaction fits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn reply_any(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        code: u16,
+        reason: &str,
+        extra: Extra<'_>,
+        out: &mut Outbox,
+    ) {
+        let tag = self.next_id();
+        if msg.method() == Method::Invite {
+            let slot = self.new_ist(key, msg, from);
+            self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
+        } else {
+            self.reply_non_invite(now, key, &msg, from, code, reason, Some(&tag), extra, out);
+        }
+    }
+
+    /// A datagram that failed to parse: 400 naming the fault when it is a
+    /// request with enough headers to route a response, else a counted drop.
+    pub(crate) fn on_bad_datagram(
+        &mut self,
+        from: SocketAddr,
+        data: Bytes,
+        err: ParseError,
+        out: &mut Outbox,
+    ) {
+        self.stats.parse_errors += 1;
+        if matches!(err.kind, ParseErrorKind::Empty) {
+            return; // CRLF keep-alive
+        }
+        if let Ok(msg) = Message::parse_unvalidated(data, &self.cfg.limits) {
+            self.bad_request(from, &msg, err, out);
+        }
+    }
+
+    fn bad_request(&mut self, from: SocketAddr, msg: &Message, err: ParseError, out: &mut Outbox) {
+        let routable = msg.is_request()
+            && msg.method() != Method::Ack
+            && msg.via().is_ok()
+            && !msg.call_id().is_empty()
+            && msg.header(crate::sip::HeaderName::CSeq).is_some();
+        if !routable {
+            return;
+        }
+        self.stats.bad_requests += 1;
+        let data = self.build_response(msg, from, 400, err.reason_phrase(), None, Extra::default());
+        out.datagrams.push(crate::txn::OutDatagram { to: Self::reply_address(msg, from), data });
+    }
+}

@@ -1,0 +1,71 @@
+//! The call state machine the application sees, and why calls end.
+
+/// A shard-unique call identity (slot and generation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallHandle {
+    /// Slot in the shard's call table.
+    pub slot: u32,
+    /// Generation of that slot.
+    pub generation: u32,
+}
+
+/// incoming → (ringing) → answered → confirmed → (held ⇄ resumed) → terminated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    /// INVITE received, 100 Trying sent.
+    Incoming,
+    /// 180 Ringing sent.
+    Ringing,
+    /// 2xx sent, waiting for ACK.
+    Answered,
+    /// ACK received: the call is up.
+    Confirmed,
+    /// We sent BYE and wait for its answer.
+    Terminating,
+    /// Over.
+    Terminated,
+}
+
+/// Why a call ended: every call ends with exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndReason {
+    /// The peer sent BYE.
+    RemoteBye,
+    /// We sent BYE (configured duration or a command) and it was answered.
+    LocalBye,
+    /// The peer cancelled before the answer.
+    Cancelled,
+    /// We rejected with this status.
+    Rejected(u16),
+    /// No ACK for our 2xx within 64·T1; we sent BYE.
+    AckTimeout,
+    /// Our BYE got no final response (Timer F) or an error response.
+    ByeFailed,
+    /// The engine shut down.
+    Shutdown,
+}
+
+impl EndReason {
+    /// A stable name for counters and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::RemoteBye => "remote_bye",
+            EndReason::LocalBye => "local_bye",
+            EndReason::Cancelled => "cancelled",
+            EndReason::Rejected(_) => "rejected",
+            EndReason::AckTimeout => "ack_timeout",
+            EndReason::ByeFailed => "bye_failed",
+            EndReason::Shutdown => "shutdown",
+        }
+    }
+
+    /// Completed calls (answered and ended by a BYE exchange).
+    pub fn is_completed(self) -> bool {
+        matches!(self, EndReason::RemoteBye | EndReason::LocalBye)
+    }
+
+    /// Calls that failed (as opposed to completed, cancelled or rejected).
+    pub fn is_failure(self) -> bool {
+        matches!(self, EndReason::AckTimeout | EndReason::ByeFailed | EndReason::Shutdown)
+    }
+}

@@ -1,0 +1,131 @@
+//! Threads around the sans-IO core: `N` pinned shards, each with its own
+//! SO_REUSEPORT socket, mio poll, inbox and `ShardCore`; datagrams that
+//! land on the wrong shard are handed to the Call-ID's owner by a
+//! lock-free queue, without copying.
+
+mod dispatch;
+mod report;
+mod shard;
+mod signals;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
+pub use report::ShardReport;
+pub use signals::{install_signal_handlers, signalled};
+
+use crate::core::CoreConfig;
+use shard::{Peer, Shard};
+
+/// How to run the shards.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Listen address (IPv4 or IPv6).
+    pub listen: SocketAddr,
+    /// Shard threads.
+    pub shards: usize,
+    /// Pin each shard to its own core (when there are enough cores).
+    pub pin: bool,
+    /// SO_RCVBUF/SO_SNDBUF per socket.
+    pub socket_buffer: usize,
+    /// Datagrams each shard's inbox holds before hand-offs are dropped.
+    pub inbox_capacity: usize,
+    /// The core's configuration (the shard number is set per shard).
+    pub core: CoreConfig,
+}
+
+/// Running shards.
+pub struct Runtime {
+    threads: Vec<JoinHandle<()>>,
+    reports: Vec<Arc<Mutex<ShardReport>>>,
+    peers: Arc<Vec<Peer>>,
+    stop: Arc<AtomicBool>,
+    started: Instant,
+    /// The address actually bound (port 0 resolved).
+    pub local: SocketAddr,
+}
+
+impl Runtime {
+    /// Binds every shard's socket and starts the threads.
+    pub fn start(cfg: RuntimeConfig) -> io::Result<Runtime> {
+        let shards = cfg.shards.max(1);
+        let first = crate::transport::bind_udp(cfg.listen, true, cfg.socket_buffer)?;
+        let local = first.local_addr()?;
+        let mut sockets = vec![first];
+        for _ in 1..shards {
+            sockets.push(crate::transport::bind_udp(local, true, cfg.socket_buffer)?);
+        }
+        let polls: Vec<mio::Poll> = (0..shards).map(|_| mio::Poll::new()).collect::<io::Result<_>>()?;
+        let peers: Vec<Peer> =
+            polls.iter().map(|p| Peer::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
+        let peers = Arc::new(peers);
+        let stop = Arc::new(AtomicBool::new(false));
+        let cores = core_affinity::get_core_ids().unwrap_or_default();
+        let pin = cfg.pin && cores.len() >= shards;
+        let started = Instant::now();
+        let mut threads = Vec::new();
+        let mut reports = Vec::new();
+        for (id, (socket, poll)) in sockets.into_iter().zip(polls).enumerate() {
+            let report = Arc::new(Mutex::new(ShardReport::new(id)));
+            reports.push(report.clone());
+            let core_cfg = CoreConfig { shard: id as u16, local, ..cfg.core.clone() };
+            let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?;
+            let core_id = pin.then(|| cores[id]);
+            let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
+                if let Some(c) = core_id {
+                    core_affinity::set_for_current(c);
+                }
+                shard.run();
+            })?;
+            threads.push(t);
+        }
+        Ok(Runtime { threads, reports, peers, stop, started, local })
+    }
+
+    /// Merged reports of every shard (published a few times a second).
+    pub fn report(&self) -> ShardReport {
+        let mut total = ShardReport::new(usize::MAX);
+        for r in &self.reports {
+            total.merge(&r.lock());
+        }
+        total
+    }
+
+    /// Each shard's last report.
+    pub fn shard_reports(&self) -> Vec<ShardReport> {
+        self.reports.iter().map(|r| r.lock().clone()).collect()
+    }
+
+    /// Time since start.
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Graceful stop: new calls get 503, active ones a BYE; threads exit
+    /// when their calls are gone or `deadline` has passed.
+    /// Returns the merged report and each shard's.
+    pub fn shutdown(self, deadline: Duration) -> (ShardReport, Vec<ShardReport>) {
+        self.stop.store(true, Ordering::Release);
+        let until = Instant::now() + deadline;
+        for p in self.peers.iter() {
+            p.set_deadline(until);
+            p.wake();
+        }
+        for t in self.threads {
+            let _ = t.join();
+        }
+        let shards: Vec<ShardReport> = self.reports.iter().map(|r| r.lock().clone()).collect();
+        let mut total = ShardReport::new(usize::MAX);
+        for r in &shards {
+            total.merge(r);
+        }
+        (total, shards)
+    }
+}

@@ -1,0 +1,185 @@
+//! One shard thread: poll the socket and the inbox, feed the core, send
+//! what it produced, publish counters, stop gracefully.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossbeam::queue::ArrayQueue;
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token, Waker};
+use parking_lot::Mutex;
+
+use super::dispatch::{owner_shard, scan_call_id};
+use super::report::ShardReport;
+use crate::core::{Command, CoreConfig, Outbox, ShardCore};
+use crate::transport::{BatchReceiver, send_batch};
+
+const SOCKET: Token = Token(0);
+const WAKER: Token = Token(1);
+const PUBLISH_EVERY: Duration = Duration::from_millis(200);
+
+/// A datagram handed over from the shard that received it.
+struct Handoff {
+    from: SocketAddr,
+    data: Bytes,
+}
+
+/// What other threads hold of a shard: its inbox and its waker.
+pub(crate) struct Peer {
+    inbox: ArrayQueue<Handoff>,
+    waker: Waker,
+    deadline: Mutex<Option<Instant>>,
+}
+
+impl Peer {
+    pub(crate) fn new(poll: &Poll, capacity: usize) -> std::io::Result<Peer> {
+        let waker = Waker::new(poll.registry(), WAKER)?;
+        Ok(Peer { inbox: ArrayQueue::new(capacity.max(16)), waker, deadline: Mutex::new(None) })
+    }
+
+    pub(crate) fn wake(&self) {
+        let _ = self.waker.wake();
+    }
+
+    pub(crate) fn set_deadline(&self, at: Instant) {
+        *self.deadline.lock() = Some(at);
+    }
+}
+
+pub(crate) struct Shard {
+    id: usize,
+    socket: UdpSocket,
+    poll: Poll,
+    peers: Arc<Vec<Peer>>,
+    core: ShardCore,
+    out: Outbox,
+    rx: BatchReceiver,
+    report: Arc<Mutex<ShardReport>>,
+    local: ShardReport,
+    stop: Arc<AtomicBool>,
+}
+
+impl Shard {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: usize,
+        socket: UdpSocket,
+        poll: Poll,
+        peers: Arc<Vec<Peer>>,
+        cfg: CoreConfig,
+        report: Arc<Mutex<ShardReport>>,
+        stop: Arc<AtomicBool>,
+        epoch: Instant,
+    ) -> std::io::Result<Shard> {
+        poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        let core = ShardCore::new(cfg, epoch);
+        let local = ShardReport::new(id);
+        Ok(Shard {
+            id,
+            socket,
+            poll,
+            peers,
+            core,
+            out: Outbox::default(),
+            rx: BatchReceiver::default(),
+            report,
+            local,
+            stop,
+        })
+    }
+
+    pub(crate) fn run(mut self) {
+        let mut events = Events::with_capacity(64);
+        let mut last_publish = Instant::now();
+        let mut stopping = false;
+        loop {
+            let now = Instant::now();
+            let timeout =
+                self.core.next_deadline().map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
+            let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
+            self.drain_socket();
+            self.drain_inbox();
+            let now = Instant::now();
+            self.core.on_timers(now, &mut self.out);
+            if self.stop.load(Ordering::Acquire) && !stopping {
+                stopping = true;
+                let _ = self.core.on_command(now, Command::Shutdown, &mut self.out);
+            }
+            self.flush();
+            if stopping {
+                let deadline = *self.peers[self.id].deadline.lock();
+                let done = self.core.table_sizes().calls == 0;
+                if done || deadline.is_some_and(|d| now >= d) {
+                    self.publish();
+                    return;
+                }
+            }
+            if last_publish.elapsed() >= PUBLISH_EVERY {
+                self.publish();
+                last_publish = Instant::now();
+            }
+        }
+    }
+
+    fn drain_socket(&mut self) {
+        let shards = self.peers.len();
+        loop {
+            let mut handed = 0u64;
+            let (core, out, peers, id, local) =
+                (&mut self.core, &mut self.out, &self.peers, self.id, &mut self.local);
+            let mut wake = 0u64;
+            let n = self.rx.recv(&self.socket, |from, data| {
+                let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
+                if owner == id {
+                    core.on_datagram(Instant::now(), from, data, out);
+                } else if peers[owner].inbox.push(Handoff { from, data }).is_ok() {
+                    handed += 1;
+                    wake |= 1 << (owner % 64);
+                } else {
+                    local.inbox_drops += 1;
+                }
+            });
+            for (i, p) in peers.iter().enumerate() {
+                if wake & (1 << (i % 64)) != 0 {
+                    p.wake();
+                }
+            }
+            let n = n.unwrap_or(0);
+            self.local.datagrams_in += n as u64;
+            self.local.handoffs_out += handed;
+            if !self.out.datagrams.is_empty() {
+                self.flush();
+            }
+            if n < crate::transport::BATCH_SIZE {
+                return;
+            }
+        }
+    }
+
+    fn drain_inbox(&mut self) {
+        while let Some(h) = self.peers[self.id].inbox.pop() {
+            self.local.handoffs_in += 1;
+            self.core.on_datagram(Instant::now(), h.from, h.data, &mut self.out);
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.out.datagrams.is_empty() {
+            self.local.send_errors += send_batch(&self.socket, &self.out.datagrams) as u64;
+        }
+        // Media and events have no consumer in this runtime yet.
+        self.out.clear();
+    }
+
+    fn publish(&mut self) {
+        self.local.core = *self.core.stats();
+        self.local.tables = self.core.table_sizes();
+        self.local.setup_us.reset();
+        let _ = self.local.setup_us.add(self.core.setup_histogram());
+        self.report.lock().clone_from(&self.local);
+    }
+}

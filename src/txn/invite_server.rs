@@ -1,0 +1,159 @@
+//! INVITE server transaction, RFC 3261 §17.2.1 as corrected by RFC 6026:
+//! a 2xx moves it to Accepted (Timer L) and the TU retransmits the 2xx.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+
+use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+use crate::sip::Message;
+use crate::timer::TimerHandle;
+
+/// States of Figure 7 plus Accepted (RFC 6026 §8.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IstState {
+    /// Provisional responses may be sent.
+    Proceeding,
+    /// A non-2xx final was sent; retransmitting it until ACK.
+    Completed,
+    /// ACK received; absorbing ACK retransmissions.
+    Confirmed,
+    /// A 2xx was sent; absorbing INVITE retransmissions.
+    Accepted,
+    /// Done; the table drops it.
+    Terminated,
+}
+
+/// One INVITE server transaction.
+#[derive(Debug)]
+pub struct InviteServerTxn {
+    /// The request (an exact-size buffer from the transport).
+    pub request: Message,
+    /// Where the request came from.
+    pub source: SocketAddr,
+    /// Where responses go.
+    pub reply_to: SocketAddr,
+    /// Current state.
+    pub state: IstState,
+    /// Slot generation, to ignore stale timer firings.
+    pub generation: u32,
+    /// The call this INVITE belongs to, if any.
+    pub call: Option<usize>,
+    last_response: Option<Bytes>,
+    retransmit: Option<TimerHandle>,
+    timeout: Option<TimerHandle>,
+    interval: std::time::Duration,
+}
+
+impl InviteServerTxn {
+    /// A new transaction in Proceeding.
+    pub fn new(request: Message, source: SocketAddr, reply_to: SocketAddr, generation: u32) -> Self {
+        InviteServerTxn {
+            request,
+            source,
+            reply_to,
+            state: IstState::Proceeding,
+            generation,
+            call: None,
+            last_response: None,
+            retransmit: None,
+            timeout: None,
+            interval: std::time::Duration::ZERO,
+        }
+    }
+
+    fn at(&self, slot: usize, timer: TxnTimer) -> TxnTimerRef {
+        TxnTimerRef { side: TxnSide::InviteServer, slot: slot as u32, generation: self.generation, timer }
+    }
+
+    /// Sends a response built by the TU and moves the state on.
+    pub fn respond<W: From<TxnTimerRef>>(
+        &mut self,
+        ctx: &mut TxnCtx<'_, W>,
+        slot: usize,
+        code: u16,
+        data: Bytes,
+    ) {
+        if self.state != IstState::Proceeding {
+            return;
+        }
+        ctx.send(self.reply_to, data.clone());
+        self.last_response = Some(data);
+        if code < 200 {
+            return;
+        }
+        if code < 300 {
+            self.state = IstState::Accepted;
+            self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::L), ctx.timers.t1x64()));
+        } else {
+            self.state = IstState::Completed;
+            self.interval = ctx.timers.t1;
+            self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
+            self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::H), ctx.timers.t1x64()));
+        }
+    }
+
+    /// A retransmitted INVITE: the last response again (never the TU).
+    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) -> bool {
+        match (&self.state, &self.last_response) {
+            (IstState::Proceeding | IstState::Completed, Some(last)) => {
+                ctx.send(self.reply_to, last.clone());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// An ACK with this transaction's branch: ends Completed. Returns true
+    /// when the TU should see it (ACK to a 2xx sent by an RFC 2543 peer).
+    pub fn on_ack<W: From<TxnTimerRef>>(&mut self, ctx: &mut TxnCtx<'_, W>, slot: usize) -> bool {
+        match self.state {
+            IstState::Completed => {
+                ctx.disarm(&mut self.retransmit);
+                ctx.disarm(&mut self.timeout);
+                self.state = IstState::Confirmed;
+                self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::I), ctx.timers.t4));
+                false
+            }
+            IstState::Accepted => true,
+            _ => false,
+        }
+    }
+
+    /// A timer fired. Returns true when Timer H gave up waiting for ACK.
+    pub fn on_timer<W: From<TxnTimerRef>>(
+        &mut self,
+        ctx: &mut TxnCtx<'_, W>,
+        slot: usize,
+        timer: TxnTimer,
+    ) -> bool {
+        match (self.state, timer) {
+            (IstState::Completed, TxnTimer::G) => {
+                if let Some(last) = &self.last_response {
+                    ctx.send(self.reply_to, last.clone());
+                }
+                self.interval = (self.interval * 2).min(ctx.timers.t2);
+                self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
+                false
+            }
+            (IstState::Completed, TxnTimer::H) => {
+                ctx.disarm(&mut self.retransmit);
+                self.timeout = None;
+                self.state = IstState::Terminated;
+                true
+            }
+            (IstState::Confirmed, TxnTimer::I) | (IstState::Accepted, TxnTimer::L) => {
+                self.timeout = None;
+                self.state = IstState::Terminated;
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Cancels every armed timer (shutdown or forced removal).
+    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+        ctx.disarm(&mut self.retransmit);
+        ctx.disarm(&mut self.timeout);
+    }
+}

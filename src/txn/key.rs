@@ -1,0 +1,69 @@
+//! Transaction matching keys (RFC 3261 §17.1.3 and §17.2.3).
+//!
+//! With the magic cookie: branch + sent-by + method, where ACK maps to
+//! INVITE. Without it (RFC 2543 peers): Request-URI, From tag, Call-ID,
+//! CSeq number, top Via and method. One compact owned allocation.
+
+use crate::sip::{MAGIC_COOKIE, Message, Method, ParseError};
+
+/// An owned, hashable transaction key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TxnKey(Box<[u8]>);
+
+/// ACK belongs to the INVITE transaction; every other method is its own.
+fn method_class(m: Method, name: &str) -> &str {
+    match m {
+        Method::Ack | Method::Invite => "INVITE",
+        Method::Extension => name,
+        known => known.as_str(),
+    }
+}
+
+impl TxnKey {
+    fn join(parts: &[&str]) -> TxnKey {
+        let mut v = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for p in parts {
+            v.extend_from_slice(p.as_bytes());
+            v.push(0);
+        }
+        TxnKey(v.into_boxed_slice())
+    }
+
+    /// The server transaction a request belongs to.
+    pub fn server(req: &Message) -> Result<TxnKey, ParseError> {
+        Self::server_as(req, method_class(req.method(), req.method_name()))
+    }
+
+    /// The INVITE transaction a CANCEL targets (same branch, §9.2).
+    pub fn cancelled_invite(cancel: &Message) -> Result<TxnKey, ParseError> {
+        Self::server_as(cancel, "INVITE")
+    }
+
+    fn server_as(req: &Message, class: &str) -> Result<TxnKey, ParseError> {
+        let via = req.via()?;
+        match via.branch().filter(|b| b.starts_with(MAGIC_COOKIE)) {
+            Some(branch) => Ok(Self::join(&[branch, via.sent_by, class])),
+            None => Ok(Self::rfc2543(req, class)),
+        }
+    }
+
+    fn rfc2543(req: &Message, class: &str) -> TxnKey {
+        let from_tag = req.from().ok().and_then(|f| f.tag()).unwrap_or("");
+        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let mut num = itoa::Buffer::new();
+        let top_via = req.list(crate::sip::HeaderName::Via).next().unwrap_or("");
+        Self::join(&["2543", req.request_uri(), from_tag, req.call_id(), num.format(seq), top_via, class])
+    }
+
+    /// The client transaction a response belongs to: our branch + CSeq method.
+    pub fn client(branch: &str, method: Method, method_name: &str) -> TxnKey {
+        Self::join(&[branch, method_class(method, method_name)])
+    }
+
+    /// The client key for a received response.
+    pub fn for_response(resp: &Message) -> Result<TxnKey, ParseError> {
+        let via = resp.via()?;
+        let cseq = resp.cseq().map_err(|k| ParseError { kind: k, offset: 0 })?;
+        Ok(Self::client(via.branch().unwrap_or(""), cseq.method, cseq.method_name))
+    }
+}

@@ -1,0 +1,26 @@
+//! RFC 3261 §17 transactions with the RFC 6026 corrections, sans-IO.
+//!
+//! Each state machine reacts to messages and timer firings through a
+//! [`TxnCtx`] that lends it the shard's timer wheel and outbox; it never
+//! reads a clock or touches a socket. Timer values come from
+//! [`TimerConfig`] (T1, T2, T4).
+
+mod config;
+mod ctx;
+mod dest;
+mod invite_client;
+mod invite_server;
+mod key;
+mod non_invite_client;
+mod non_invite_server;
+mod table;
+
+pub use config::TimerConfig;
+pub use ctx::{OutDatagram, TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+pub use dest::response_destination;
+pub use invite_client::{ClientOutcome, IctState, InviteClientTxn};
+pub use invite_server::{InviteServerTxn, IstState};
+pub use key::TxnKey;
+pub use non_invite_client::{NictState, NonInviteClientTxn};
+pub use non_invite_server::{NistState, NonInviteServerTxn};
+pub use table::TxnTable;

@@ -1,0 +1,95 @@
+//! Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8).
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+
+use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+use crate::timer::TimerHandle;
+
+/// States of Figure 8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NistState {
+    /// No response yet.
+    Trying,
+    /// A provisional was sent.
+    Proceeding,
+    /// A final was sent; Timer J absorbs retransmissions.
+    Completed,
+    /// Done.
+    Terminated,
+}
+
+/// One non-INVITE server transaction (BYE, OPTIONS, CANCEL, INFO…).
+#[derive(Debug)]
+pub struct NonInviteServerTxn {
+    /// Where responses go.
+    pub reply_to: SocketAddr,
+    /// Current state.
+    pub state: NistState,
+    /// Slot generation.
+    pub generation: u32,
+    last_response: Option<Bytes>,
+    timer_j: Option<TimerHandle>,
+}
+
+impl NonInviteServerTxn {
+    /// A new transaction in Trying.
+    pub fn new(reply_to: SocketAddr, generation: u32) -> Self {
+        NonInviteServerTxn {
+            reply_to,
+            state: NistState::Trying,
+            generation,
+            last_response: None,
+            timer_j: None,
+        }
+    }
+
+    /// Sends a response and moves the state on.
+    pub fn respond<W: From<TxnTimerRef>>(
+        &mut self,
+        ctx: &mut TxnCtx<'_, W>,
+        slot: usize,
+        code: u16,
+        data: Bytes,
+    ) {
+        if matches!(self.state, NistState::Completed | NistState::Terminated) {
+            return;
+        }
+        ctx.send(self.reply_to, data.clone());
+        self.last_response = Some(data);
+        if code < 200 {
+            self.state = NistState::Proceeding;
+        } else {
+            self.state = NistState::Completed;
+            let at = TxnTimerRef {
+                side: TxnSide::NonInviteServer,
+                slot: slot as u32,
+                generation: self.generation,
+                timer: TxnTimer::J,
+            };
+            self.timer_j = Some(ctx.arm(at, ctx.timers.t1x64()));
+        }
+    }
+
+    /// A retransmitted request: the last response again, if any.
+    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) {
+        if let (NistState::Proceeding | NistState::Completed, Some(last)) = (self.state, &self.last_response)
+        {
+            ctx.send(self.reply_to, last.clone());
+        }
+    }
+
+    /// Timer J fired: done.
+    pub fn on_timer(&mut self, timer: TxnTimer) {
+        if timer == TxnTimer::J && self.state == NistState::Completed {
+            self.timer_j = None;
+            self.state = NistState::Terminated;
+        }
+    }
+
+    /// Cancels armed timers.
+    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+        ctx.disarm(&mut self.timer_j);
+    }
+}
