@@ -41,7 +41,6 @@ impl ShardCore {
             self.answer_invite(now, slot, 503, "Service Unavailable", Some(&tag), extra, out);
             return;
         }
-        self.answer_invite(now, slot, 100, "Trying", None, Extra::default(), out);
         let port = self.sdp.allocate_port();
         let sdp_answer = match self.sdp.answer_offer(&msg, port, 1) {
             Ok(a) => a,
@@ -97,6 +96,11 @@ impl ShardCore {
             Decision::Accept { ring, answer, hangup } => {
                 if let Some(c) = self.calls.get_mut(call_slot) {
                     c.hangup_after = hangup;
+                }
+                // RFC 3261 §17.2.1: 100 Trying only when no other response
+                // goes out at once (a 180 or the final does its job).
+                if ring.is_none() && !answer.is_zero() {
+                    self.answer_invite(now, slot, 100, "Trying", None, Extra::default(), out);
                 }
                 if ring.is_some() {
                     self.ring_call(now, call_slot, out);

@@ -1,91 +1,138 @@
 //! Fast classification of raw header names, generated from the table in
-//! `header_name.rs` (keep the two in step): one arm per (length, first
-//! letter), so a lookup costs one or two comparisons.
+//! `header_name.rs` (keep the two in step). Compact forms by a match; long
+//! names by a collision-free hash of (length, first, last letter) into a
+//! 128-slot table, then one 8-bytes-at-a-time comparison.
 
 use super::header_name::HeaderName;
 
 /// Classifies a raw header name, long or compact, any case.
-#[rustfmt::skip]
+#[inline]
 pub(crate) fn classify(name: &[u8]) -> HeaderName {
-    let Some(&first) = name.first() else { return HeaderName::Other };
-    let first = first.to_ascii_lowercase();
-    if name.len() == 1 {
-        return match first {
-            b'v' => HeaderName::Via,
-            b'f' => HeaderName::From,
-            b't' => HeaderName::To,
-            b'i' => HeaderName::CallId,
-            b'm' => HeaderName::Contact,
-            b'l' => HeaderName::ContentLength,
-            b'c' => HeaderName::ContentType,
-            b'k' => HeaderName::Supported,
-            b'o' => HeaderName::Event,
-            b'u' => HeaderName::AllowEvents,
-            b'r' => HeaderName::ReferTo,
-            b'b' => HeaderName::ReferredBy,
-            b'x' => HeaderName::SessionExpires,
-            b's' => HeaderName::Subject,
-            b'e' => HeaderName::ContentEncoding,
-            b'a' => HeaderName::AcceptContact,
-            b'j' => HeaderName::RejectContact,
-            b'd' => HeaderName::RequestDisposition,
-            b'y' => HeaderName::Identity,
-            b'n' => HeaderName::IdentityInfo,
-            _ => HeaderName::Other,
-        };
+    classify_prefix(name, name.len())
+}
+
+/// Classifies the first `len` bytes of `tail`; the bytes after the name
+/// (the rest of the message) let the comparison load whole words.
+#[inline]
+pub(crate) fn classify_prefix(tail: &[u8], len: usize) -> HeaderName {
+    let (Some(&first), Some(&last)) = (tail.first(), tail.get(len.wrapping_sub(1))) else {
+        return HeaderName::Other;
+    };
+    if len == 1 {
+        return compact(first.to_ascii_lowercase());
     }
-    let is = |k: &Key| eq_ci(name, k);
-    match (name.len(), first) {
-        (2, b't') => if is(&const { key("To") }) { HeaderName::To } else { HeaderName::Other },
-        (3, b'v') => if is(&const { key("Via") }) { HeaderName::Via } else { HeaderName::Other },
-        (4, b'c') => if is(&const { key("CSeq") }) { HeaderName::CSeq } else { HeaderName::Other },
-        (4, b'd') => if is(&const { key("Date") }) { HeaderName::Date } else { HeaderName::Other },
-        (4, b'f') => if is(&const { key("From") }) { HeaderName::From } else { HeaderName::Other },
-        (4, b'r') => if is(&const { key("RSeq") }) { HeaderName::Rseq } else if is(&const { key("RAck") }) { HeaderName::Rack } else { HeaderName::Other },
-        (5, b'a') => if is(&const { key("Allow") }) { HeaderName::Allow } else { HeaderName::Other },
-        (5, b'e') => if is(&const { key("Event") }) { HeaderName::Event } else { HeaderName::Other },
-        (5, b'r') => if is(&const { key("Route") }) { HeaderName::Route } else { HeaderName::Other },
-        (6, b'a') => if is(&const { key("Accept") }) { HeaderName::Accept } else { HeaderName::Other },
-        (6, b'm') => if is(&const { key("Min-SE") }) { HeaderName::MinSe } else { HeaderName::Other },
-        (6, b'r') => if is(&const { key("Reason") }) { HeaderName::Reason } else { HeaderName::Other },
-        (6, b's') => if is(&const { key("Server") }) { HeaderName::Server } else { HeaderName::Other },
-        (7, b'c') => if is(&const { key("Call-ID") }) { HeaderName::CallId } else if is(&const { key("Contact") }) { HeaderName::Contact } else { HeaderName::Other },
-        (7, b'e') => if is(&const { key("Expires") }) { HeaderName::Expires } else { HeaderName::Other },
-        (7, b'r') => if is(&const { key("Require") }) { HeaderName::Require } else { HeaderName::Other },
-        (7, b's') => if is(&const { key("Subject") }) { HeaderName::Subject } else { HeaderName::Other },
-        (7, b'w') => if is(&const { key("Warning") }) { HeaderName::Warning } else { HeaderName::Other },
-        (8, b'i') => if is(&const { key("Identity") }) { HeaderName::Identity } else { HeaderName::Other },
-        (8, b'r') => if is(&const { key("Refer-To") }) { HeaderName::ReferTo } else { HeaderName::Other },
-        (9, b's') => if is(&const { key("Supported") }) { HeaderName::Supported } else { HeaderName::Other },
-        (9, b't') => if is(&const { key("Timestamp") }) { HeaderName::Timestamp } else { HeaderName::Other },
-        (10, b'u') => if is(&const { key("User-Agent") }) { HeaderName::UserAgent } else { HeaderName::Other },
-        (11, b'm') => if is(&const { key("Min-Expires") }) { HeaderName::MinExpires } else { HeaderName::Other },
-        (11, b'r') => if is(&const { key("Referred-By") }) { HeaderName::ReferredBy } else if is(&const { key("Retry-After") }) { HeaderName::RetryAfter } else { HeaderName::Other },
-        (11, b'u') => if is(&const { key("Unsupported") }) { HeaderName::Unsupported } else { HeaderName::Other },
-        (12, b'a') => if is(&const { key("Allow-Events") }) { HeaderName::AllowEvents } else { HeaderName::Other },
-        (12, b'c') => if is(&const { key("Content-Type") }) { HeaderName::ContentType } else { HeaderName::Other },
-        (12, b'm') => if is(&const { key("Max-Forwards") }) { HeaderName::MaxForwards } else { HeaderName::Other },
-        (12, b'r') => if is(&const { key("Record-Route") }) { HeaderName::RecordRoute } else { HeaderName::Other },
-        (13, b'a') => if is(&const { key("Authorization") }) { HeaderName::Authorization } else { HeaderName::Other },
-        (13, b'i') => if is(&const { key("Identity-Info") }) { HeaderName::IdentityInfo } else { HeaderName::Other },
-        (13, b'p') => if is(&const { key("Proxy-Require") }) { HeaderName::ProxyRequire } else { HeaderName::Other },
-        (14, b'a') => if is(&const { key("Accept-Contact") }) { HeaderName::AcceptContact } else { HeaderName::Other },
-        (14, b'c') => if is(&const { key("Content-Length") }) { HeaderName::ContentLength } else { HeaderName::Other },
-        (14, b'r') => if is(&const { key("Reject-Contact") }) { HeaderName::RejectContact } else { HeaderName::Other },
-        (15, b's') => if is(&const { key("Session-Expires") }) { HeaderName::SessionExpires } else { HeaderName::Other },
-        (16, b'c') => if is(&const { key("Content-Encoding") }) { HeaderName::ContentEncoding } else { HeaderName::Other },
-        (16, b'w') => if is(&const { key("WWW-Authenticate") }) { HeaderName::WwwAuthenticate } else { HeaderName::Other },
-        (18, b'p') => if is(&const { key("Proxy-Authenticate") }) { HeaderName::ProxyAuthenticate } else { HeaderName::Other },
-        (18, b's') => if is(&const { key("Subscription-State") }) { HeaderName::SubscriptionState } else { HeaderName::Other },
-        (19, b'c') => if is(&const { key("Content-Disposition") }) { HeaderName::ContentDisposition } else { HeaderName::Other },
-        (19, b'p') => if is(&const { key("Proxy-Authorization") }) { HeaderName::ProxyAuthorization } else { HeaderName::Other },
-        (19, b'r') => if is(&const { key("Request-Disposition") }) { HeaderName::RequestDisposition } else { HeaderName::Other },
+    let slot = &TABLE[slot_of(len, first | 0x20, last | 0x20)];
+    if slot.key.len == len && eq_ci(tail, len, &slot.key) { slot.name } else { HeaderName::Other }
+}
+
+/// The hash: collision-free over the known names (the table build asserts
+/// it at compile time).
+const fn slot_of(len: usize, first: u8, last: u8) -> usize {
+    (len.wrapping_mul(53).wrapping_add(first as usize * 41).wrapping_add(last as usize)) & 127
+}
+
+#[rustfmt::skip]
+fn compact(c: u8) -> HeaderName {
+    match c {
+        b'v' => HeaderName::Via,
+        b'f' => HeaderName::From,
+        b't' => HeaderName::To,
+        b'i' => HeaderName::CallId,
+        b'm' => HeaderName::Contact,
+        b'l' => HeaderName::ContentLength,
+        b'c' => HeaderName::ContentType,
+        b'k' => HeaderName::Supported,
+        b'o' => HeaderName::Event,
+        b'u' => HeaderName::AllowEvents,
+        b'r' => HeaderName::ReferTo,
+        b'b' => HeaderName::ReferredBy,
+        b'x' => HeaderName::SessionExpires,
+        b's' => HeaderName::Subject,
+        b'e' => HeaderName::ContentEncoding,
+        b'a' => HeaderName::AcceptContact,
+        b'j' => HeaderName::RejectContact,
+        b'd' => HeaderName::RequestDisposition,
+        b'y' => HeaderName::Identity,
+        b'n' => HeaderName::IdentityInfo,
         _ => HeaderName::Other,
     }
 }
 
+/// Every known long name, for the table.
+#[rustfmt::skip]
+const KNOWN: &[(&str, HeaderName)] = &[
+    ("Via", HeaderName::Via),
+    ("From", HeaderName::From),
+    ("To", HeaderName::To),
+    ("Call-ID", HeaderName::CallId),
+    ("CSeq", HeaderName::CSeq),
+    ("Contact", HeaderName::Contact),
+    ("Max-Forwards", HeaderName::MaxForwards),
+    ("Content-Length", HeaderName::ContentLength),
+    ("Content-Type", HeaderName::ContentType),
+    ("Route", HeaderName::Route),
+    ("Record-Route", HeaderName::RecordRoute),
+    ("Allow", HeaderName::Allow),
+    ("Supported", HeaderName::Supported),
+    ("Require", HeaderName::Require),
+    ("Proxy-Require", HeaderName::ProxyRequire),
+    ("Unsupported", HeaderName::Unsupported),
+    ("Expires", HeaderName::Expires),
+    ("Min-Expires", HeaderName::MinExpires),
+    ("Event", HeaderName::Event),
+    ("Allow-Events", HeaderName::AllowEvents),
+    ("Subscription-State", HeaderName::SubscriptionState),
+    ("Refer-To", HeaderName::ReferTo),
+    ("Referred-By", HeaderName::ReferredBy),
+    ("Session-Expires", HeaderName::SessionExpires),
+    ("Min-SE", HeaderName::MinSe),
+    ("Subject", HeaderName::Subject),
+    ("Content-Encoding", HeaderName::ContentEncoding),
+    ("Content-Disposition", HeaderName::ContentDisposition),
+    ("Accept", HeaderName::Accept),
+    ("Accept-Contact", HeaderName::AcceptContact),
+    ("Reject-Contact", HeaderName::RejectContact),
+    ("Request-Disposition", HeaderName::RequestDisposition),
+    ("Identity", HeaderName::Identity),
+    ("Identity-Info", HeaderName::IdentityInfo),
+    ("User-Agent", HeaderName::UserAgent),
+    ("Server", HeaderName::Server),
+    ("Authorization", HeaderName::Authorization),
+    ("Proxy-Authorization", HeaderName::ProxyAuthorization),
+    ("WWW-Authenticate", HeaderName::WwwAuthenticate),
+    ("Proxy-Authenticate", HeaderName::ProxyAuthenticate),
+    ("Retry-After", HeaderName::RetryAfter),
+    ("RSeq", HeaderName::Rseq),
+    ("RAck", HeaderName::Rack),
+    ("Reason", HeaderName::Reason),
+    ("Timestamp", HeaderName::Timestamp),
+    ("Date", HeaderName::Date),
+    ("Warning", HeaderName::Warning),
+];
+
+#[derive(Clone, Copy)]
+struct Slot {
+    key: Key,
+    name: HeaderName,
+}
+
+static TABLE: [Slot; 128] = {
+    let empty = Slot { key: Key { len: 0, words: [0; 3], folds: [0; 3] }, name: HeaderName::Other };
+    let mut t = [empty; 128];
+    let mut i = 0;
+    while i < KNOWN.len() {
+        let b = KNOWN[i].0.as_bytes();
+        let at = slot_of(b.len(), b[0] | 0x20, b[b.len() - 1] | 0x20);
+        assert!(t[at].key.len == 0, "header name hash collision");
+        t[at] = Slot { key: key(KNOWN[i].0), name: KNOWN[i].1 };
+        i += 1;
+    }
+    t
+};
+
 /// A known name prepared at compile time: its bytes in lower case, in
 /// 8-byte words, and where bit 0x20 may differ (letters only).
+#[derive(Clone, Copy)]
 struct Key {
     len: usize,
     words: [u64; 3],
@@ -105,15 +152,24 @@ const fn key(name: &str) -> Key {
     k
 }
 
-/// Case-insensitive equality, 8 bytes per step: bit 0x20 is ignored only
-/// where the known name has a letter, so '-' must match exactly and only
-/// [A-Za-z] fold. A match thus also proves the raw name is a valid token.
+/// Case-insensitive equality of `tail[..len]`, 8 bytes per step: bit 0x20
+/// is ignored only where the known name has a letter, so '-' must match
+/// exactly and only [A-Za-z] fold. A match also proves the raw name is a
+/// valid token. Bytes past `len` are masked off.
 #[inline]
-fn eq_ci(raw: &[u8], k: &Key) -> bool {
-    if raw.len() != k.len {
-        return false;
+fn eq_ci(tail: &[u8], len: usize, k: &Key) -> bool {
+    let mut i = 0;
+    while i * 8 < len {
+        let rest = len - i * 8;
+        let word = match tail.get(i * 8..i * 8 + 8) {
+            Some(w) => super::lex::load_word(w),
+            None => super::lex::load_word(tail.get(i * 8..len).unwrap_or(&[])),
+        };
+        let mask = if rest >= 8 { u64::MAX } else { (1u64 << (8 * rest)) - 1 };
+        if (word & mask) | k.folds[i] != k.words[i] {
+            return false;
+        }
+        i += 1;
     }
-    raw.chunks(8)
-        .zip(k.words.iter().zip(&k.folds))
-        .all(|(chunk, (&word, &fold))| super::lex::load_word(chunk) | fold == word)
+    true
 }

@@ -147,7 +147,7 @@ fn header_line(b: &[u8], ls: usize, le: usize) -> Result<HeaderEntry, ParseError
         name_end -= 1;
     }
     let raw_name = &line[..name_end];
-    let name = HeaderName::from_bytes(raw_name);
+    let name = super::header_classify::classify_prefix(&b[ls..], name_end);
     if name_end == 0
         || name_end > usize::from(u8::MAX)
         || (name == HeaderName::Other && !raw_name.iter().all(|&c| is_token_char(c)))
