@@ -14,9 +14,11 @@ use crate::txn::{TxnCtx, TxnKey};
 
 impl ShardCore {
     /// The call whose dialog this request belongs to.
-    fn dialog_of(&self, msg: &Message, to_tag: &str) -> Option<usize> {
+    fn dialog_of(&self, msg: &Message) -> Option<usize> {
         let slot = self.calls.find(msg.call_id())?;
         let c = self.calls.get(slot)?;
+        let to = msg.to().ok()?;
+        let to_tag = to.tag().unwrap_or("");
         let from_tag = msg.from().ok()?.tag().unwrap_or("");
         (c.dialog.local_tag() == to_tag && c.dialog.remote_tag() == from_tag).then_some(slot)
     }
@@ -27,10 +29,9 @@ impl ShardCore {
         from: SocketAddr,
         key: TxnKey,
         msg: Message,
-        to_tag: &str,
         out: &mut Outbox,
     ) {
-        let Some(call) = self.dialog_of(&msg, to_tag) else {
+        let Some(call) = self.dialog_of(&msg) else {
             self.stats.unknown_dialog += 1;
             let reason = "Call/Transaction Does Not Exist";
             return self.reply_any(now, from, key, msg, 481, reason, Extra::default(), out);
@@ -55,14 +56,17 @@ impl ShardCore {
         match msg.method() {
             Method::Bye => {
                 self.reply_non_invite(now, key, &msg, from, 200, "OK", None, Extra::default(), out);
-                if let Some(slot) = self.calls.get_mut(call).and_then(|c| c.invite_txn.take()) {
+                if let Some(c) = self.calls.get_mut(call)
+                    && let Some(slot) = c.invite_txn.take()
+                {
                     // BYE in an early dialog: the INVITE ends with 487.
+                    let tag = super::Token::copy_of(c.dialog.local_tag());
                     self.answer_invite(
                         now,
                         slot,
                         487,
                         "Request Terminated",
-                        Some(to_tag),
+                        Some(&tag),
                         Extra::default(),
                         out,
                     );
@@ -150,8 +154,7 @@ impl ShardCore {
                 return;
             }
         }
-        let to_tag = msg.to().ok().and_then(|t| t.tag().map(str::to_owned)).unwrap_or_default();
-        let Some(call) = self.dialog_of(&msg, &to_tag) else {
+        let Some(call) = self.dialog_of(&msg) else {
             self.stats.stray_acks += 1;
             return;
         };

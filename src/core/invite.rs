@@ -89,8 +89,10 @@ impl ShardCore {
         self.stats.calls_received += 1;
         self.stats.active_calls += 1;
         self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
-        let call_id = msg.call_id().to_owned();
-        self.emit(call_slot, EventKind::Incoming { call_id, source: from }, out);
+        if self.cfg.events {
+            let call_id = msg.call_id().to_owned();
+            self.emit(call_slot, EventKind::Incoming { call_id, source: from }, out);
+        }
         match self.cfg.policy.decide(&mut self.reject_credit) {
             Decision::Reject(code) => self.reject_call(now, call_slot, code, out),
             Decision::Accept { ring, answer, hangup } => {
@@ -133,7 +135,7 @@ impl ShardCore {
 
     pub(crate) fn ring_call(&mut self, now: Instant, call: usize, out: &mut Outbox) {
         let Some(c) = self.calls.get_mut(call) else { return };
-        let (Some(slot), tag) = (c.invite_txn, c.dialog.local_tag().to_owned()) else { return };
+        let (Some(slot), tag) = (c.invite_txn, super::Token::copy_of(c.dialog.local_tag())) else { return };
         c.state = CallState::Ringing;
         let extra = Extra { dialog: true, ..Extra::default() };
         self.answer_invite(now, slot, 180, "Ringing", Some(&tag), extra, out);
@@ -144,7 +146,7 @@ impl ShardCore {
     pub(crate) fn answer_call(&mut self, now: Instant, call: usize, out: &mut Outbox) {
         let Some(c) = self.calls.get_mut(call) else { return };
         let Some(slot) = c.invite_txn.take() else { return };
-        let (tag, body) = (c.dialog.local_tag().to_owned(), c.sdp_answer.take());
+        let (tag, body) = (super::Token::copy_of(c.dialog.local_tag()), c.sdp_answer.take());
         c.state = CallState::Answered;
         let setup = now.saturating_duration_since(c.started).as_micros();
         let _ = self.setup_us.record(u64::try_from(setup).unwrap_or(u64::MAX).max(1));
@@ -178,7 +180,7 @@ impl ShardCore {
     pub(crate) fn reject_call(&mut self, now: Instant, call: usize, code: u16, out: &mut Outbox) {
         let Some(c) = self.calls.get_mut(call) else { return };
         let Some(slot) = c.invite_txn.take() else { return };
-        let tag = c.dialog.local_tag().to_owned();
+        let tag = super::Token::copy_of(c.dialog.local_tag());
         let reason = super::response::reason_phrase(code);
         self.answer_invite(now, slot, code, reason, Some(&tag), Extra::default(), out);
         self.end_call(call, EndReason::Rejected(code), now, out);
@@ -199,7 +201,7 @@ impl ShardCore {
         };
         let (state, call) =
             self.ist.get(slot).map(|t| (t.state, t.call)).unwrap_or((IstState::Terminated, None));
-        let tag = call.and_then(|c| self.calls.get(c)).map(|c| c.dialog.local_tag().to_owned());
+        let tag = call.and_then(|c| self.calls.get(c)).map(|c| super::Token::copy_of(c.dialog.local_tag()));
         self.reply_non_invite(now, key, msg, from, 200, "OK", tag.as_deref(), Extra::default(), out);
         if state != IstState::Proceeding {
             return; // a final response went out already: 200 only (§9.2)

@@ -153,13 +153,53 @@ impl ShardCore {
         self.generation
     }
 
-    /// A token unique to this shard: tags and branches.
-    fn next_id(&mut self) -> String {
+    /// A token unique to this shard, for tags and branches: `<shard>x<n>`
+    /// in hex, built on the stack (no allocation per call).
+    fn next_id(&mut self) -> Token {
         self.ids += 1;
-        let mut s = String::with_capacity(24);
-        use std::fmt::Write;
-        let _ = write!(s, "{:x}x{:x}", self.cfg.shard, self.ids);
-        s
+        let mut t = Token { buf: [0; 40], len: 0 };
+        t.push_hex(u64::from(self.cfg.shard));
+        t.buf[t.len] = b'x';
+        t.len += 1;
+        t.push_hex(self.ids);
+        t
+    }
+}
+
+/// A short ASCII token on the stack.
+#[derive(Clone, Copy)]
+pub(crate) struct Token {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl Token {
+    /// Copies a short string (our own tags); longer input is cut, which
+    /// cannot happen for tokens this shard minted.
+    pub(crate) fn copy_of(s: &str) -> Token {
+        let mut t = Token { buf: [0; 40], len: 0 };
+        let b = s.as_bytes();
+        let n = b.len().min(40);
+        t.buf[..n].copy_from_slice(&b[..n]);
+        t.len = n;
+        t
+    }
+
+    fn push_hex(&mut self, n: u64) {
+        let digits = (64 - n.leading_zeros()).div_ceil(4).max(1) as usize;
+        for i in (0..digits).rev() {
+            self.buf[self.len] = b"0123456789abcdef"[((n >> (4 * i)) & 0xf) as usize];
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Hex digits, 'x' or a copy of a whole &str (cut only at 40 bytes,
+        // beyond any tag we mint).
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
     }
 }
 

@@ -61,10 +61,10 @@ impl ShardCore {
             let extra = Extra { unsupported: Some(&list), ..Extra::default() };
             return self.reply_any(now, from, key, msg, 420, "Bad Extension", extra, out);
         }
-        let to_tag = msg.to().ok().and_then(|t| t.tag().map(str::to_owned));
-        match to_tag {
-            Some(tag) => self.on_in_dialog(now, from, key, msg, &tag, out),
-            None => self.on_out_of_dialog(now, from, key, msg, out),
+        if msg.to().is_ok_and(|t| t.tag().is_some()) {
+            self.on_in_dialog(now, from, key, msg, out)
+        } else {
+            self.on_out_of_dialog(now, from, key, msg, out)
         }
     }
 

@@ -29,7 +29,7 @@ impl ShardCore {
             InDialog::Ack(seq) => ("ACK", Some(seq), false),
             InDialog::Reinvite { hold } => ("INVITE", None, hold),
         };
-        let branch = format!("z9hG4bK{}", self.next_id());
+        let branch = format!("z9hG4bK{}", &*self.next_id());
         let local = self.cfg.local.to_string();
         let sdp = if method == "INVITE" {
             let port = self.calls.get(call).and_then(|c| c.local_port).unwrap_or(0);

@@ -65,30 +65,57 @@ pub(crate) fn parse_u32(s: &[u8]) -> Option<u32> {
 }
 
 /// Finds the first `sep` outside quoted strings and angle brackets.
+/// Jumps between interesting bytes with memchr3 instead of walking every
+/// byte through a state machine: values are mostly plain tokens.
 pub(crate) fn find_unquoted(s: &[u8], sep: u8) -> Option<usize> {
-    let mut in_quotes = false;
-    let mut in_angle = false;
+    if s.len() < 48 {
+        return find_unquoted_short(s, sep);
+    }
     let mut i = 0;
     while i < s.len() {
-        let b = s[i];
-        if in_quotes {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' {
-                in_quotes = false;
-            }
-        } else if b == b'"' {
-            in_quotes = true;
-        } else if b == b'<' {
-            in_angle = true;
-        } else if b == b'>' {
-            in_angle = false;
-        } else if b == sep && !in_angle {
+        i += memchr::memchr3(sep, b'"', b'<', &s[i..])?;
+        match s[i] {
+            b'"' => i += 1 + closing_quote(&s[i + 1..])? + 1,
+            b'<' => i += memchr::memchr(b'>', &s[i..])? + 1,
+            _ => return Some(i),
+        }
+    }
+    None
+}
+
+/// The same for short values, where a plain byte loop beats memchr's
+/// setup cost.
+fn find_unquoted_short(s: &[u8], sep: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        if c == sep {
             return Some(i);
+        }
+        match c {
+            b'"' => i += 1 + closing_quote(&s[i + 1..])?,
+            b'<' => i += s[i..].iter().position(|&c| c == b'>')?,
+            _ => {}
         }
         i += 1;
     }
     None
+}
+
+/// Offset of the quote that ends a quoted string whose body starts at
+/// `s[0]`, honouring backslash escapes.
+fn closing_quote(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        i += memchr::memchr2(b'"', b'\\', &s[i..])?;
+        if s[i] == b'"' {
+            return Some(i);
+        }
+        i += 2;
+        if i > s.len() {
+            return None;
+        }
+    }
 }
 
 /// Iterates over `sep`-separated items, trimmed, skipping empty ones,
@@ -130,8 +157,9 @@ impl<'a> Iterator for Split<'a> {
 
 /// Splits `name=value` (value optional), both trimmed.
 pub(crate) fn split_param(p: &str) -> (&str, Option<&str>) {
-    match p.split_once('=') {
-        Some((n, v)) => (trim_str(n), Some(trim_str(v))),
+    // A byte loop: parameters are short, a memchr call costs more.
+    match p.bytes().position(|c| c == b'=') {
+        Some(i) => (trim_str(sub(p, 0, i)), Some(trim_str(sub(p, i + 1, p.len())))),
         None => (trim_str(p), None),
     }
 }

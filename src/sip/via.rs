@@ -25,6 +25,34 @@ pub struct Via<'a> {
     /// sent-by as written (`host[:port]`, IPv6 bracketed).
     pub sent_by: &'a str,
     params: &'a str,
+    /// The parameters the transaction layer reads on every message,
+    /// found in the one pass `parse` makes.
+    known: KnownParams<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct KnownParams<'a> {
+    branch: Option<&'a str>,
+    received: Option<&'a str>,
+    rport: Option<&'a str>,
+    maddr: Option<&'a str>,
+}
+
+impl<'a> KnownParams<'a> {
+    fn scan(params: &'a str) -> Self {
+        let mut k = KnownParams::default();
+        for (name, value) in Params::new(params) {
+            let slot = match name.len() {
+                6 if name.eq_ignore_ascii_case("branch") => &mut k.branch,
+                8 if name.eq_ignore_ascii_case("received") => &mut k.received,
+                5 if name.eq_ignore_ascii_case("rport") => &mut k.rport,
+                5 if name.eq_ignore_ascii_case("maddr") => &mut k.maddr,
+                _ => continue,
+            };
+            slot.get_or_insert(value.unwrap_or(""));
+        }
+        k
+    }
 }
 
 fn bad(at: usize) -> ParseError {
@@ -57,7 +85,8 @@ impl<'a> Via<'a> {
             return Err(bad(t_start));
         }
         let (host, port) = split_host_port(sent_by).ok_or(bad(rest_at))?;
-        Ok(Via { protocol, version, transport, host, port, sent_by, params })
+        let known = KnownParams::scan(params);
+        Ok(Via { protocol, version, transport, host, port, sent_by, params, known })
     }
 
     /// Via parameters.
@@ -72,7 +101,7 @@ impl<'a> Via<'a> {
 
     /// The `branch` parameter.
     pub fn branch(&self) -> Option<&'a str> {
-        self.param("branch")
+        self.known.branch
     }
 
     /// Whether the branch carries the RFC 3261 magic cookie.
@@ -82,18 +111,18 @@ impl<'a> Via<'a> {
 
     /// The `received` parameter.
     pub fn received(&self) -> Option<&'a str> {
-        self.param("received")
+        self.known.received
     }
 
     /// `rport`: `None` when absent, `Some(None)` when present without a
     /// value (a request asking for it), `Some(Some(p))` with a value.
     pub fn rport(&self) -> Option<Option<u16>> {
-        self.param("rport").map(|v| v.parse().ok())
+        self.known.rport.map(|v| v.parse().ok())
     }
 
     /// The `maddr` parameter.
     pub fn maddr(&self) -> Option<&'a str> {
-        self.param("maddr")
+        self.known.maddr
     }
 
     /// The `ttl` parameter.

@@ -73,7 +73,7 @@ impl Writer {
                     buf.put_slice(b"To: ");
                     buf.put_slice(h.value.as_bytes());
                     if let Some(tag) = head.to_tag
-                        && req.to().is_ok_and(|t| t.tag().is_none())
+                        && !has_tag_param(h.value)
                     {
                         buf.put_slice(b";tag=");
                         buf.put_slice(tag.as_bytes());
@@ -157,6 +157,18 @@ impl<'w> Builder<'w> {
         this.buf.put_slice(body);
         this.buf.split().freeze()
     }
+}
+
+/// Whether a From/To value already carries `;tag=` (header parameters
+/// follow the `>` of a name-addr, or the URI of an addr-spec).
+fn has_tag_param(value: &str) -> bool {
+    let params = match value.rfind('>') {
+        Some(gt) => &value[gt + 1..],
+        None => value,
+    };
+    super::lex::Params::new(params)
+        .skip(usize::from(!value.contains('>')))
+        .any(|(n, _)| n.eq_ignore_ascii_case("tag"))
 }
 
 pub(crate) fn put_header(buf: &mut BytesMut, name: &str, value: &str) {

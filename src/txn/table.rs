@@ -1,8 +1,9 @@
 //! A shard-owned transaction table: slab storage plus a key index. No
-//! locks: one thread owns it.
+//! locks: one thread owns it. The key lives once, in the slab; the index
+//! holds only slot numbers (hashbrown's `HashTable`), so a transaction
+//! costs one key allocation, not two.
 
-use std::collections::HashMap;
-
+use hashbrown::HashTable;
 use slab::Slab;
 
 use super::key::TxnKey;
@@ -11,32 +12,36 @@ use super::key::TxnKey;
 #[derive(Debug)]
 pub struct TxnTable<T> {
     slots: Slab<(TxnKey, T)>,
-    index: HashMap<TxnKey, usize, ahash::RandomState>,
+    index: HashTable<usize>,
+    hasher: ahash::RandomState,
 }
 
 impl<T> Default for TxnTable<T> {
     fn default() -> Self {
-        TxnTable { slots: Slab::new(), index: HashMap::default() }
+        TxnTable { slots: Slab::new(), index: HashTable::new(), hasher: ahash::RandomState::new() }
     }
 }
 
 impl<T> TxnTable<T> {
     /// Inserts under `key`; the caller checked it is absent.
     pub fn insert(&mut self, key: TxnKey, txn: T) -> usize {
-        let slot = self.slots.insert((key.clone(), txn));
-        self.index.insert(key, slot);
+        let hash = self.hasher.hash_one(&key);
+        let slot = self.slots.insert((key, txn));
+        let (slots, hasher) = (&self.slots, &self.hasher);
+        self.index.insert_unique(hash, slot, |&s| slots.get(s).map_or(0, |(k, _)| hasher.hash_one(k)));
         slot
+    }
+
+    /// The slot for a key.
+    pub fn find(&self, key: &TxnKey) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        self.index.find(hash, |&s| self.slots.get(s).is_some_and(|(k, _)| k == key)).copied()
     }
 
     /// The slot the next `insert` will use (timers armed before the
     /// insert must name it).
     pub fn next_slot(&self) -> usize {
         self.slots.vacant_key()
-    }
-
-    /// The slot for a key.
-    pub fn find(&self, key: &TxnKey) -> Option<usize> {
-        self.index.get(key).copied()
     }
 
     /// The transaction in a slot.
@@ -51,9 +56,12 @@ impl<T> TxnTable<T> {
 
     /// Removes a slot's transaction.
     pub fn remove(&mut self, slot: usize) -> Option<T> {
-        let (key, txn) = self.slots.try_remove(slot)?;
-        self.index.remove(&key);
-        Some(txn)
+        let (key, _) = self.slots.get(slot)?;
+        let hash = self.hasher.hash_one(key);
+        if let Ok(entry) = self.index.find_entry(hash, |&s| s == slot) {
+            entry.remove();
+        }
+        self.slots.try_remove(slot).map(|(_, t)| t)
     }
 
     /// Live transactions.
