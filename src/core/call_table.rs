@@ -44,6 +44,8 @@ pub(crate) struct Call {
     pub reinvite: Option<Reinvite>,
     /// A 2xx retransmitted until its ACK arrives.
     pub pending_2xx: Option<Bytes>,
+    /// CSeq number of the INVITE that 2xx answers: its ACK carries it.
+    pub pending_cseq: u32,
     /// Where the 2xx (and its retransmissions) go.
     pub response_to: std::net::SocketAddr,
     /// Media was opened (an Open command went out).
@@ -63,6 +65,10 @@ pub(crate) struct Call {
     pub local_held: bool,
     /// Set when we sent BYE: the reason the call will end with.
     pub ending: Option<EndReason>,
+    /// Our BYE's client transaction (NICT slot) and our last re-INVITE's
+    /// (ICT slot): detached when the call ends, as their slots outlive it.
+    pub bye_txn: Option<u32>,
+    pub reinvite_txn: Option<u32>,
 }
 
 /// Calls by slot and by Call-ID.

@@ -72,6 +72,12 @@ impl ShardCore {
                 self.reject_call(now, slot, code, out)
             }
             Command::Hangup(_) if unanswered => self.reject_call(now, slot, 480, out),
+            // RFC 3261 §15: no BYE before the ACK; hang up when it comes.
+            Command::Hangup(_) if state == CallState::Answered => {
+                if let Some(c) = self.calls.get_mut(slot) {
+                    c.hangup_after = Some(std::time::Duration::ZERO);
+                }
+            }
             Command::Hangup(_) if state != CallState::Terminating => {
                 self.hang_up(now, slot, EndReason::LocalBye, out)
             }

@@ -22,6 +22,18 @@ impl ShardCore {
         for h in [c.retransmit, c.ack_timeout, c.answer, c.hangup].into_iter().flatten() {
             self.wheel.cancel(h);
         }
+        // Our BYE or re-INVITE may outlive the call; its slot may be reused,
+        // so their outcomes must no longer reach it.
+        if let Some(t) = c.bye_txn.and_then(|s| self.nict.get_mut(s as usize))
+            && t.call == Some(call)
+        {
+            t.call = None;
+        }
+        if let Some(t) = c.reinvite_txn.and_then(|s| self.ict.get_mut(s as usize))
+            && t.call == Some(call)
+        {
+            t.call = None;
+        }
         if let (Some(port), true) = (c.local_port, c.media_open) {
             out.media.push(MediaCommand::Close { call: handle, local_port: port });
         }

@@ -56,22 +56,18 @@ impl ShardCore {
         match msg.method() {
             Method::Bye => {
                 self.reply_non_invite(now, key, &msg, from, 200, "OK", None, Extra::default(), out);
+                let mut reason = EndReason::RemoteBye;
                 if let Some(c) = self.calls.get_mut(call)
                     && let Some(slot) = c.invite_txn.take()
                 {
-                    // BYE in an early dialog: the INVITE ends with 487.
+                    // BYE in an early dialog: the caller gave up before the
+                    // answer, like a CANCEL; the INVITE ends with 487.
+                    reason = EndReason::Cancelled;
                     let tag = super::Token::copy_of(c.dialog.local_tag());
-                    self.answer_invite(
-                        now,
-                        slot,
-                        487,
-                        "Request Terminated",
-                        Some(&tag),
-                        Extra::default(),
-                        out,
-                    );
+                    let extra = Extra::default();
+                    self.answer_invite(now, slot, 487, "Request Terminated", Some(&tag), extra, out);
                 }
-                self.end_call(call, EndReason::RemoteBye, now, out);
+                self.end_call(call, reason, now, out);
             }
             Method::Invite | Method::Update => self.on_reinvite(now, from, key, msg, call, state, out),
             Method::Info | Method::Message | Method::Notify | Method::Options => {
@@ -127,12 +123,13 @@ impl ShardCore {
             if let Some(c) = self.calls.get_mut(call) {
                 c.response_to = Self::reply_address(&msg, from);
             }
+            let seq = msg.cseq().map_or(0, |c| c.seq);
             let slot = self.new_ist(key, msg, from);
             let ok = self.answer_invite(now, slot, 200, "OK", None, extra, out);
             if let Some(c) = self.calls.get_mut(call) {
                 c.reinvite = Some(Reinvite::Incoming);
             }
-            self.start_2xx_retransmission(now, call, ok);
+            self.start_2xx_retransmission(now, call, ok, seq);
         } else {
             self.reply_non_invite(now, key, &msg, from, 200, "OK", None, extra, out);
         }
@@ -158,11 +155,13 @@ impl ShardCore {
             self.stats.stray_acks += 1;
             return;
         };
+        let seq = msg.cseq().map_or(0, |c| c.seq);
         let Some(c) = self.calls.get_mut(call) else { return };
-        if c.pending_2xx.take().is_none() {
+        if c.pending_2xx.is_none() || seq != c.pending_cseq {
             self.stats.retransmissions_in += 1;
-            return; // an ACK retransmission
+            return; // an ACK retransmission, or a late one for an earlier 2xx
         }
+        c.pending_2xx = None;
         for h in [c.retransmit.take(), c.ack_timeout.take()].into_iter().flatten() {
             self.wheel.cancel(h);
         }
@@ -173,8 +172,10 @@ impl ShardCore {
         c.state = CallState::Confirmed;
         let hangup = c.hangup_after;
         self.emit(call, EventKind::Established, out);
-        if let Some(after) = hangup {
-            self.arm_call_timer(now, call, super::call_table::CallTimer::Hangup, after);
+        match hangup {
+            Some(after) if after.is_zero() => self.hang_up(now, call, EndReason::LocalBye, out),
+            Some(after) => self.arm_call_timer(now, call, super::call_table::CallTimer::Hangup, after),
+            None => {}
         }
     }
 }

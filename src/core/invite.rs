@@ -9,7 +9,7 @@ use super::respond::Extra;
 use super::{CoreTimer, EventKind, Outbox, ShardCore};
 use crate::dialog::{CallState, Decision, Dialog, EndReason};
 use crate::sip::Message;
-use crate::txn::{InviteServerTxn, IstState, TxnKey};
+use crate::txn::{InviteServerTxn, TxnKey};
 
 impl ShardCore {
     /// Creates an INVITE server transaction for `msg`.
@@ -66,6 +66,7 @@ impl ShardCore {
             invite_txn: Some(slot),
             reinvite: None,
             pending_2xx: None,
+            pending_cseq: 0,
             response_to: Self::reply_address(&msg, from),
             media_open: false,
             interval_2xx: Duration::ZERO,
@@ -81,6 +82,8 @@ impl ShardCore {
             remote_media: sdp_answer.remote,
             local_held: false,
             ending: None,
+            bye_txn: None,
+            reinvite_txn: None,
         };
         let call_slot = self.calls.insert(call);
         if let Some(t) = self.ist.get_mut(slot) {
@@ -151,9 +154,10 @@ impl ShardCore {
         let setup = now.saturating_duration_since(c.started).as_micros();
         let _ = self.setup_us.record(u64::try_from(setup).unwrap_or(u64::MAX).max(1));
         let extra = Extra { dialog: true, allow: true, sdp: body.as_deref(), ..Extra::default() };
+        let seq = self.ist.get(slot).and_then(|t| t.request.cseq().ok()).map_or(0, |c| c.seq);
         let ok = self.answer_invite(now, slot, 200, "OK", Some(&tag), extra, out);
         self.stats.calls_answered += 1;
-        self.start_2xx_retransmission(now, call, ok);
+        self.start_2xx_retransmission(now, call, ok, seq);
         let handle = self.calls.handle(call);
         if let Some(c) = self.calls.get_mut(call)
             && let Some(local_port) = c.local_port
@@ -166,10 +170,17 @@ impl ShardCore {
 
     /// RFC 3261 §13.3.1.4: the TU resends its 2xx from T1 doubling to T2
     /// until the ACK, and gives up after 64·T1.
-    pub(crate) fn start_2xx_retransmission(&mut self, now: Instant, call: usize, ok: Option<bytes::Bytes>) {
+    pub(crate) fn start_2xx_retransmission(
+        &mut self,
+        now: Instant,
+        call: usize,
+        ok: Option<bytes::Bytes>,
+        seq: u32,
+    ) {
         let t1 = self.cfg.timers.t1;
         if let Some(c) = self.calls.get_mut(call) {
             c.pending_2xx = ok;
+            c.pending_cseq = seq;
             c.interval_2xx = t1;
         }
         self.arm_call_timer(now, call, CallTimer::Retransmit2xx, t1);
@@ -184,34 +195,5 @@ impl ShardCore {
         let reason = super::response::reason_phrase(code);
         self.answer_invite(now, slot, code, reason, Some(&tag), Extra::default(), out);
         self.end_call(call, EndReason::Rejected(code), now, out);
-    }
-
-    pub(crate) fn on_cancel(
-        &mut self,
-        now: Instant,
-        from: SocketAddr,
-        key: TxnKey,
-        msg: &Message,
-        out: &mut Outbox,
-    ) {
-        let invite = TxnKey::cancelled_invite(msg).ok().and_then(|k| self.ist.find(&k));
-        let Some(slot) = invite else {
-            let reason = "Call/Transaction Does Not Exist";
-            return self.reply_non_invite(now, key, msg, from, 481, reason, None, Extra::default(), out);
-        };
-        let (state, call) =
-            self.ist.get(slot).map(|t| (t.state, t.call)).unwrap_or((IstState::Terminated, None));
-        let tag = call.and_then(|c| self.calls.get(c)).map(|c| super::Token::copy_of(c.dialog.local_tag()));
-        self.reply_non_invite(now, key, msg, from, 200, "OK", tag.as_deref(), Extra::default(), out);
-        if state != IstState::Proceeding {
-            return; // a final response went out already: 200 only (§9.2)
-        }
-        if let Some(call) = call.filter(|&c| self.calls.get(c).is_some_and(|c| c.invite_txn == Some(slot))) {
-            if let Some(c) = self.calls.get_mut(call) {
-                c.invite_txn = None;
-            }
-            self.answer_invite(now, slot, 487, "Request Terminated", tag.as_deref(), Extra::default(), out);
-            self.end_call(call, EndReason::Cancelled, now, out);
-        }
     }
 }

@@ -3,6 +3,7 @@
 //! datagrams, commands and clock readings and drains its `Outbox`.
 
 mod call_table;
+mod cancel;
 mod commands;
 mod config;
 mod end;

@@ -87,6 +87,7 @@ impl ShardCore {
             self.ict.insert(key, txn);
             if let Some(c) = self.calls.get_mut(call) {
                 c.reinvite = Some(Reinvite::Outgoing { slot, hold });
+                c.reinvite_txn = Some(slot as u32);
             }
         } else {
             let key = TxnKey::client(&branch, crate::sip::Method::from_token(method.as_bytes()), method);
@@ -94,6 +95,9 @@ impl ShardCore {
             let mut txn = NonInviteClientTxn::start(&mut ctx, slot, generation, peer, data);
             txn.call = Some(call);
             self.nict.insert(key, txn);
+            if let Some(c) = self.calls.get_mut(call) {
+                c.bye_txn = Some(slot as u32);
+            }
         }
     }
 }
