@@ -39,7 +39,16 @@ pub(crate) fn load_word(c: &[u8]) -> u64 {
 /// Trims linear whitespace on both sides of text.
 #[inline]
 pub(crate) fn trim_str(s: &str) -> &str {
-    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+    // On bytes: `str::trim_matches` decodes chars, which costs more here.
+    let b = s.as_bytes();
+    let (mut a, mut z) = (0, b.len());
+    while a < z && is_lws(b[a]) {
+        a += 1;
+    }
+    while z > a && is_lws(b[z - 1]) {
+        z -= 1;
+    }
+    sub(s, a, z)
 }
 
 /// `s[a..b]` without a panic path: separators are ASCII, so indexes found
