@@ -67,7 +67,7 @@ impl ShardCore {
             reinvite: None,
             pending_2xx: None,
             pending_cseq: 0,
-            response_to: Self::reply_address(&msg, from),
+            response_to: self.ist.get(slot).map_or(from, |t| t.reply_to),
             media_open: false,
             interval_2xx: Duration::ZERO,
             retransmit: None,

@@ -50,7 +50,7 @@ impl ShardCore {
             }
         };
         let d = &c.dialog;
-        let peer = d.peer;
+        let peer = d.peer();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
         let target = target.to_owned();
         let mut b = self

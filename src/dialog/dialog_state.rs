@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::sip::{Host, Message, ParseError, Scheme, Uri};
+use crate::sip::{Host, Message, ParseError, Uri};
 
 /// Field order inside the packed text.
 const CALL_ID: usize = 0;
@@ -26,8 +26,9 @@ pub struct Dialog {
     pub local_cseq: u32,
     /// Request-URI was sips.
     pub secure: bool,
-    /// Where in-dialog requests go.
-    pub peer: SocketAddr,
+    /// Where the INVITE came from: in-dialog requests go there unless the
+    /// route set or remote target names an IP address.
+    pub source: SocketAddr,
 }
 
 impl Dialog {
@@ -58,17 +59,10 @@ impl Dialog {
             text.push_str(r);
         }
         ends[ROUTES] = text.len() as u32;
-        let secure = invite.parse_request_uri().is_ok_and(|u| u.scheme == Scheme::Sips);
+        let secure = invite.request_uri().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("sips:"));
         let cseq = invite.cseq().map(|c| c.seq).unwrap_or(0);
-        let mut d = Dialog {
-            text: text.into_boxed_str(),
-            ends,
-            remote_cseq: cseq,
-            local_cseq: 0,
-            secure,
-            peer: source,
-        };
-        d.peer = d.next_hop().unwrap_or(source);
+        let d =
+            Dialog { text: text.into_boxed_str(), ends, remote_cseq: cseq, local_cseq: 0, secure, source };
         Ok(d)
     }
 
@@ -111,8 +105,13 @@ impl Dialog {
         self.text.len()
     }
 
-    /// Next hop of in-dialog requests: first route when routed, else the
-    /// remote target, when either names an IP literal (no DNS here).
+    /// Where in-dialog requests go: the first route when routed, else the
+    /// remote target, when either names an IP literal (no DNS here);
+    /// otherwise back to the INVITE's source. Computed only when we send.
+    pub fn peer(&self) -> SocketAddr {
+        self.next_hop().unwrap_or(self.source)
+    }
+
     fn next_hop(&self) -> Option<SocketAddr> {
         let first = self.route_set().next();
         let uri = match first {

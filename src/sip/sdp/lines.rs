@@ -43,7 +43,8 @@ impl<'a> Iterator for Lines<'a> {
                 None => (rest, self.text.len()),
             };
             self.pos = next;
-            let line = raw.trim_end_matches([' ', '\t', '\r']);
+            let kept = raw.bytes().rposition(|b| !matches!(b, b' ' | b'\t' | b'\r')).map_or(0, |i| i + 1);
+            let line = raw.get(..kept).unwrap_or("");
             if line.is_empty() {
                 continue; // blank lines are tolerated, not meaningful
             }
@@ -81,10 +82,10 @@ impl<'a> Fields<'a> {
     pub fn field(&mut self, kind: SdpErrorKind) -> Result<(&'a str, usize), SdpError> {
         self.skip_blanks();
         let at = self.offset;
-        let (token, rest) = match self.rest.split_once([' ', '\t']) {
-            Some((token, rest)) => (token, rest),
-            None => (self.rest, ""),
-        };
+        // Byte searches: char-pattern splitting costs more on short fields.
+        let end = self.rest.bytes().position(|b| b == b' ' || b == b'\t').unwrap_or(self.rest.len());
+        let token = self.rest.get(..end).unwrap_or("");
+        let rest = self.rest.get((end + 1).min(self.rest.len())..).unwrap_or("");
         if token.is_empty() {
             return Err(SdpError::new(kind, at));
         }
@@ -100,7 +101,8 @@ impl<'a> Fields<'a> {
     }
 
     fn skip_blanks(&mut self) {
-        let trimmed = self.rest.trim_start_matches([' ', '\t']);
+        let blanks = self.rest.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+        let trimmed = self.rest.get(blanks..).unwrap_or("");
         self.offset += self.rest.len() - trimmed.len();
         self.rest = trimmed;
     }
