@@ -52,10 +52,14 @@ impl<T> TimerWheel<T> {
         let significant = 63 - ((deadline ^ self.now) | (SLOTS - 1)).leading_zeros();
         let level = (significant / SLOT_BITS) as usize;
         let top_shift = SLOT_BITS * (LEVELS as u32 - 1);
-        // Beyond the span: park in the top level's farthest slot and
-        // re-cascade from there, never in the slot being processed now.
+        // Beyond the span (bits above the top level differ): park in the
+        // top-level slot holding the deadline, whose next start is never
+        // past it; if that is the current top slot (next start a full turn
+        // away), in the farthest slot. It re-cascades from there, never late.
         let (level, slot) = if level >= LEVELS {
-            (LEVELS - 1, ((self.now >> top_shift) + SLOTS - 1) & (SLOTS - 1))
+            let now_slot = (self.now >> top_shift) & (SLOTS - 1);
+            let slot = (deadline >> top_shift) & (SLOTS - 1);
+            (LEVELS - 1, if slot == now_slot { (now_slot + SLOTS - 1) & (SLOTS - 1) } else { slot })
         } else {
             (level, (deadline >> (SLOT_BITS * level as u32)) & (SLOTS - 1))
         };
