@@ -6,11 +6,12 @@
 #
 #   scripts/bench.sh [--rate CPS] [--calls N] [--hold-ms MS] [--shards N]
 #                    [--transport u1|un] [--port P] [--quick]
-# Defaults: 400 calls/s, 3 s calls (about 1,200 concurrent), 8,000 calls.
+# Defaults: 400 calls/s, 3 s calls (about 1,200 concurrent), 8,000 calls;
+# shards: one core is left to SIPp (1 shard on a 2-core box).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rate=400 calls=8000 hold=3000 shards=$(nproc) transport=u1 port=5060
+rate=400 calls=8000 hold=3000 shards=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )) transport=u1 port=5060
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate=$2; shift ;;

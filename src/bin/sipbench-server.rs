@@ -143,8 +143,11 @@ fn main() {
     let started = Instant::now();
     let mut last = ShardReport::new(usize::MAX);
     let mut last_tick = Instant::now();
+    let mut peak_active = 0u64;
     while !signalled() && run_for.is_none_or(|d| started.elapsed() < d) {
         std::thread::sleep(Duration::from_millis(100));
+        // Total concurrency, sampled: per-shard peaks cannot be summed.
+        peak_active = peak_active.max(rt.active_calls());
         if last_tick.elapsed() >= Duration::from_secs(1) {
             let now = rt.report();
             if !args.quiet {
@@ -154,7 +157,8 @@ fn main() {
             last_tick = Instant::now();
         }
     }
-    let (total, shard_reports) = rt.shutdown(Duration::from_secs(args.shutdown_secs));
+    let (mut total, shard_reports) = rt.shutdown(Duration::from_secs(args.shutdown_secs));
+    total.core.peak_active_calls = total.core.peak_active_calls.max(peak_active);
     let udp = read_udp_stats().since(&udp_before);
     print!("{}", summary::final_text(&total, &udp, started.elapsed()));
     if let Some(dir) = &args.report

@@ -51,7 +51,7 @@ pub struct CoreStats {
 }
 
 impl CoreStats {
-    /// Adds another shard's counters (peaks add: shards peak independently).
+    /// Adds another shard's counters.
     pub fn merge(&mut self, o: &CoreStats) {
         macro_rules! add {
             ($($f:ident),*) => { $(self.$f += o.$f;)* };
@@ -77,9 +77,12 @@ impl CoreStats {
             unknown_dialog,
             stray_acks,
             timer_h_expired,
-            active_calls,
-            peak_active_calls
+            active_calls
         );
+        // Shards peak at different moments: the sum would overstate the
+        // peak, so a merge keeps the largest (a lower bound the runtime
+        // raises with its sampled total).
+        self.peak_active_calls = self.peak_active_calls.max(o.peak_active_calls);
     }
 
     /// Calls that failed for any reason.

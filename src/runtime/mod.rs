@@ -98,6 +98,11 @@ impl Runtime {
         total
     }
 
+    /// Active calls over all shards, from their last publication.
+    pub fn active_calls(&self) -> u64 {
+        self.reports.iter().map(|r| r.lock().core.active_calls).sum()
+    }
+
     /// Each shard's last report.
     pub fn shard_reports(&self) -> Vec<ShardReport> {
         self.reports.iter().map(|r| r.lock().clone()).collect()

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SIPp load against the release sipbench-server with the project's own
+# scenario (sipp/uac_call.xml: PCMU offer, SDP answer required, BYE from
+# SIPp after the hold). Builds release, starts the server with a report
+# directory, runs SIPp at the given rate, then prints SIPp's outcome, the
+# server's CPU time per completed call (utime+stime from /proc/PID/stat
+# before and after the load) and its peak RSS (VmHWM), stops the server by
+# PID and exits non-zero if any call failed (for SIPp or for the server).
+#
+#   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un]
+#                        [--shards N] [--duration-ms MS] [--limit N]
+#                        [--port P] [--server-arg ARG]...
+# Defaults: 1000 calls/s, 10000 calls, u1, one shard per core, 0 ms hold,
+# port 5070 (SIPp on P+1, media P+2, control P+6).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rate=1000 calls=10000 transport=u1 shards=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )) hold=0 port=5070 limit=""
+server_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rate) rate=$2; shift ;;
+    --calls) calls=$2; shift ;;
+    --transport) transport=$2; shift ;;
+    --shards) shards=$2; shift ;;
+    --duration-ms) hold=$2; shift ;;
+    --limit) limit=$2; shift ;;
+    --port) port=$2; shift ;;
+    --server-arg) server_args+=("$2"); shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$transport" in u1|un) ;; *) echo "--transport must be u1 or un" >&2; exit 2 ;; esac
+command -v sipp >/dev/null 2>&1 || { echo "sipp is missing: run scripts/test.sh (installs sip-tester)" >&2; exit 1; }
+
+cargo build --release --bin sipbench-server
+
+report="reports/sipp-load-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$report"
+cp sipp/uac_call.xml "$report/"
+# Concurrent calls SIPp allows: the hold plus a second of slack at the rate.
+[ -n "$limit" ] || limit=$(( rate * (hold + 1000) / 1000 + 100 ))
+# Hard limit for SIPp: the nominal run time, the hold, plus generous slack.
+budget=$(( calls / rate + hold / 1000 + 60 ))
+
+target/release/sipbench-server --listen "127.0.0.1:$port" --shards "$shards" --report "$report" --quiet \
+  "${server_args[@]}" >"$report/server.txt" 2>"$report/server.log" &
+server=$!
+stop_server() { kill -TERM "$server" 2>/dev/null || true; }
+trap stop_server EXIT
+for _ in $(seq 100); do
+  grep -q 'listening on' "$report/server.log" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$report/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q 'listening on' "$report/server.log" || { echo "server did not start" >&2; exit 1; }
+
+tick=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$server/stat"; }
+cpu0=$(cpu_ticks)
+
+echo "== SIPp uac_call.xml: $calls calls at $rate/s, hold ${hold} ms, -t $transport, limit $limit; server: $shards shard(s), pid $server"
+started=$(date +%s.%N)
+set +e
+(cd "$report" && timeout -s KILL "$budget" sipp -sf uac_call.xml "127.0.0.1:$port" -i 127.0.0.1 \
+  -p $(( port + 1 )) -mp $(( port + 2 )) -cp $(( port + 6 )) -t "$transport" -max_socket 4096 \
+  -r "$rate" -m "$calls" -l "$limit" -d "$hold" -nostdin -timeout "$(( budget - 5 ))s" -timeout_error \
+  -trace_stat -stf stat.csv -fd 1 -trace_err -trace_screen -screen_file screen.log >sipp.txt 2>sipp.err)
+sipp_rc=$?
+set -e
+elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+cpu1=$(cpu_ticks)
+rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
+
+# Stop the server by PID and wait (bounded) for its summary.
+kill -TERM "$server"
+for _ in $(seq 200); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$server" 2>/dev/null; then
+  echo "server ignored SIGTERM for 20 s; killing it" >&2
+  kill -KILL "$server"
+fi
+wait "$server" || true
+trap - EXIT
+
+# The last row of SIPp's statistics, by column name.
+stat() {
+  awk -F';' -v k="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
+    NF { v = $c } END { print (c && v != "") ? v : "?" }' "$report/stat.csv" 2>/dev/null || echo "?"
+}
+ok=$(stat 'SuccessfulCall(C)')
+failed=$(stat 'FailedCall(C)')
+retrans=$(stat 'Retransmissions(C)')
+server_line() { awk -v k="$1" 'index($0, k) == 1 { print $3; exit }' "$report/server.txt"; }
+completed=$(server_line 'calls completed')
+srv_failed=$(server_line 'calls failed')
+cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v n="${completed:-0}" \
+  'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1000000 / t / n; else print "n/a" }')
+cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" 'BEGIN { printf "%.2f", (b - a) / t }')
+
+echo
+cat "$report/server.txt"
+echo
+echo "== outcome (SIPp exit $sipp_rc, ${elapsed} s)"
+printf '%-24s %10s %10s\n' "" SIPp server
+printf '%-24s %10s %10s\n' "successful / completed" "${ok:-?}" "${completed:-?}"
+printf '%-24s %10s %10s\n' "failed" "${failed:-?}" "${srv_failed:-?}"
+printf '%-24s %10s\n' "SIPp retransmissions" "${retrans:-?}"
+echo "server CPU during load  ${cpu_s} s (utime+stime)"
+echo "server CPU per call     ${cpu_us} us"
+echo "server peak RSS         $(( ${rss_kb:-0} / 1024 )) MiB (VmHWM ${rss_kb:-?} kB)"
+echo "report files            $report/{summary.json,server.txt,stat.csv,screen.log}"
+
+[ "$sipp_rc" = 0 ] && [ "$failed" = 0 ] && [ "$ok" = "$calls" ] && [ "${srv_failed:-1}" = 0 ]
