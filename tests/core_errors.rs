@@ -5,8 +5,8 @@
 mod common;
 
 use bytes::Bytes;
-use common::{Harness, UacCall, hdr, labels, only, sdp};
-use sipbench::core::CoreConfig;
+use common::{Harness, UacCall, hdr, labels, only, respond, sdp};
+use sipbench::core::{Command, CoreConfig};
 use sipbench::dialog::CallPolicy;
 
 fn harness() -> Harness {
@@ -155,5 +155,27 @@ fn max_calls_reached_gets_503_with_retry_after() {
     h.send(third.ack_2xx(1));
     h.send(third.in_dialog("BYE", None));
     assert_eq!(h.core.stats().calls_completed, 2);
+    h.drain();
+}
+
+#[test]
+fn shutdown_byes_active_calls_refuses_new_ones_and_abandon_counts_the_rest() {
+    let mut h = Harness::new(CoreConfig::default());
+    let _first = established(&mut h, 1);
+    let second = established(&mut h, 2);
+    let out = h.command(Command::Shutdown).unwrap();
+    let byes: Vec<_> = out.iter().filter(|m| m.method() == sipbench::sip::Method::Bye).collect();
+    assert_eq!(byes.len(), 2, "every active call gets a BYE");
+    // New calls are refused while shutting down.
+    let late = UacCall::new(3);
+    let out = h.send(late.invite());
+    let busy = only(&out, "503 INVITE");
+    assert!(hdr(busy, "Retry-After").is_some());
+    // One BYE is answered; the other peer never answers: abandon it.
+    let bye_2 = byes.iter().find(|b| b.call_id() == second.call_id).unwrap();
+    h.send(respond(bye_2, 200, "OK"));
+    h.command(Command::Abandon).unwrap();
+    let s = *h.core.stats();
+    assert_eq!((s.failed_shutdown, s.active_calls, s.calls_received), (2, 0, 2));
     h.drain();
 }

@@ -375,6 +375,14 @@ fn five_thousand_calls_at_500_cps() {
     assert_eq!(summary.total("/calls/completed"), sipp.successful(), "{}", summary.stdout);
     assert_eq!(summary.total("/calls/failed"), 0, "{}", summary.stdout);
     assert_eq!(summary.total("/calls/active"), 0, "{}", summary.stdout);
+    // Messages by method and status class: one INVITE, ACK and BYE in and
+    // two 2xx out per call (the 200 is sent at once, so no 100 Trying).
+    for method in ["INVITE", "ACK", "BYE"] {
+        let at = format!("/messages/requests_in_by_method/{method}");
+        assert_eq!(summary.total(&at), 5000, "{method}: {}", summary.stdout);
+    }
+    assert_eq!(summary.total("/messages/responses_out_by_class/2xx"), 10_000, "{}", summary.stdout);
+    assert_eq!(summary.total("/messages/responses_out_by_class/4xx"), 0, "{}", summary.stdout);
 }
 
 /// Over 1,200 calls held at once (3 s each, SIPp capped at 1,300): all
@@ -452,6 +460,40 @@ fn server_side_hangup() {
     assert_eq!(s.total("/calls/completed"), 400, "{}", s.stdout);
     assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
     assert_eq!(s.total("/messages/responses_in"), 400, "the 200s to the server's BYEs; {}", s.stdout);
+}
+
+/// Graceful shutdown under load: SIGTERM while 200 answered calls are up.
+/// The server hangs each up with BYE (SIPp's scenario waits for it and
+/// answers), counts them as ended by shutdown, writes its report and exits 0.
+#[test]
+fn sigterm_hangs_up_active_calls_and_exits_cleanly() {
+    let dir = scratch("shutdown");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1"]);
+    let server = std::sync::Arc::new(std::sync::Mutex::new(Some(server)));
+    let (dir2, srv) = (dir.clone(), server.clone());
+    let sipp = std::thread::spawn(move || {
+        let guard = srv.lock().expect("server lock");
+        let server = guard.as_ref().expect("server");
+        let (addr, ports, d) = (server.addr, server.ports, server.dir.clone());
+        drop(guard);
+        let view = Server { child: None, dir: d, addr, ports };
+        run_sipp(
+            &dir2,
+            &view,
+            "uac_server_bye.xml",
+            &["-m", "200", "-r", "100", "-l", "200"],
+            Duration::from_secs(60),
+        )
+    });
+    // All 200 INVITEs go out in 2 s at 100/s; the calls then wait for a BYE.
+    std::thread::sleep(Duration::from_secs(3));
+    let summary = server.lock().expect("server lock").take().expect("server").stop();
+    let sipp = sipp.join().expect("sipp thread");
+    sipp.assert_all_successful(200);
+    assert_eq!(sipp.count("_BYE_Recv"), 200);
+    assert_eq!(summary.total("/calls/received"), 200, "{}", summary.stdout);
+    assert_eq!(summary.total("/calls/failed_by_reason/shutdown"), 200, "{}", summary.stdout);
+    assert_eq!(summary.total("/calls/active"), 0, "{}", summary.stdout);
 }
 
 /// Every call rejected with 486: SIPp gets a 486 on each (its scenario

@@ -22,6 +22,9 @@ pub enum Command {
     Resume(CallHandle),
     /// Stop taking calls (503) and end every active one.
     Shutdown,
+    /// The shutdown deadline passed: end every remaining call now, counted
+    /// as ended by shutdown (no call disappears uncounted).
+    Abandon,
 }
 
 /// Why a command could not be applied.
@@ -43,7 +46,7 @@ impl ShardCore {
     pub fn on_command(&mut self, now: Instant, cmd: Command, out: &mut Outbox) -> Result<(), CommandError> {
         let before = out.datagrams.len();
         let r = self.apply(now, cmd, out);
-        self.stats.messages_out += (out.datagrams.len() - before) as u64;
+        self.count_out(out, before);
         r
     }
 
@@ -52,6 +55,13 @@ impl ShardCore {
             self.accepting = false;
             for slot in self.calls.slots() {
                 self.end_for_shutdown(now, slot, out);
+            }
+            return Ok(());
+        }
+        if cmd == Command::Abandon {
+            self.accepting = false;
+            for slot in self.calls.slots() {
+                self.end_call(slot, EndReason::Shutdown, now, out);
             }
             return Ok(());
         }

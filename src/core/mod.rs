@@ -98,7 +98,14 @@ impl ShardCore {
             Ok(msg) => self.on_response(now, msg, out),
             Err(e) => self.on_bad_datagram(from, data, e, out),
         }
-        self.stats.messages_out += (out.datagrams.len() - sent_before) as u64;
+        self.count_out(out, sent_before);
+    }
+
+    /// Counts the datagrams a step added to the outbox.
+    fn count_out(&mut self, out: &Outbox, from: usize) {
+        for d in out.datagrams.get(from..).unwrap_or(&[]) {
+            self.stats.count_out(&d.data);
+        }
     }
 
     /// Timers due at `now` fire.
@@ -109,7 +116,7 @@ impl ShardCore {
         for t in due {
             self.on_timer(now, t, out);
         }
-        self.stats.messages_out += (out.datagrams.len() - sent_before) as u64;
+        self.count_out(out, sent_before);
     }
 
     /// When `on_timers` should next run.

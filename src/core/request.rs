@@ -14,6 +14,7 @@ use crate::txn::{TxnCtx, TxnKey};
 impl ShardCore {
     pub(crate) fn on_request(&mut self, now: Instant, from: SocketAddr, msg: Message, out: &mut Outbox) {
         self.stats.requests_in += 1;
+        self.stats.requests_in_by_method[msg.method().index()] += 1;
         let key = match TxnKey::server(&msg) {
             Ok(k) => k,
             Err(e) => return self.bad_request(from, &msg, e, out),

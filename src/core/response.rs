@@ -33,6 +33,10 @@ pub(crate) fn reason_phrase(code: u16) -> &'static str {
 impl ShardCore {
     pub(crate) fn on_response(&mut self, now: Instant, msg: Message, out: &mut Outbox) {
         self.stats.responses_in += 1;
+        let class = usize::from(msg.status_code().unwrap_or(0) / 100);
+        if let Some(n) = self.stats.responses_in_by_class.get_mut(class) {
+            *n += 1;
+        }
         let Ok(key) = TxnKey::for_response(&msg) else {
             self.stats.stray_responses += 1;
             return;

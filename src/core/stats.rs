@@ -1,6 +1,8 @@
 //! Per-shard counters: plain fields owned by one thread, merged by the
 //! collector by addition.
 
+use crate::sip::Method;
+
 /// Every counter a shard keeps.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CoreStats {
@@ -28,6 +30,14 @@ pub struct CoreStats {
     pub responses_in: u64,
     /// Datagrams we sent.
     pub messages_out: u64,
+    /// Requests received, by method (index: `Method::index`).
+    pub requests_in_by_method: [u64; Method::COUNT],
+    /// Responses received, by class (index 1..=6 for 1xx..6xx).
+    pub responses_in_by_class: [u64; 7],
+    /// Requests sent, by method.
+    pub requests_out_by_method: [u64; Method::COUNT],
+    /// Responses sent, by class.
+    pub responses_out_by_class: [u64; 7],
     /// Retransmissions we sent (responses and requests).
     pub retransmissions: u64,
     /// Request retransmissions we absorbed.
@@ -79,10 +89,30 @@ impl CoreStats {
             timer_h_expired,
             active_calls
         );
+        let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.requests_in_by_method, &o.requests_in_by_method);
+        add(&mut self.responses_in_by_class, &o.responses_in_by_class);
+        add(&mut self.requests_out_by_method, &o.requests_out_by_method);
+        add(&mut self.responses_out_by_class, &o.responses_out_by_class);
         // Shards peak at different moments: the sum would overstate the
         // peak, so a merge keeps the largest (a lower bound the runtime
         // raises with its sampled total).
         self.peak_active_calls = self.peak_active_calls.max(o.peak_active_calls);
+    }
+
+    /// Counts one datagram we sent, by status class or method, from its
+    /// first bytes (no parse).
+    pub(crate) fn count_out(&mut self, data: &[u8]) {
+        self.messages_out += 1;
+        if let Some(rest) = data.strip_prefix(b"SIP/2.0 ") {
+            let class = rest.first().map_or(0, |c| usize::from(c.wrapping_sub(b'0')));
+            if let Some(n) = self.responses_out_by_class.get_mut(class) {
+                *n += 1;
+            }
+        } else {
+            let end = data.iter().position(|&c| c == b' ').unwrap_or(0);
+            self.requests_out_by_method[Method::from_token(&data[..end]).index()] += 1;
+        }
     }
 
     /// Calls that failed for any reason.

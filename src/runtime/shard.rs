@@ -114,6 +114,8 @@ impl Shard {
                 let deadline = *self.peers[self.id].deadline.lock();
                 let done = self.core.table_sizes().calls == 0;
                 if done || deadline.is_some_and(|d| now >= d) {
+                    let _ = self.core.on_command(now, Command::Abandon, &mut self.out);
+                    self.flush();
                     self.publish();
                     return;
                 }

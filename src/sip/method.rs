@@ -37,6 +37,33 @@ pub enum Method {
 }
 
 impl Method {
+    /// How many variants there are (for per-method counters).
+    pub const COUNT: usize = 15;
+
+    /// Every method, in `index` order.
+    pub const ALL: [Method; Method::COUNT] = [
+        Method::Invite,
+        Method::Ack,
+        Method::Bye,
+        Method::Cancel,
+        Method::Options,
+        Method::Register,
+        Method::Info,
+        Method::Update,
+        Method::Prack,
+        Method::Subscribe,
+        Method::Notify,
+        Method::Refer,
+        Method::Message,
+        Method::Publish,
+        Method::Extension,
+    ];
+
+    /// A dense index for counters: the position in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Methods are case-sensitive tokens (RFC 3261 §7.1).
     pub fn from_token(token: &[u8]) -> Method {
         match token {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use sipbench::runtime::ShardReport;
+use sipbench::sip::Method;
 use sipbench::transport::UdpStats;
 
 fn pct(r: &ShardReport, q: f64) -> f64 {
@@ -65,6 +66,24 @@ udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
     )
 }
 
+/// `{"INVITE": n, ...}` for methods seen at least once.
+fn by_method(counts: &[u64]) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> = Method::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(m, n)| (if *m == Method::Extension { "other" } else { m.as_str() }.to_string(), json!(n)))
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// `{"1xx": n, ..., "6xx": n}`.
+fn by_class(counts: &[u64]) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> =
+        (1..=6).map(|c| (format!("{c}xx"), json!(counts.get(c).copied().unwrap_or(0)))).collect();
+    serde_json::Value::Object(map)
+}
+
 fn counters(r: &ShardReport) -> serde_json::Value {
     let c = &r.core;
     json!({
@@ -78,6 +97,10 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "requests_in": c.requests_in, "responses_in": c.responses_in, "out": c.messages_out,
             "retransmissions_out": c.retransmissions, "retransmissions_in": c.retransmissions_in,
             "bad_requests_400": c.bad_requests, "unknown_dialog_481": c.unknown_dialog,
+            "requests_in_by_method": by_method(&c.requests_in_by_method),
+            "requests_out_by_method": by_method(&c.requests_out_by_method),
+            "responses_in_by_class": by_class(&c.responses_in_by_class),
+            "responses_out_by_class": by_class(&c.responses_out_by_class),
         },
         "drops": {
             "parse_errors": c.parse_errors, "stray_responses": c.stray_responses, "stray_acks": c.stray_acks,
