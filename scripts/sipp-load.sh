@@ -10,7 +10,8 @@
 #   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un]
 #                        [--shards N] [--duration-ms MS] [--limit N]
 #                        [--port P] [--server-arg ARG]...
-# Defaults: 1000 calls/s, 10000 calls, u1, one shard per core, 0 ms hold,
+# Defaults: 1000 calls/s, 10000 calls, u1, 0 ms hold, shards = cores - 1
+# (one core left to SIPp; 1 shard on a 2-core box),
 # port 5070 (SIPp on P+1, media P+2, control P+6).
 set -euo pipefail
 cd "$(dirname "$0")/.."

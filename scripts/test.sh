@@ -24,6 +24,6 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
-echo "== cargo test (all targets, then doctests)"
-cargo test --all-targets
+echo "== cargo test (doctests, then all targets)"
 cargo test --doc
+cargo test --all-targets
