@@ -16,6 +16,9 @@ fn is_sip_version_prefix(v: &[u8]) -> bool {
 
 pub(crate) fn parse_start_line(b: &[u8], (ls, le): (usize, usize)) -> Result<StartLine, ParseError> {
     let line = &b[ls..le];
+    if let Some(request) = fast_request_line(line, ls) {
+        return Ok(request);
+    }
     let err = |kind, at: usize| ParseError::new(kind, ls + at);
     let Some(sp1) = memchr::memchr(b' ', line) else {
         return Err(err(K::BadStartLine, 0));
@@ -60,5 +63,34 @@ pub(crate) fn parse_start_line(b: &[u8], (ls, le): (usize, usize)) -> Result<Sta
         method: Method::from_token(first),
         method_end: (ls + sp1) as u16,
         uri: ((ls + sp1 + 1) as u16, (ls + sp2) as u16),
+    })
+}
+
+/// The common case in one forward pass: `TOKEN SP uri SP SIP/2.0` with a
+/// clean URI. Anything else goes through the general path above, which
+/// also classifies the error.
+#[inline]
+fn fast_request_line(line: &[u8], ls: usize) -> Option<StartLine> {
+    let uri_end = line.len().checked_sub(8)?;
+    if line[uri_end] != b' ' || !is_sip_2_0(&line[uri_end + 1..]) {
+        return None;
+    }
+    let sp1 = line.iter().position(|&c| !is_token_char(c))?;
+    if sp1 == 0 || line[sp1] != b' ' || sp1 + 1 >= uri_end {
+        return None;
+    }
+    let uri = &line[sp1 + 1..uri_end];
+    let (mut colon, mut bad) = (false, false);
+    for &c in uri {
+        colon |= c == b':';
+        bad |= c <= b' ' || c == 0x7f;
+    }
+    if bad || !colon {
+        return None;
+    }
+    Some(StartLine::Request {
+        method: Method::from_token(&line[..sp1]),
+        method_end: (ls + sp1) as u16,
+        uri: ((ls + sp1 + 1) as u16, (ls + uri_end) as u16),
     })
 }
