@@ -547,3 +547,78 @@ fn ipv6_loopback_calls() {
     assert_eq!(s.total("/calls/completed"), 200, "{}", s.stdout);
     assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
 }
+
+/// Hostile input during a normal SIPp load: every malformed datagram of the
+/// corpus plus generated ones (64 KiB, thousands of headers, NULs, invalid
+/// UTF-8, stray responses, ACK/BYE/CANCEL for nothing, an INVITE
+/// retransmission flood). The server stays up, answers 400 naming the
+/// fault where it can route a response, counts the rest, and no SIPp call
+/// fails.
+#[test]
+fn hostile_datagrams_during_load_harm_no_call() {
+    let dir = scratch("hostile");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2"]);
+    let target = server.addr;
+    let view = Server { child: None, dir: server.dir.clone(), addr: server.addr, ports: server.ports };
+    let dir2 = dir.clone();
+    let sipp = std::thread::spawn(move || {
+        run_sipp(&dir2, &view, "uac_call.xml", &["-m", "1000", "-r", "200"], Duration::from_secs(60))
+    });
+    let attacker = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind attacker");
+    attacker.set_read_timeout(Some(Duration::from_millis(200))).expect("timeout");
+    let mut bad: Vec<Vec<u8>> =
+        fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/invalid"))
+            .expect("corpus")
+            .filter_map(Result::ok)
+            .map(|e| fs::read(e.path()).expect("read corpus file"))
+            .collect();
+    // rport: answers come back to the attacker's socket (RFC 3581).
+    let via = "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-hostile;rport";
+    let base = |method: &str, extra: &str| {
+        format!(
+            "{method} sip:x@127.0.0.1 SIP/2.0\r\n{via}\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:x@h>{extra}\r\n\
+Call-ID: hostile-1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    bad.push(vec![b'A'; 65_000]);
+    bad.push(format!("INVITE sip:x@h SIP/2.0\r\n{}\r\n", "X-Junk: y\r\n".repeat(5_000)).into_bytes());
+    bad.push(b"INVITE sip:x@h SIP/2.0\r\nVia: \xff\xfe\r\n\r\n".to_vec());
+    bad.push(b"\0\0\0\0INVITE".to_vec());
+    bad.push(format!("SIP/2.0 200 OK\r\n{via}\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:x@h>;tag=2\r\nCall-ID: nobody\r\nCSeq: 1 INVITE\r\n\r\n").into_bytes());
+    bad.push(base("ACK", ";tag=unknown").into_bytes());
+    bad.push(base("BYE", ";tag=unknown").into_bytes());
+    bad.push(base("CANCEL", "").into_bytes());
+    bad.push(base("INVITE", "").replace("Content-Length: 0", "Content-Length: 99999").into_bytes());
+    bad.push(base("INVITE", "").replace("CSeq: 1 INVITE", "CSeq: 1 BYE").into_bytes());
+    let flood = base("INVITE", "").into_bytes();
+    let mut replies = Vec::new();
+    let mut buf = vec![0u8; 65_536];
+    // Spread the attack over the load: a round every 100 ms for ~3 s.
+    for _round in 0..30 {
+        for d in &bad {
+            let _ = attacker.send_to(d, target);
+        }
+        for _ in 0..20 {
+            let _ = attacker.send_to(&flood, target);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        while let Ok(n) = attacker.recv(&mut buf) {
+            replies.push(String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string());
+        }
+    }
+    let sipp = sipp.join().expect("sipp thread");
+    let summary = server.stop();
+    sipp.assert_all_successful(1000);
+    // The flood's INVITE is one call of its own (retransmissions absorbed).
+    assert_eq!(summary.total("/calls/received"), 1001, "{}", summary.stdout);
+    assert_eq!(summary.total("/calls/completed"), 1000, "{}", summary.stdout);
+    assert!(summary.total("/drops/parse_errors") >= 30 * 50, "{}", summary.stdout);
+    assert!(summary.total("/messages/bad_requests_400") > 0, "{}", summary.stdout);
+    assert!(summary.total("/messages/unknown_dialog_481") > 0, "{}", summary.stdout);
+    assert!(summary.total("/drops/stray_responses") >= 30, "{}", summary.stdout);
+    assert!(
+        replies.iter().any(|r| r.starts_with("SIP/2.0 400 Bad Request - ")),
+        "400s name the fault: {replies:?}"
+    );
+    assert!(replies.iter().any(|r| r.starts_with("SIP/2.0 481")), "{replies:?}");
+}
