@@ -4,6 +4,7 @@
 //! lock-free queue, without copying.
 
 mod dispatch;
+mod inbox;
 mod report;
 mod shard;
 mod signals;
@@ -22,7 +23,8 @@ pub use report::ShardReport;
 pub use signals::{install_signal_handlers, signalled};
 
 use crate::core::CoreConfig;
-use shard::{Peer, Shard};
+use inbox::Peer;
+use shard::Shard;
 
 /// How to run the shards.
 #[derive(Debug, Clone)]

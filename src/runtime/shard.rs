@@ -1,55 +1,25 @@
 //! One shard thread: poll the socket and the inbox, feed the core, send
 //! what it produced, publish counters, stop gracefully.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use crossbeam::queue::ArrayQueue;
 use mio::unix::SourceFd;
-use mio::{Events, Interest, Poll, Token, Waker};
+use mio::{Events, Interest, Poll, Token};
 use parking_lot::Mutex;
 
 use super::dispatch::{owner_shard, scan_call_id};
+use super::inbox::{Handoff, Peer};
 use super::report::ShardReport;
 use crate::core::{Command, CoreConfig, Outbox, ShardCore};
 use crate::transport::{BatchReceiver, send_batch};
 
 const SOCKET: Token = Token(0);
-const WAKER: Token = Token(1);
 const PUBLISH_EVERY: Duration = Duration::from_millis(200);
 const TIMER_SLACK: Duration = Duration::from_millis(5);
-
-/// A datagram handed over from the shard that received it.
-struct Handoff {
-    from: SocketAddr,
-    data: Bytes,
-}
-
-/// What other threads hold of a shard: its inbox and its waker.
-pub(crate) struct Peer {
-    inbox: ArrayQueue<Handoff>,
-    waker: Waker,
-    deadline: Mutex<Option<Instant>>,
-}
-
-impl Peer {
-    pub(crate) fn new(poll: &Poll, capacity: usize) -> std::io::Result<Peer> {
-        let waker = Waker::new(poll.registry(), WAKER)?;
-        Ok(Peer { inbox: ArrayQueue::new(capacity.max(16)), waker, deadline: Mutex::new(None) })
-    }
-
-    pub(crate) fn wake(&self) {
-        let _ = self.waker.wake();
-    }
-
-    pub(crate) fn set_deadline(&self, at: Instant) {
-        *self.deadline.lock() = Some(at);
-    }
-}
 
 pub(crate) struct Shard {
     id: usize,

@@ -2,8 +2,9 @@
 //! token-with-parameters forms.
 
 use super::error::ParseErrorKind;
-use super::lex::{self, Params};
+use super::lex;
 use super::method::{Method, is_token_char};
+use super::params::Params;
 
 /// `CSeq: number method` (RFC 3261 §20.16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

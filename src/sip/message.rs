@@ -2,57 +2,18 @@
 //! Nothing is copied at parse time; views slice the buffer on demand.
 
 use bytes::Bytes;
-use smallvec::SmallVec;
 
 use super::header_name::HeaderName;
-use super::lex::{self, Split};
+pub use super::index::MAX_MESSAGE_SIZE;
+pub(crate) use super::index::{ABSENT, HeadIndex, HeaderEntry};
+use super::lex;
 use super::method::Method;
-
-/// Inline header slots before the index spills to the heap; a SIPp INVITE
-/// has about a dozen headers.
-pub(crate) const INLINE_HEADERS: usize = 16;
-
-/// Messages are at most 64 KiB (the UDP ceiling), so 16-bit offsets keep
-/// the index entry at 8 bytes and the whole `Message` small to move.
-pub const MAX_MESSAGE_SIZE: usize = u16::MAX as usize;
-
-/// Headers whose first occurrence is remembered at parse time: the
-/// variants of `HeaderName` declared first, Via through Content-Type.
-pub(crate) const KNOWN: usize = 9;
-pub(crate) const ABSENT: u8 = u8::MAX;
-
-/// One header line: its classified name and the byte ranges of the raw name
-/// and the value (a folded value spans its continuation lines).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct HeaderEntry {
-    pub(crate) name: HeaderName,
-    pub(crate) name_len: u8,
-    pub(crate) name_start: u16,
-    pub(crate) value_start: u16,
-    pub(crate) value_end: u16,
-}
 
 /// Request line or status line, as ranges into the buffer.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum StartLine {
     Request { method: Method, method_end: u16, uri: (u16, u16) },
     Response { code: u16, reason: (u16, u16) },
-}
-
-/// The header index of one message.
-#[derive(Debug, Clone)]
-pub(crate) struct HeadIndex {
-    pub(crate) headers: SmallVec<[HeaderEntry; INLINE_HEADERS]>,
-    /// Index of the first header of each `KNOWN` name, or `ABSENT`.
-    pub(crate) known: [u8; KNOWN],
-    /// The first single-valued header seen twice (reported by `validate`).
-    pub(crate) duplicate: Option<(HeaderName, u16)>,
-}
-
-impl Default for HeadIndex {
-    fn default() -> Self {
-        HeadIndex { headers: SmallVec::new(), known: [ABSENT; KNOWN], duplicate: None }
-    }
 }
 
 /// A parsed SIP message (request or response).
@@ -193,33 +154,6 @@ impl Message {
     /// The first value of a header, unsplit.
     pub fn header(&self, name: HeaderName) -> Option<&str> {
         self.first(name).map(|h| self.value(h))
-    }
-
-    /// The first value of a header named by text: known names in any form,
-    /// unknown ones compared case-insensitively.
-    pub fn header_by_name(&self, name: &str) -> Option<&str> {
-        let known = HeaderName::from_bytes(name.as_bytes());
-        self.headers()
-            .find(|h| {
-                if known == HeaderName::Other {
-                    h.name == HeaderName::Other && h.raw_name.eq_ignore_ascii_case(name)
-                } else {
-                    h.name == known
-                }
-            })
-            .map(|h| h.value)
-    }
-
-    /// List elements across every header of this name: comma-joined values
-    /// are split (outside quotes and `<...>`) when the header is a list.
-    pub fn list(&self, name: HeaderName) -> impl Iterator<Item = &str> {
-        let split = name.is_list();
-        self.index.headers.iter().filter(move |h| h.name == name).flat_map(move |h| {
-            let v = self.text(self.slice(h.value_start, h.value_end));
-            // NUL never survives parsing, so it means "do not split".
-            let sep = if split { b',' } else { 0 };
-            Split::new(v, sep)
-        })
     }
 
     /// The body bytes (Content-Length of them, or the datagram's rest).

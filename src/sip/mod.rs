@@ -1,16 +1,20 @@
 //! The SIP message layer: zero-copy parsing, typed header views, writing,
 //! stream framing and SDP. No I/O, no clock.
 
+mod datagram;
 mod encode;
 mod error;
+mod escape;
 mod fields;
 mod framing;
 mod header_classify;
 mod header_name;
+mod index;
 mod lex;
 mod message;
 mod method;
 mod name_addr;
+mod params;
 mod parse;
 mod request_writer;
 mod scan;
@@ -26,10 +30,10 @@ pub use error::{ParseError, ParseErrorKind, ParseLimits};
 pub use fields::{CSeq, SessionExpires, TokenParams};
 pub use framing::{StreamFrame, stream_frame};
 pub use header_name::HeaderName;
-pub use lex::Params;
 pub use message::{Header, Message};
 pub use method::Method;
 pub use name_addr::NameAddr;
+pub use params::Params;
 pub use uri::{Host, Scheme, Uri};
 pub use via::{MAGIC_COOKIE, Via};
 pub use writer::{Builder, ResponseHead, Writer};

@@ -2,8 +2,9 @@
 //! Contact, Route, Record-Route, Refer-To.
 
 use super::error::{ParseError, ParseErrorKind};
-use super::lex::{self, Params};
+use super::lex;
 use super::method::is_token_char;
+use super::params::Params;
 use super::uri::Uri;
 
 /// A display name, a URI and header parameters, read in place.

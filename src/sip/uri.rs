@@ -2,10 +2,12 @@
 //! Unknown schemes are kept opaque (RFC 4475 §3.1.1.13).
 
 use std::borrow::Cow;
+
+use super::escape::{check_escapes, unescape};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::error::{ParseError, ParseErrorKind};
-use super::lex::Params;
+use super::params::Params;
 
 /// The URI scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,16 +69,10 @@ impl<'a> Uri<'a> {
         {
             return Err(bad(0));
         }
-        let is = |name: &str| scheme_text.eq_ignore_ascii_case(name);
-        let scheme = if is("sip") {
-            Scheme::Sip
-        } else if is("sips") {
-            Scheme::Sips
-        } else if is("tel") {
-            Scheme::Tel
-        } else {
-            Scheme::Other
-        };
+        let scheme = [("sip", Scheme::Sip), ("sips", Scheme::Sips), ("tel", Scheme::Tel)]
+            .into_iter()
+            .find(|(name, _)| scheme_text.eq_ignore_ascii_case(name))
+            .map_or(Scheme::Other, |(_, scheme)| scheme);
         let rest = &s[colon + 1..];
         let base = colon + 1;
         let mut uri = Uri {
@@ -198,42 +194,4 @@ fn parse_hostport<'a>(hp: &'a str, uri: &mut Uri<'a>) -> Result<(), usize> {
         uri.port = Some(p.parse::<u16>().map_err(|_| host.len())?);
     }
     Ok(())
-}
-
-/// Every `%` must start a two-hex-digit escape; returns the bad offset.
-fn check_escapes(s: &str) -> Result<(), usize> {
-    let b = s.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'%'
-            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-        {
-            return Err(i);
-        }
-    }
-    Ok(())
-}
-
-/// Decodes `%HH` escapes; borrows when there are none.
-pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }

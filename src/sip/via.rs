@@ -3,7 +3,8 @@
 use std::net::IpAddr;
 
 use super::error::{ParseError, ParseErrorKind};
-use super::lex::{self, Params};
+use super::lex;
+use super::params::Params;
 
 /// The branch magic cookie of RFC 3261 §8.1.1.7.
 pub const MAGIC_COOKIE: &str = "z9hG4bK";

@@ -3,13 +3,42 @@
 use super::error::{ParseError, ParseErrorKind};
 use super::fields::{CSeq, SessionExpires, TokenParams};
 use super::header_name::HeaderName as H;
+use super::header_name::HeaderName;
 use super::lex;
+use super::lex::Split;
 use super::message::Message;
 use super::name_addr::NameAddr;
 use super::uri::Uri;
 use super::via::Via;
 
 impl Message {
+    /// The first value of a header named by text: known names in any form,
+    /// unknown ones compared case-insensitively.
+    pub fn header_by_name(&self, name: &str) -> Option<&str> {
+        let known = HeaderName::from_bytes(name.as_bytes());
+        self.headers()
+            .find(|h| {
+                if known == HeaderName::Other {
+                    h.name == HeaderName::Other && h.raw_name.eq_ignore_ascii_case(name)
+                } else {
+                    h.name == known
+                }
+            })
+            .map(|h| h.value)
+    }
+
+    /// List elements across every header of this name: comma-joined values
+    /// are split (outside quotes and `<...>`) when the header is a list.
+    pub fn list(&self, name: HeaderName) -> impl Iterator<Item = &str> {
+        let split = name.is_list();
+        self.index.headers.iter().filter(move |h| h.name == name).flat_map(move |h| {
+            let v = self.text(self.slice(h.value_start, h.value_end));
+            // NUL never survives parsing, so it means "do not split".
+            let sep = if split { b',' } else { 0 };
+            Split::new(v, sep)
+        })
+    }
+
     fn required(&self, name: H) -> Result<&str, ParseError> {
         self.header(name).ok_or(ParseError::new(ParseErrorKind::MissingHeader(name.as_str()), 0))
     }

@@ -166,7 +166,7 @@ fn has_tag_param(value: &str) -> bool {
         Some(gt) => &value[gt + 1..],
         None => value,
     };
-    super::lex::Params::new(params)
+    super::params::Params::new(params)
         .skip(usize::from(!value.contains('>')))
         .any(|(n, _)| n.eq_ignore_ascii_case("tag"))
 }

@@ -1,0 +1,40 @@
+//! What other threads hold of a shard: its hand-off inbox (lock-free,
+//! bounded) and its waker.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use crossbeam::queue::ArrayQueue;
+use mio::{Poll, Token, Waker};
+use parking_lot::Mutex;
+
+pub(crate) const WAKER: Token = Token(1);
+
+/// A datagram handed over from the shard that received it.
+pub(crate) struct Handoff {
+    pub(crate) from: SocketAddr,
+    pub(crate) data: Bytes,
+}
+
+/// What other threads hold of a shard: its inbox and its waker.
+pub(crate) struct Peer {
+    pub(crate) inbox: ArrayQueue<Handoff>,
+    waker: Waker,
+    pub(crate) deadline: Mutex<Option<Instant>>,
+}
+
+impl Peer {
+    pub(crate) fn new(poll: &Poll, capacity: usize) -> std::io::Result<Peer> {
+        let waker = Waker::new(poll.registry(), WAKER)?;
+        Ok(Peer { inbox: ArrayQueue::new(capacity.max(16)), waker, deadline: Mutex::new(None) })
+    }
+
+    pub(crate) fn wake(&self) {
+        let _ = self.waker.wake();
+    }
+
+    pub(crate) fn set_deadline(&self, at: Instant) {
+        *self.deadline.lock() = Some(at);
+    }
+}
