@@ -42,6 +42,11 @@ impl<'a> MediaDescription<'a> {
         self.formats.split_ascii_whitespace().filter_map(parse_num::<u8>).filter(|&pt| pt <= 127)
     }
 
+    /// Every well-formed `a=rtpmap` of this section, in order.
+    pub fn rtpmaps(&self) -> impl Iterator<Item = (u8, RtpMap<'a>)> + 'a {
+        attr_values(self.attrs, "rtpmap").filter_map(parse_rtpmap)
+    }
+
     /// The first `a=rtpmap` for `pt` in this section.
     pub fn rtpmap(&self, pt: u8) -> Option<RtpMap<'a>> {
         attr_values(self.attrs, "rtpmap").filter_map(parse_rtpmap).find(|(p, _)| *p == pt).map(|(_, r)| r)

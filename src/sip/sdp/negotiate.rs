@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use super::codec::{Codec, LocalMedia};
 use super::direction::{Direction, HoldState, hold_state};
-use super::media::MediaDescription;
+use super::media::{MediaDescription, RtpMap};
 use super::session::SessionDescription;
 
 /// The answer to an offer: one entry per offered `m=` line, in offer order
@@ -111,17 +111,19 @@ fn refused(m: &MediaDescription<'_>) -> AnsweredMedia {
 /// peer sends, so it must be voice, and DTMF alone is no call.
 fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Vec<(u8, Codec)> {
     let mut out: Vec<(u8, Codec)> = Vec::with_capacity(local.len());
+    // The section's rtpmaps, read once rather than once per lookup.
+    let maps: smallvec::SmallVec<[(u8, RtpMap<'_>); 8]> = m.rtpmaps().collect();
     for &codec in local.iter().filter(|c| c.is_voice()) {
         if out.iter().any(|&(_, c)| c == codec) {
             continue; // duplicate in the local list
         }
-        if let Some(pt) = offered_pt(m, codec) {
+        if let Some(pt) = offered_pt(m, &maps, codec) {
             out.push((pt, codec));
         }
     }
     if !out.is_empty()
         && local.contains(&Codec::TelephoneEvent)
-        && let Some(pt) = offered_pt(m, Codec::TelephoneEvent)
+        && let Some(pt) = offered_pt(m, &maps, Codec::TelephoneEvent)
     {
         out.push((pt, Codec::TelephoneEvent));
     }
@@ -130,8 +132,9 @@ fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Vec<(u8, Codec)> 
 
 /// The first offered payload type carrying `codec`: by rtpmap when present
 /// (name case-insensitive, same clock, mono), else by static number.
-fn offered_pt(m: &MediaDescription<'_>, codec: Codec) -> Option<u8> {
-    m.payload_types().find(|&pt| match m.rtpmap(pt) {
+fn offered_pt(m: &MediaDescription<'_>, maps: &[(u8, RtpMap<'_>)], codec: Codec) -> Option<u8> {
+    let rtpmap = |pt: u8| maps.iter().find(|(p, _)| *p == pt).map(|(_, r)| *r);
+    m.payload_types().find(|&pt| match rtpmap(pt) {
         Some(map) => {
             map.encoding.eq_ignore_ascii_case(codec.name())
                 && map.clock_rate == codec.clock_rate()
