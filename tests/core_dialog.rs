@@ -6,6 +6,8 @@ mod common;
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use common::{Harness, UacCall, labels, ms, only, respond, respond_with, sdp as offer};
 use sipbench::core::{Command, EventKind, MediaCommand};
 use sipbench::dialog::{CallHandle, CallPolicy, EndReason};
@@ -254,5 +256,34 @@ fn bye_while_ringing_counts_as_cancelled() {
     h.send(uac.ack_non2xx());
     let s = *h.core.stats();
     assert_eq!((s.calls_cancelled, s.calls_completed), (1, 0));
+    h.drain();
+}
+
+#[test]
+fn rfc2543_peers_without_branch_are_matched_by_the_old_rules() {
+    // No branch at all (RFC 2543): transactions are told apart by
+    // Request-URI, From tag, Call-ID, CSeq and Via (RFC 3261 §17.2.3).
+    let policy = CallPolicy { reject_percent: 100, reject_code: 486, ..CallPolicy::default() };
+    let mut h = Harness::with_policy(policy);
+    let strip = |b: Bytes| Bytes::from(String::from_utf8_lossy(&b).replace(";branch=2543", ""));
+    let mut first = UacCall::new(1);
+    let mut second = UacCall::new(2);
+    first.invite_branch = "2543".to_string();
+    second.invite_branch = "2543".to_string();
+    let out = h.send(strip(first.invite()));
+    let busy = only(&out, "486 INVITE").clone();
+    first.learn_tag(&busy);
+    // A different call with the same (absent) branch is a new call.
+    second.learn_tag(only(&h.send(strip(second.invite())), "486 INVITE"));
+    // A retransmission of the first INVITE gets its 486 again.
+    let again = h.send(strip(first.invite()));
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].as_bytes(), busy.as_bytes());
+    // The ACKs end Timer G for both.
+    assert!(h.send(strip(first.ack_non2xx())).is_empty());
+    assert!(h.send(strip(second.ack_non2xx())).is_empty());
+    assert!(h.advance(Duration::from_secs(10)).is_empty(), "no 486 after the ACKs");
+    let s = *h.core.stats();
+    assert_eq!((s.calls_received, s.calls_rejected, s.stray_acks), (2, 2, 0));
     h.drain();
 }
