@@ -53,27 +53,35 @@ impl Writer {
         buf.put_slice(head.reason.as_bytes());
         buf.put_slice(b"\r\n");
         let mut first_via = true;
-        for h in req.headers() {
-            match h.name {
+        // Only the copied headers' values are looked at.
+        let copied = |n: HeaderName| {
+            matches!(
+                n,
+                HeaderName::Via | HeaderName::From | HeaderName::To | HeaderName::CallId | HeaderName::CSeq
+            )
+        };
+        for e in req.index.headers.iter().filter(|e| copied(e.name)) {
+            let value = req.value(e);
+            match e.name {
                 HeaderName::Via if first_via => {
                     // Only the top value may change; the rest is copied as is.
                     first_via = false;
-                    let v = h.value.as_bytes();
+                    let v = value.as_bytes();
                     let top_end = super::lex::find_unquoted(v, b',').unwrap_or(v.len());
                     buf.put_slice(b"Via: ");
-                    put_top_via(buf, h.value[..top_end].trim_end(), head.source);
+                    put_top_via(buf, value[..top_end].trim_end(), head.source);
                     buf.put_slice(&v[top_end..]);
                     buf.put_slice(b"\r\n");
                 }
-                HeaderName::Via => put_header(buf, "Via", h.value),
+                HeaderName::Via => put_header(buf, "Via", value),
                 HeaderName::From | HeaderName::CallId | HeaderName::CSeq => {
-                    put_header(buf, h.name.as_str(), h.value);
+                    put_header(buf, e.name.as_str(), value);
                 }
                 HeaderName::To => {
                     buf.put_slice(b"To: ");
-                    buf.put_slice(h.value.as_bytes());
+                    buf.put_slice(value.as_bytes());
                     if let Some(tag) = head.to_tag
-                        && !has_tag_param(h.value)
+                        && !has_tag_param(value)
                     {
                         buf.put_slice(b";tag=");
                         buf.put_slice(tag.as_bytes());
