@@ -43,8 +43,15 @@ server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 sleep 0.5
 kill -0 "$server" 2>/dev/null || { cat "$report/server.log" >&2; exit 1; }
-cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+# CPU time in ns over every thread (schedstat), else clock ticks.
 tick=$(getconf CLK_TCK)
+cpu() {
+  if ls /proc/"$server"/task/*/schedstat >/dev/null 2>&1; then
+    cat /proc/"$server"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
+  else
+    awk -v t="$tick" '{ printf "%.0f", ($14 + $15) * 1e9 / t }' "/proc/$server/stat"
+  fi
+}
 cpu0=$(cpu)
 
 echo "== SIPp: $calls calls at $rate/s, ${hold} ms each (limit $limit concurrent), transport $transport, $shards shard(s)"
@@ -63,8 +70,8 @@ ok=$(awk -F'|' '/Successful call/ {gsub(/ /,"",$3); print $3}' "$report/sipp.txt
 failed=$(awk -F'|' '/Failed call/ {gsub(/ /,"",$3); print $3}' "$report/sipp.txt" | tail -1)
 completed=$(grep -E '^calls completed' "$report/server.txt" | awk '{print $3}')
 srv_failed=$(grep -E '^calls failed' "$report/server.txt" | awk '{print $3}')
-cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v n="${completed:-0}" \
-  'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1000000 / t / n; else print "n/a" }')
+cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="${completed:-0}" \
+  'BEGIN { if (n > 0) printf "%.1f", (b - a) / 1000 / n; else print "n/a" }')
 
 echo
 cat "$report/server.txt"

@@ -58,9 +58,17 @@ for _ in $(seq 100); do
 done
 grep -q 'listening on' "$report/server.log" || { echo "server did not start" >&2; exit 1; }
 
+# CPU time in ns: every thread's schedstat run time (ns resolution); the
+# utime+stime clock ticks of /proc/PID/stat (10 ms) where it is missing.
 tick=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$server/stat"; }
-cpu0=$(cpu_ticks)
+cpu_ns() {
+  if ls /proc/"$server"/task/*/schedstat >/dev/null 2>&1; then
+    cat /proc/"$server"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
+  else
+    awk -v t="$tick" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e9 / t }' "/proc/$server/stat"
+  fi
+}
+cpu0=$(cpu_ns)
 
 echo "== SIPp uac_call.xml: $calls calls at $rate/s, hold ${hold} ms, -t $transport, limit $limit; server: $shards shard(s), pid $server"
 started=$(date +%s.%N)
@@ -72,7 +80,7 @@ set +e
 sipp_rc=$?
 set -e
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-cpu1=$(cpu_ticks)
+cpu1=$(cpu_ns)
 rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
 
 # Stop the server by PID and wait (bounded) for its summary.
@@ -96,9 +104,9 @@ retrans=$(stat 'Retransmissions(C)')
 server_line() { awk -v k="$1" 'index($0, k) == 1 { print $3; exit }' "$report/server.txt"; }
 completed=$(server_line 'calls completed')
 srv_failed=$(server_line 'calls failed')
-cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v n="${completed:-0}" \
-  'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1000000 / t / n; else print "n/a" }')
-cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" 'BEGIN { printf "%.2f", (b - a) / t }')
+cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="${completed:-0}" \
+  'BEGIN { if (n > 0) printf "%.1f", (b - a) / 1000 / n; else print "n/a" }')
+cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
 
 echo
 cat "$report/server.txt"
@@ -108,7 +116,7 @@ printf '%-24s %10s %10s\n' "" SIPp server
 printf '%-24s %10s %10s\n' "successful / completed" "${ok:-?}" "${completed:-?}"
 printf '%-24s %10s %10s\n' "failed" "${failed:-?}" "${srv_failed:-?}"
 printf '%-24s %10s\n' "SIPp retransmissions" "${retrans:-?}"
-echo "server CPU during load  ${cpu_s} s (utime+stime)"
+echo "server CPU during load  ${cpu_s} s (all threads, schedstat)"
 echo "server CPU per call     ${cpu_us} us"
 echo "server peak RSS         $(( ${rss_kb:-0} / 1024 )) MiB (VmHWM ${rss_kb:-?} kB)"
 echo "report files            $report/{summary.json,server.txt,stat.csv,screen.log}"
