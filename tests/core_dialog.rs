@@ -287,3 +287,20 @@ fn rfc2543_peers_without_branch_are_matched_by_the_old_rules() {
     assert_eq!((s.calls_received, s.calls_rejected, s.stray_acks), (2, 2, 0));
     h.drain();
 }
+
+#[test]
+fn bye_retransmission_gets_the_same_200_and_is_counted() {
+    let mut h = Harness::with_policy(CallPolicy::default());
+    let mut uac = UacCall::new(1);
+    let out = h.send(uac.invite());
+    uac.learn_tag(only(&out, "200 INVITE"));
+    h.send(uac.ack_2xx(1));
+    let bye = uac.in_dialog("BYE", None);
+    let ok = only(&h.send(bye.clone()), "200 BYE").clone();
+    let again = h.send(bye);
+    assert_eq!(again.len(), 1, "the NIST answers the retransmission");
+    assert_eq!(again[0].as_bytes(), ok.as_bytes());
+    let s = *h.core.stats();
+    assert_eq!((s.retransmissions_in, s.retransmissions, s.calls_completed), (1, 1, 1));
+    h.drain();
+}

@@ -19,38 +19,11 @@ impl ShardCore {
             Ok(k) => k,
             Err(e) => return self.bad_request(from, &msg, e, out),
         };
-        match msg.method() {
-            Method::Ack => return self.on_ack(now, &key, msg, out),
-            Method::Invite => {
-                if let Some(slot) = self.ist.find(&key) {
-                    self.stats.retransmissions_in += 1;
-                    let mut ctx = TxnCtx {
-                        now,
-                        wheel: &mut self.wheel,
-                        out: &mut out.datagrams,
-                        timers: &self.cfg.timers,
-                    };
-                    if self.ist.get(slot).is_some_and(|t| t.on_retransmit(&mut ctx)) {
-                        self.stats.retransmissions += 1;
-                    }
-                    return;
-                }
-            }
-            _ => {
-                if let Some(slot) = self.nist.find(&key) {
-                    self.stats.retransmissions_in += 1;
-                    let mut ctx = TxnCtx {
-                        now,
-                        wheel: &mut self.wheel,
-                        out: &mut out.datagrams,
-                        timers: &self.cfg.timers,
-                    };
-                    if let Some(t) = self.nist.get(slot) {
-                        t.on_retransmit(&mut ctx);
-                    }
-                    return;
-                }
-            }
+        if msg.method() == Method::Ack {
+            return self.on_ack(now, &key, msg, out);
+        }
+        if self.absorb_retransmission(now, &key, msg.method() == Method::Invite, out) {
+            return;
         }
         if msg.method() == Method::Cancel {
             return self.on_cancel(now, from, key, &msg, out);
@@ -67,6 +40,22 @@ impl ShardCore {
         } else {
             self.on_out_of_dialog(now, from, key, msg, out)
         }
+    }
+
+    /// A retransmitted request goes to its transaction, which answers
+    /// again (never the TU). Returns whether the request was one.
+    fn absorb_retransmission(&mut self, now: Instant, key: &TxnKey, invite: bool, out: &mut Outbox) -> bool {
+        let mut ctx =
+            TxnCtx { now, wheel: &mut self.wheel, out: &mut out.datagrams, timers: &self.cfg.timers };
+        let resent = if invite {
+            self.ist.find(key).and_then(|s| self.ist.get(s)).map(|t| t.on_retransmit(&mut ctx))
+        } else {
+            self.nist.find(key).and_then(|s| self.nist.get(s)).map(|t| t.on_retransmit(&mut ctx))
+        };
+        let Some(resent) = resent else { return false };
+        self.stats.retransmissions_in += 1;
+        self.stats.retransmissions += u64::from(resent);
+        true
     }
 
     fn on_out_of_dialog(

@@ -72,11 +72,15 @@ impl NonInviteServerTxn {
         }
     }
 
-    /// A retransmitted request: the last response again, if any.
-    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) {
-        if let (NistState::Proceeding | NistState::Completed, Some(last)) = (self.state, &self.last_response)
-        {
-            ctx.send(self.reply_to, last.clone());
+    /// A retransmitted request: the last response again, if any. Returns
+    /// whether something was resent.
+    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) -> bool {
+        match (self.state, &self.last_response) {
+            (NistState::Proceeding | NistState::Completed, Some(last)) => {
+                ctx.send(self.reply_to, last.clone());
+                true
+            }
+            _ => false,
         }
     }
 
