@@ -55,3 +55,37 @@ fn sipp_invite_fields() {
     assert_eq!(m.header_by_name("subject"), Some("Performance Test"));
     assert_eq!(m.header_by_name("s"), Some("Performance Test"));
 }
+
+/// Header lines at every alignment against the parser's 64-byte scan
+/// blocks (names straddling a block edge, a line longer than a block, a
+/// colon only in a later line), checked against a naive line split.
+#[test]
+fn header_index_is_independent_of_block_alignment() {
+    let long_value = "x:".repeat(90);
+    for pad in 0..140 {
+        let uri = format!("sip:{}@example.com", "u".repeat(pad));
+        let raw = format!(
+            "OPTIONS {uri} SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nX-Long-Header-Name-Of-Some-Size : {long_value}\r\n\
+             From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: c1\r\nCSeq: 7 OPTIONS\r\nl: 0\r\n\r\n"
+        );
+        let m = Message::parse(Bytes::from(raw.clone())).unwrap_or_else(|e| panic!("pad {pad}: {e}"));
+        let want: Vec<(String, String)> = raw
+            .split("\r\n")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(|l| {
+                let (n, v) = l.split_once(':').unwrap();
+                (n.trim().to_string(), v.trim().to_string())
+            })
+            .collect();
+        let got: Vec<(String, String)> =
+            m.headers().map(|h| (h.raw_name.to_string(), h.value.to_string())).collect();
+        assert_eq!(got, want, "pad {pad}");
+        assert_eq!(m.call_id(), "c1");
+        assert_eq!(m.cseq().unwrap().seq, 7);
+
+        let no_colon = raw.replace("To: <sip:c@d>", "To c-at-d");
+        let err = Message::parse(Bytes::from(no_colon)).unwrap_err();
+        assert_eq!(err.kind, ParseErrorKind::MissingColon, "pad {pad}");
+    }
+}

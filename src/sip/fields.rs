@@ -18,21 +18,35 @@ pub struct CSeq<'a> {
 }
 
 impl<'a> CSeq<'a> {
-    /// Parses `1*DIGIT LWS Method`.
+    /// Parses `1*DIGIT LWS Method`. One forward pass: this runs in the
+    /// validation of every message.
     pub fn parse(value: &'a str) -> Result<CSeq<'a>, ParseErrorKind> {
-        let v = lex::trim_str(value);
-        let digits = v.bytes().take_while(u8::is_ascii_digit).count();
-        let seq = lex::parse_u32(&v.as_bytes()[..digits]).ok_or(ParseErrorKind::BadCSeq)?;
-        // RFC 3261 §8.1.1.5: the number MUST be less than 2^31.
-        if seq >= 1 << 31 {
+        let b = value.as_bytes();
+        let mut i = 0;
+        while i < b.len() && lex::is_lws(b[i]) {
+            i += 1;
+        }
+        let (digits, mut seq) = (i, 0u32);
+        while i < b.len() && b[i].is_ascii_digit() {
+            // RFC 3261 §8.1.1.5: the number MUST be less than 2^31.
+            seq = seq.checked_mul(10).and_then(|n| n.checked_add(u32::from(b[i] - b'0'))).unwrap_or(u32::MAX);
+            i += 1;
+        }
+        let method_start = i + b[i..].iter().take_while(|&&c| lex::is_lws(c)).count();
+        let mut end = b.len();
+        while end > method_start && lex::is_lws(b[end - 1]) {
+            end -= 1;
+        }
+        if i == digits || seq >= 1 << 31 || method_start == i || method_start == end {
             return Err(ParseErrorKind::BadCSeq);
         }
-        let rest = lex::sub(v, digits, v.len());
-        let method = lex::trim_str(rest);
-        if rest.len() == method.len() || method.is_empty() || !method.bytes().all(is_token_char) {
+        let name = &b[method_start..end];
+        let method = Method::from_token(name);
+        // Known methods are tokens by their match.
+        if method == Method::Extension && !name.iter().all(|&c| is_token_char(c)) {
             return Err(ParseErrorKind::BadCSeq);
         }
-        Ok(CSeq { seq, method: Method::from_token(method.as_bytes()), method_name: method })
+        Ok(CSeq { seq, method, method_name: lex::sub(value, method_start, end) })
     }
 }
 

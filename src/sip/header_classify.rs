@@ -13,7 +13,7 @@ pub(crate) fn classify(name: &[u8]) -> HeaderName {
 
 /// Classifies the first `len` bytes of `tail`; the bytes after the name
 /// (the rest of the message) let the comparison load whole words.
-#[inline]
+#[inline(always)]
 pub(crate) fn classify_prefix(tail: &[u8], len: usize) -> HeaderName {
     let (Some(&first), Some(&last)) = (tail.first(), tail.get(len.wrapping_sub(1))) else {
         return HeaderName::Other;
@@ -117,7 +117,8 @@ struct Slot {
 }
 
 static TABLE: [Slot; 128] = {
-    let empty = Slot { key: Key { len: 0, words: [0; 3], folds: [0; 3] }, name: HeaderName::Other };
+    let empty =
+        Slot { key: Key { len: 0, words: [0; 3], folds: [0; 3], masks: [0; 3] }, name: HeaderName::Other };
     let mut t = [empty; 128];
     let mut i = 0;
     while i < KNOWN.len() {
@@ -137,13 +138,17 @@ struct Key {
     len: usize,
     words: [u64; 3],
     folds: [u64; 3],
+    /// 0xff for the bytes of the name, so bytes past it are ignored.
+    masks: [u64; 3],
 }
 
 const fn key(name: &str) -> Key {
     let b = name.as_bytes();
-    let mut k = Key { len: b.len(), words: [0; 3], folds: [0; 3] };
+    let mut k = Key { len: b.len(), words: [0; 3], folds: [0; 3], masks: [0; 3] };
+    assert!(b.len() <= 24, "known names fit in three words");
     let mut i = 0;
     while i < b.len() {
+        k.masks[i / 8] |= 0xff << (8 * (i % 8));
         let fold = if b[i].is_ascii_alphabetic() { 0x20u64 } else { 0 };
         k.words[i / 8] |= (b[i] as u64 | fold) << (8 * (i % 8));
         k.folds[i / 8] |= fold << (8 * (i % 8));
@@ -156,8 +161,17 @@ const fn key(name: &str) -> Key {
 /// is ignored only where the known name has a letter, so '-' must match
 /// exactly and only [A-Za-z] fold. A match also proves the raw name is a
 /// valid token. Bytes past `len` are masked off.
-#[inline]
+#[inline(always)]
 fn eq_ci(tail: &[u8], len: usize, k: &Key) -> bool {
+    // The usual case, a name with the rest of the message after it: three
+    // unconditional words, no loop.
+    if let Some(w) = tail.get(..24) {
+        let word = |i: usize| super::lex::load_word(&w[8 * i..8 * i + 8]);
+        let diff = (((word(0) & k.masks[0]) | k.folds[0]) ^ k.words[0])
+            | (((word(1) & k.masks[1]) | k.folds[1]) ^ k.words[1])
+            | (((word(2) & k.masks[2]) | k.folds[2]) ^ k.words[2]);
+        return diff == 0;
+    }
     let mut i = 0;
     while i * 8 < len {
         let rest = len - i * 8;

@@ -64,23 +64,40 @@ impl Method {
         self as usize
     }
 
-    /// Methods are case-sensitive tokens (RFC 3261 §7.1).
+    /// Methods are case-sensitive tokens (RFC 3261 §7.1). Dispatched on
+    /// the length first so each arm compares one fixed-size array (a plain
+    /// slice match compiled to a chain of `bcmp` calls).
     pub fn from_token(token: &[u8]) -> Method {
-        match token {
-            b"INVITE" => Method::Invite,
-            b"ACK" => Method::Ack,
-            b"BYE" => Method::Bye,
-            b"CANCEL" => Method::Cancel,
-            b"OPTIONS" => Method::Options,
-            b"REGISTER" => Method::Register,
-            b"INFO" => Method::Info,
-            b"UPDATE" => Method::Update,
-            b"PRACK" => Method::Prack,
-            b"SUBSCRIBE" => Method::Subscribe,
-            b"NOTIFY" => Method::Notify,
-            b"REFER" => Method::Refer,
-            b"MESSAGE" => Method::Message,
-            b"PUBLISH" => Method::Publish,
+        fn fixed<const N: usize>(t: &[u8]) -> &[u8; N] {
+            t.try_into().unwrap_or(&[0; N])
+        }
+        match token.len() {
+            3 => match fixed::<3>(token) {
+                b"ACK" => Method::Ack,
+                b"BYE" => Method::Bye,
+                _ => Method::Extension,
+            },
+            4 if fixed::<4>(token) == b"INFO" => Method::Info,
+            5 => match fixed::<5>(token) {
+                b"PRACK" => Method::Prack,
+                b"REFER" => Method::Refer,
+                _ => Method::Extension,
+            },
+            6 => match fixed::<6>(token) {
+                b"INVITE" => Method::Invite,
+                b"CANCEL" => Method::Cancel,
+                b"UPDATE" => Method::Update,
+                b"NOTIFY" => Method::Notify,
+                _ => Method::Extension,
+            },
+            7 => match fixed::<7>(token) {
+                b"OPTIONS" => Method::Options,
+                b"MESSAGE" => Method::Message,
+                b"PUBLISH" => Method::Publish,
+                _ => Method::Extension,
+            },
+            8 if fixed::<8>(token) == b"REGISTER" => Method::Register,
+            9 if fixed::<9>(token) == b"SUBSCRIBE" => Method::Subscribe,
             _ => Method::Extension,
         }
     }
@@ -125,3 +142,18 @@ static TOKEN: [bool; 256] = {
     }
     t
 };
+
+#[cfg(test)]
+mod tests {
+    use super::Method;
+
+    #[test]
+    fn every_method_round_trips_and_near_misses_are_extensions() {
+        for &m in Method::ALL.iter().filter(|&&m| m != Method::Extension) {
+            assert_eq!(Method::from_token(m.as_str().as_bytes()), m);
+        }
+        for t in ["invite", "INVITES", "INVIT", "ACKS", "BYe", "", "X", "SUBSCRIBE2", "REGISTEr", "INFO "] {
+            assert_eq!(Method::from_token(t.as_bytes()), Method::Extension, "{t}");
+        }
+    }
+}

@@ -6,7 +6,6 @@ use bytes::Bytes;
 use super::datagram::{check_head_bytes, frame_body};
 use super::error::{ParseError, ParseErrorKind as K, ParseLimits};
 use super::header_name::HeaderName;
-use super::lex;
 use super::message::{ABSENT, HeadIndex, HeaderEntry, MAX_MESSAGE_SIZE, Message};
 use super::method::is_token_char;
 use super::scan::LineScanner;
@@ -22,9 +21,7 @@ impl Message {
     /// Parses and validates a datagram with the given limits.
     #[inline(always)]
     pub fn parse_with(buf: Bytes, limits: &ParseLimits) -> Result<Message, ParseError> {
-        let msg = Self::parse_unvalidated(buf, limits)?;
-        msg.validate()?;
-        Ok(msg)
+        Self::parse_checked(buf, limits, true)
     }
 
     /// Structure only (start line, headers, body framing), without the
@@ -32,6 +29,13 @@ impl Message {
     /// is well-formed enough to route a response.
     #[inline(always)]
     pub fn parse_unvalidated(buf: Bytes, limits: &ParseLimits) -> Result<Message, ParseError> {
+        Self::parse_checked(buf, limits, false)
+    }
+
+    /// One body for both entry points, so the message is built once and
+    /// moved once (a validating wrapper copied the whole index again).
+    #[inline(always)]
+    fn parse_checked(buf: Bytes, limits: &ParseLimits, validate: bool) -> Result<Message, ParseError> {
         let limit = limits.max_message_size.min(MAX_MESSAGE_SIZE);
         if buf.len() > limit {
             return Err(ParseError::new(K::MessageTooLarge { limit }, limit));
@@ -63,6 +67,9 @@ impl Message {
         let body_end = frame_body(b, &msg.index, body_start, limits)?;
         msg.body = (body_start as u16, body_end as u16);
         msg.buf = buf;
+        if validate {
+            msg.validate()?;
+        }
         Ok(msg)
     }
 }
@@ -123,7 +130,7 @@ pub(crate) fn index_headers(
         if head.headers.len() >= max_headers {
             return Err(ParseError::new(K::TooManyHeaders { limit: max_headers }, ls));
         }
-        let entry = header_line(b, ls, le)?;
+        let entry = header_line(b, lines, ls, le)?;
         if let Some(slot) = head.known.get_mut(entry.name as usize) {
             if *slot == ABSENT {
                 *slot = head.headers.len() as u8;
@@ -138,50 +145,34 @@ pub(crate) fn index_headers(
 
 /// `name *(SP/HT) ":" value`. Known names are proven valid by their
 /// exact (case-folded) match; only unknown ones are checked byte by byte.
-fn header_line(b: &[u8], ls: usize, le: usize) -> Result<HeaderEntry, ParseError> {
-    let line = &b[ls..le];
-    let Some(colon) = find_colon(line) else {
+#[inline(always)]
+fn header_line(b: &[u8], lines: &LineScanner<'_>, ls: usize, le: usize) -> Result<HeaderEntry, ParseError> {
+    let Some(colon) = lines.first_colon(ls, le) else {
         return Err(ParseError::new(K::MissingColon, ls));
     };
     let mut name_end = colon;
-    while name_end > 0 && matches!(line[name_end - 1], b' ' | b'\t') {
-        name_end -= 1;
+    if colon > ls && matches!(b[colon - 1], b' ' | b'\t') {
+        name_end = ls + b[ls..colon].iter().rposition(|&c| c != b' ' && c != b'\t').map_or(0, |i| i + 1);
     }
-    let raw_name = &line[..name_end];
-    let name = super::header_classify::classify_prefix(&b[ls..], name_end);
-    if name_end == 0
-        || name_end > usize::from(u8::MAX)
-        || (name == HeaderName::Other && !raw_name.iter().all(|&c| is_token_char(c)))
+    let name_len = name_end - ls;
+    let name = super::header_classify::classify_prefix(&b[ls..], name_len);
+    if name_len == 0
+        || name_len > usize::from(u8::MAX)
+        || (name == HeaderName::Other && !b[ls..name_end].iter().all(|&c| is_token_char(c)))
     {
         return Err(ParseError::new(K::BadHeaderName, ls));
     }
+    // Nearly always exactly one space after the colon.
     let mut vs = colon + 1;
-    while vs < line.len() && matches!(line[vs], b' ' | b'\t') {
-        vs += 1;
+    vs += usize::from(vs < le && b[vs] == b' ');
+    if vs < le && matches!(b[vs], b' ' | b'\t') {
+        vs += b[vs..le].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     }
     Ok(HeaderEntry {
         name,
-        name_len: name_end as u8,
+        name_len: name_len as u8,
         name_start: ls as u16,
-        value_start: (ls + vs) as u16,
+        value_start: vs as u16,
         value_end: le as u16,
     })
-}
-
-/// First ':' in a line, 8 bytes per step (names are short, so a memchr
-/// call would cost more in setup than the search).
-#[inline]
-fn find_colon(line: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    for (i, chunk) in line.chunks(8).enumerate() {
-        let x = lex::load_word(chunk) ^ (ONES * u64::from(b':'));
-        // Exact zero-byte test: high bit set only for bytes equal to ':'.
-        let hits = !(((x & !HIGH) + !HIGH) | x) & HIGH;
-        if hits != 0 {
-            let at = i * 8 + (hits.trailing_zeros() / 8) as usize;
-            return (at < line.len()).then_some(at);
-        }
-    }
-    None
 }

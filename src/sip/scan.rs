@@ -1,5 +1,6 @@
 //! Stage-one scan of the message head, 64 bytes at a time: where the line
-//! ends are, and whether any byte is a control character or non-ASCII.
+//! ends and colons are, and whether any byte is a control character or
+//! non-ASCII.
 //! One vector pass replaces a memchr call per line plus a second pass for
 //! the byte checks (SIMD-JSON style); SSE2 is x86_64's baseline.
 
@@ -7,6 +8,7 @@
 #[derive(Debug, Clone, Copy, Default)]
 struct Block {
     newline: u64,
+    colon: u64,
     /// Control bytes other than HT/CR/LF, DEL, bytes >= 0x80, and CRs
     /// not followed by LF (a bare CR is illegal, RFC 3261 §7.3.1).
     suspect: u64,
@@ -17,14 +19,21 @@ pub(crate) struct LineScanner<'a> {
     buf: &'a [u8],
     base: usize,
     block: Block,
+    /// Colons of the block before `base`: a header name may start there.
+    prev_colon: u64,
     /// Any suspect byte in blocks already left behind.
     suspect_seen: bool,
 }
 
 impl<'a> LineScanner<'a> {
-    /// Starts scanning at `from` (block-aligned to it).
+    /// Starts scanning at `from` (block-aligned to it). Inlined so the
+    /// scanner is built in the caller's frame, not copied into it.
+    #[inline(always)]
     pub(crate) fn new(buf: &'a [u8], from: usize) -> Self {
-        LineScanner { buf, base: from, block: scan_block(buf, from), suspect_seen: false }
+        let mut scanner =
+            LineScanner { buf, base: from, block: Block::default(), prev_colon: 0, suspect_seen: false };
+        scan_block(buf, from, &mut scanner.block);
+        scanner
     }
 
     /// Position of the first LF at or after `pos` (`pos` never moves back).
@@ -43,8 +52,30 @@ impl<'a> LineScanner<'a> {
                 return None;
             }
             self.suspect_seen |= self.block.suspect != 0;
-            self.block = scan_block(self.buf, self.base);
+            self.prev_colon = self.block.colon;
+            scan_block(self.buf, self.base, &mut self.block);
         }
+    }
+
+    /// The first ':' in `pos..end`, where `end` is the line end that
+    /// `next_newline` just found; lines that began more than a block back
+    /// fall back to a word-at-a-time search.
+    #[inline]
+    pub(crate) fn first_colon(&self, pos: usize, end: usize) -> Option<usize> {
+        let at = if pos >= self.base {
+            let m = self.block.colon & (u64::MAX << (pos - self.base));
+            self.base + m.trailing_zeros() as usize
+        } else if pos + 64 > self.base {
+            let prev = self.prev_colon & (u64::MAX << (pos + 64 - self.base));
+            if prev != 0 {
+                self.base - 64 + prev.trailing_zeros() as usize
+            } else {
+                self.base + self.block.colon.trailing_zeros() as usize
+            }
+        } else {
+            return find_colon(&self.buf[pos..end.min(self.buf.len())]).map(|c| pos + c);
+        };
+        (at < end).then_some(at)
     }
 
     /// Whether any suspect byte lies before `end` (within scanned blocks).
@@ -55,44 +86,72 @@ impl<'a> LineScanner<'a> {
     }
 }
 
-fn scan_block(buf: &[u8], base: usize) -> Block {
-    let rest = buf.get(base..).unwrap_or(&[]);
-    if let Ok(chunk) = <&[u8; 64]>::try_from(rest.get(..64).unwrap_or(&[])) {
-        let mut block = scan64(chunk);
-        // The LF after a CR in the last byte is in the next block.
-        if chunk[63] == b'\r' && rest.get(64) == Some(&b'\n') {
-            block.suspect &= !(1 << 63);
+/// First ':' in a line, 8 bytes per step (names are short, so a memchr
+/// call would cost more in setup than the search).
+fn find_colon(line: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    for (i, chunk) in line.chunks(8).enumerate() {
+        let x = super::lex::load_word(chunk) ^ (ONES * u64::from(b':'));
+        // Exact zero-byte test: high bit set only for bytes equal to ':'.
+        let hits = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        if hits != 0 {
+            let at = i * 8 + (hits.trailing_zeros() / 8) as usize;
+            return (at < line.len()).then_some(at);
         }
-        return block;
     }
-    // Tail: pad with spaces (neither newline nor suspect).
+    None
+}
+
+#[inline]
+/// Writes the block's masks in place: returning the 24-byte block by
+/// value made the caller reload it wider than it was stored, a
+/// store-forwarding stall per block.
+fn scan_block(buf: &[u8], base: usize, out: &mut Block) {
+    let Some(chunk) = buf.get(base..).and_then(|rest| rest.first_chunk::<64>()) else {
+        return scan_tail(buf, base, out);
+    };
+    scan64(chunk, out);
+    // The LF after a CR in the last byte is in the next block.
+    if chunk[63] == b'\r' && buf.get(base + 64) == Some(&b'\n') {
+        out.suspect &= !(1 << 63);
+    }
+}
+
+/// The last, partial block: padded with spaces (neither newline nor
+/// suspect). Kept out of line so the full-block path stays lean.
+#[cold]
+#[inline(never)]
+fn scan_tail(buf: &[u8], base: usize, out: &mut Block) {
+    let rest = buf.get(base..).unwrap_or(&[]);
     let mut padded = [b' '; 64];
-    padded[..rest.len()].copy_from_slice(rest);
-    scan64(&padded)
+    padded[..rest.len().min(64)].copy_from_slice(&rest[..rest.len().min(64)]);
+    scan64(&padded, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn scan64(chunk: &[u8; 64]) -> Block {
+fn scan64(chunk: &[u8; 64], out: &mut Block) {
     // std caches the CPUID answer: the check is one load and a test.
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2 (checked just above).
-        return unsafe { scan64_avx2(chunk) };
+        return unsafe { scan64_avx2(chunk, out) };
     }
     // SAFETY: SSE2 is part of every x86_64 target's baseline.
-    unsafe { scan64_sse2(chunk) }
+    unsafe { scan64_sse2(chunk, out) }
 }
 
 /// The same masks as the SSE2 version, 32 bytes per step.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn scan64_avx2(chunk: &[u8; 64]) -> Block {
+fn scan64_avx2(chunk: &[u8; 64], out: &mut Block) {
     use std::arch::x86_64::*;
     let (mut block, mut crs) = (Block::default(), 0u64);
     for i in 0..2 {
         // SAFETY: an unaligned load of bytes 32*i..32*i+32 of a 64-byte array.
         let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().add(32 * i).cast::<__m256i>()) };
         let newline = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'\n' as i8));
+        let colon = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b':' as i8));
         let cr = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'\r' as i8));
         let tab = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'\t' as i8));
         let del = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(0x7f));
@@ -101,22 +160,24 @@ fn scan64_avx2(chunk: &[u8; 64]) -> Block {
         let low_or_high = _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), x);
         let suspect = _mm256_or_si256(_mm256_andnot_si256(allowed, low_or_high), del);
         block.newline |= u64::from(_mm256_movemask_epi8(newline) as u32) << (32 * i);
+        block.colon |= u64::from(_mm256_movemask_epi8(colon) as u32) << (32 * i);
         block.suspect |= u64::from(_mm256_movemask_epi8(suspect) as u32) << (32 * i);
         crs |= u64::from(_mm256_movemask_epi8(cr) as u32) << (32 * i);
     }
     block.suspect |= crs & !(block.newline >> 1);
-    block
+    *out = block;
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn scan64_sse2(chunk: &[u8; 64]) -> Block {
+fn scan64_sse2(chunk: &[u8; 64], out: &mut Block) {
     use std::arch::x86_64::*;
     let (mut block, mut crs) = (Block::default(), 0u64);
     for i in 0..4 {
         // SAFETY: an unaligned load of bytes 16*i..16*i+16 of a 64-byte array.
         let x = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * i).cast::<__m128i>()) };
         let newline = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\n' as i8));
+        let colon = _mm_cmpeq_epi8(x, _mm_set1_epi8(b':' as i8));
         let cr = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\r' as i8));
         let tab = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\t' as i8));
         let del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
@@ -125,16 +186,17 @@ fn scan64_sse2(chunk: &[u8; 64]) -> Block {
         let low_or_high = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
         let suspect = _mm_or_si128(_mm_andnot_si128(allowed, low_or_high), del);
         block.newline |= u64::from(_mm_movemask_epi8(newline) as u16) << (16 * i);
+        block.colon |= u64::from(_mm_movemask_epi8(colon) as u16) << (16 * i);
         block.suspect |= u64::from(_mm_movemask_epi8(suspect) as u16) << (16 * i);
         crs |= u64::from(_mm_movemask_epi8(cr) as u16) << (16 * i);
     }
     block.suspect |= crs & !(block.newline >> 1);
-    block
+    *out = block;
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn scan64(chunk: &[u8; 64]) -> Block {
-    scan64_scalar(chunk)
+fn scan64(chunk: &[u8; 64], out: &mut Block) {
+    *out = scan64_scalar(chunk);
 }
 
 /// The reference: one byte at a time (other targets, and the tests).
@@ -143,6 +205,7 @@ fn scan64_scalar(chunk: &[u8; 64]) -> Block {
     let (mut block, mut crs) = (Block::default(), 0u64);
     for (i, &c) in chunk.iter().enumerate() {
         block.newline |= u64::from(c == b'\n') << i;
+        block.colon |= u64::from(c == b':') << i;
         let suspect = (c < 0x20 && !matches!(c, b'\t' | b'\r' | b'\n')) || c >= 0x7f;
         block.suspect |= u64::from(suspect) << i;
         crs |= u64::from(c == b'\r') << i;
@@ -171,12 +234,22 @@ mod tests {
             }
             let want = scan64_scalar(&chunk);
             // SAFETY: SSE2 is baseline on x86_64.
-            let sse2 = unsafe { scan64_sse2(&chunk) };
-            assert_eq!((sse2.newline, sse2.suspect), (want.newline, want.suspect), "{chunk:?}");
+            let mut sse2 = Block::default();
+            unsafe { scan64_sse2(&chunk, &mut sse2) };
+            assert_eq!(
+                (sse2.newline, sse2.colon, sse2.suspect),
+                (want.newline, want.colon, want.suspect),
+                "{chunk:?}"
+            );
             if std::is_x86_feature_detected!("avx2") {
                 // SAFETY: checked just above.
-                let avx2 = unsafe { scan64_avx2(&chunk) };
-                assert_eq!((avx2.newline, avx2.suspect), (want.newline, want.suspect), "{chunk:?}");
+                let mut avx2 = Block::default();
+                unsafe { scan64_avx2(&chunk, &mut avx2) };
+                assert_eq!(
+                    (avx2.newline, avx2.colon, avx2.suspect),
+                    (want.newline, want.colon, want.suspect),
+                    "{chunk:?}"
+                );
             }
         }
     }

@@ -22,6 +22,9 @@ impl Message {
         if self.call_id().is_empty() {
             return Err(ParseError::new(K::BadHeaderValue("Call-ID"), self.value_offset(HeaderName::CallId)));
         }
+        if self.cseq_is_plain_match() {
+            return Ok(());
+        }
         let cseq = self.cseq().map_err(|k| ParseError::new(k, self.value_offset(HeaderName::CSeq)))?;
         if let StartLine::Request { method, .. } = self.start
             && (cseq.method != method
@@ -30,6 +33,22 @@ impl Message {
             return Err(ParseError::new(K::CSeqMethodMismatch, self.value_offset(HeaderName::CSeq)));
         }
         Ok(())
+    }
+
+    /// The common request case in one pass: `CSeq: <1-9 digits> SP
+    /// <the request's own method>` (below 2^31 by its length) needs no
+    /// general parse; anything else takes the full path.
+    fn cseq_is_plain_match(&self) -> bool {
+        let StartLine::Request { method_end, .. } = self.start else {
+            return false;
+        };
+        let Some(h) = self.first(HeaderName::CSeq) else {
+            return false;
+        };
+        let value = self.slice(h.value_start, h.value_end);
+        let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
+        let method = self.slice(self.start_offset, method_end);
+        (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && &value[digits + 1..] == method
     }
 
     fn value_offset(&self, name: HeaderName) -> usize {
