@@ -139,6 +139,11 @@ impl<'a> Split<'a> {
     pub(crate) fn new(s: &'a str, sep: u8) -> Self {
         Split { rest: Some(s), sep }
     }
+
+    /// The text not yet split.
+    pub(crate) fn rest(&self) -> Option<&'a str> {
+        self.rest
+    }
 }
 
 impl<'a> Iterator for Split<'a> {

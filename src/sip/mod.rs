@@ -23,6 +23,7 @@ mod start_line;
 mod uri;
 mod validate;
 mod via;
+mod via_plain;
 mod views;
 mod writer;
 

@@ -1,6 +1,6 @@
 //! `;name=value` parameter lists (Via, URIs, name-addrs, Event…).
 
-use super::lex::{Split, split_param};
+use super::lex::{Split, split_param, sub, trim_str};
 
 /// `;`-separated parameters, as `(name, value)` text pairs.
 #[derive(Clone)]
@@ -15,7 +15,13 @@ impl<'a> Params<'a> {
     /// The value of the first parameter named `name` (any case); `Some("")`
     /// for a parameter without a value.
     pub fn get(&self, name: &str) -> Option<&'a str> {
-        self.clone().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.unwrap_or(""))
+        match self.0.rest().map(|s| get_plain(s, name)) {
+            Some(Plain::Found(v)) => v,
+            None => None,
+            Some(Plain::Quoted) => {
+                self.clone().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.unwrap_or(""))
+            }
+        }
     }
 
     /// Whether a parameter named `name` is present.
@@ -34,5 +40,61 @@ impl<'a> Iterator for Params<'a> {
 impl std::fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+enum Plain<'a> {
+    Found(Option<&'a str>),
+    /// A quote or `<` appeared: the quote-aware iterator must decide.
+    Quoted,
+}
+
+/// The lookup in one byte pass for the usual unquoted parameter text.
+fn get_plain<'a>(s: &'a str, name: &str) -> Plain<'a> {
+    let b = s.as_bytes();
+    let mut start = 0;
+    for i in 0..=b.len() {
+        match b.get(i) {
+            Some(b'"' | b'<') => return Plain::Quoted,
+            Some(b';') | None => {
+                let item = trim_str(sub(s, start, i));
+                let (n, v) = split_param(item);
+                if !item.is_empty() && n.eq_ignore_ascii_case(name) {
+                    return Plain::Found(Some(v.unwrap_or("")));
+                }
+                start = i + 1;
+            }
+            Some(_) => {}
+        }
+    }
+    Plain::Found(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    /// The one-pass lookup answers what the quote-aware iterator does.
+    #[test]
+    fn plain_lookup_agrees_with_the_iterator() {
+        let alphabet = b";=tagTAG x\"<>,1";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 50)) as usize + i * 7) % alphabet.len()] as char)
+                .collect();
+            let p = Params::new(&s);
+            for name in ["tag", "TAG", "x", "t"] {
+                let want =
+                    p.clone().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.unwrap_or(""));
+                assert_eq!(p.get(name), want, "{s:?} {name}");
+            }
+        }
+        assert_eq!(Params::new(";tag=a1;foo").get("TAG"), Some("a1"));
+        assert_eq!(Params::new("; foo ; tag = b ").get("tag"), Some("b"));
     }
 }

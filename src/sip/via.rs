@@ -25,14 +25,14 @@ pub struct Via<'a> {
     pub port: Option<u16>,
     /// sent-by as written (`host[:port]`, IPv6 bracketed).
     pub sent_by: &'a str,
-    params: &'a str,
+    pub(super) params: &'a str,
     /// The parameters the transaction layer reads on every message,
     /// found in the one pass `parse` makes.
-    known: KnownParams<'a>,
+    pub(super) known: KnownParams<'a>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct KnownParams<'a> {
+pub(super) struct KnownParams<'a> {
     branch: Option<&'a str>,
     received: Option<&'a str>,
     rport: Option<&'a str>,
@@ -40,17 +40,23 @@ struct KnownParams<'a> {
 }
 
 impl<'a> KnownParams<'a> {
+    /// Records a parameter when it is one of the known four (first wins).
+    #[inline]
+    pub(super) fn note(&mut self, name: &str, value: &'a str) {
+        let slot = match name.len() {
+            6 if name.eq_ignore_ascii_case("branch") => &mut self.branch,
+            8 if name.eq_ignore_ascii_case("received") => &mut self.received,
+            5 if name.eq_ignore_ascii_case("rport") => &mut self.rport,
+            5 if name.eq_ignore_ascii_case("maddr") => &mut self.maddr,
+            _ => return,
+        };
+        slot.get_or_insert(value);
+    }
+
     fn scan(params: &'a str) -> Self {
         let mut k = KnownParams::default();
         for (name, value) in Params::new(params) {
-            let slot = match name.len() {
-                6 if name.eq_ignore_ascii_case("branch") => &mut k.branch,
-                8 if name.eq_ignore_ascii_case("received") => &mut k.received,
-                5 if name.eq_ignore_ascii_case("rport") => &mut k.rport,
-                5 if name.eq_ignore_ascii_case("maddr") => &mut k.maddr,
-                _ => continue,
-            };
-            slot.get_or_insert(value.unwrap_or(""));
+            k.note(name, value.unwrap_or(""));
         }
         k
     }
@@ -63,6 +69,15 @@ fn bad(at: usize) -> ParseError {
 impl<'a> Via<'a> {
     /// Parses one Via value (not a comma-joined list).
     pub fn parse(value: &'a str) -> Result<Via<'a>, ParseError> {
+        match super::via_plain::parse_whole(value) {
+            Some(via) => Ok(via),
+            None => Self::parse_general(value),
+        }
+    }
+
+    /// Any Via value the grammar allows (LWS around separators, IPv6,
+    /// quoted parameters).
+    pub(super) fn parse_general(value: &'a str) -> Result<Via<'a>, ParseError> {
         let b = value.as_bytes();
         let s1 = memchr::memchr(b'/', b).ok_or(bad(0))?;
         let s2 = s1 + 1 + memchr::memchr(b'/', &b[s1 + 1..]).ok_or(bad(s1))?;

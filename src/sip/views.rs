@@ -45,6 +45,9 @@ impl Message {
 
     /// The topmost Via value.
     pub fn via(&self) -> Result<Via<'_>, ParseError> {
+        if let Some(via) = self.header(H::Via).and_then(super::via_plain::parse_top) {
+            return Ok(via);
+        }
         let first = self.list(H::Via).next();
         let first = first.ok_or(ParseError::new(ParseErrorKind::MissingHeader("Via"), 0))?;
         Via::parse(first)

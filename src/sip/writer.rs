@@ -97,7 +97,21 @@ impl Writer {
 
 /// The top Via with `received` and a filled `rport` when asked for.
 fn put_top_via(buf: &mut BytesMut, raw: &str, source: Option<SocketAddr>) {
-    let (Some(src), Ok(via)) = (source, super::via::Via::parse(raw)) else {
+    let Some(src) = source else {
+        buf.put_slice(raw.as_bytes());
+        return;
+    };
+    // The usual case: a plain Via from the address it names, with neither
+    // rport nor received to fill in, is copied as it came.
+    if let Some(via) = super::via_plain::parse_whole(raw)
+        && via.rport().is_none()
+        && via.received().is_none()
+        && via.host_ip() == Some(src.ip())
+    {
+        buf.put_slice(raw.as_bytes());
+        return;
+    }
+    let Ok(via) = super::via::Via::parse(raw) else {
         buf.put_slice(raw.as_bytes());
         return;
     };
