@@ -56,7 +56,11 @@ impl<'a> Iterator for Lines<'a> {
 fn split_line(line: &str, start: usize, next: usize) -> Result<Line<'_>, SdpError> {
     // A stray CR or NUL inside a line is never legitimate and would smuggle
     // line breaks into anything that echoes the value.
-    if let Some(i) = line.bytes().position(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+    // A branch-free pass that vectorizes; the position only on failure.
+    let is_bad = |b: u8| (b < 0x20 && b != b'\t') || b == 0x7f;
+    if line.bytes().fold(false, |bad, b| bad | is_bad(b))
+        && let Some(i) = line.bytes().position(is_bad)
+    {
         return Err(SdpError::new(SdpErrorKind::BadLine, start + i));
     }
     match line.as_bytes() {
