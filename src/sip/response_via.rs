@@ -1,0 +1,60 @@
+//! The top Via of a response (RFC 3261 §18.2.1, RFC 3581 §4): `received`
+//! when the request came from elsewhere than its sent-by, `rport` filled
+//! in when the request asked for it; a plain Via needing neither is copied
+//! as it came.
+
+use std::net::SocketAddr;
+
+use bytes::{BufMut, BytesMut};
+
+use super::writer::put_u32;
+
+/// The top Via with `received` and a filled `rport` when asked for.
+pub(super) fn put_top_via(buf: &mut BytesMut, raw: &str, source: Option<SocketAddr>) {
+    let Some(src) = source else {
+        buf.put_slice(raw.as_bytes());
+        return;
+    };
+    // The usual case: a plain Via from the address it names, with neither
+    // rport nor received to fill in, is copied as it came.
+    if let Some(via) = super::via_plain::parse_whole(raw)
+        && via.rport().is_none()
+        && via.received().is_none()
+        && via.host_ip() == Some(src.ip())
+    {
+        buf.put_slice(raw.as_bytes());
+        return;
+    }
+    let Ok(via) = super::via::Via::parse(raw) else {
+        buf.put_slice(raw.as_bytes());
+        return;
+    };
+    let head_len = raw.find(';').unwrap_or(raw.len());
+    buf.put_slice(raw[..head_len].trim_end().as_bytes());
+    let wants_rport = via.rport().is_some();
+    let differs = via.host_ip() != Some(src.ip());
+    for (name, value) in via.params() {
+        if name.eq_ignore_ascii_case("received") || (wants_rport && name.eq_ignore_ascii_case("rport")) {
+            continue;
+        }
+        buf.put_u8(b';');
+        buf.put_slice(name.as_bytes());
+        if let Some(v) = value {
+            buf.put_u8(b'=');
+            buf.put_slice(v.as_bytes());
+        }
+    }
+    if differs || wants_rport {
+        buf.put_slice(b";received=");
+        put_display(buf, src.ip());
+    }
+    if wants_rport {
+        buf.put_slice(b";rport=");
+        put_u32(buf, u32::from(src.port()));
+    }
+}
+
+fn put_display(buf: &mut BytesMut, v: impl std::fmt::Display) {
+    use std::fmt::Write;
+    let _ = write!(buf, "{v}");
+}
