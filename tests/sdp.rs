@@ -30,7 +30,7 @@ fn local(codecs: &[Codec]) -> LocalMedia {
 
 const ALL: &[Codec] = &[Codec::Pcmu, Codec::Pcma, Codec::TelephoneEvent];
 
-fn answer(offer: &str, codecs: &[Codec]) -> Result<Answer, NegotiateError> {
+fn answer<'a>(offer: &'a str, codecs: &[Codec]) -> Result<Answer<'a>, NegotiateError> {
     negotiate(&parse(offer.as_bytes()).unwrap(), &local(codecs))
 }
 
@@ -162,7 +162,7 @@ fn local_preference_order_keeps_offer_numbers() {
     let a = answer(std::str::from_utf8(MULTI).unwrap(), &[Codec::Pcma, Codec::Pcmu, Codec::TelephoneEvent])
         .unwrap();
     let m = a.accepted().unwrap();
-    assert_eq!(m.formats, [(8, Codec::Pcma), (0, Codec::Pcmu), (101, Codec::TelephoneEvent)]);
+    assert_eq!(m.formats[..], [(8, Codec::Pcma), (0, Codec::Pcmu), (101, Codec::TelephoneEvent)]);
     assert_eq!(m.port, 20000);
     assert_eq!(m.remote, Some(SocketAddr::from(([10, 0, 0, 1], 49170))));
     assert_eq!((m.direction, a.hold), (Direction::SendRecv, HoldState::Active));
@@ -170,18 +170,16 @@ fn local_preference_order_keeps_offer_numbers() {
 
 #[test]
 fn dynamic_pcmu_and_telephone_event_numbers() {
-    let a = answer(
-        &sdp("m=audio 3000 RTP/AVP 96 100\r\na=rtpmap:96 pcmu/8000\r\na=rtpmap:100 telephone-event/8000\r\n"),
-        ALL,
-    )
-    .unwrap();
-    assert_eq!(a.media[0].formats, [(96, Codec::Pcmu), (100, Codec::TelephoneEvent)]);
+    let offer =
+        sdp("m=audio 3000 RTP/AVP 96 100\r\na=rtpmap:96 pcmu/8000\r\na=rtpmap:100 telephone-event/8000\r\n");
+    let a = answer(&offer, ALL).unwrap();
+    assert_eq!(a.media[0].formats[..], [(96, Codec::Pcmu), (100, Codec::TelephoneEvent)]);
 }
 
 #[test]
 fn telephone_event_needs_local_support() {
     let a = answer(std::str::from_utf8(MULTI).unwrap(), &[Codec::Pcmu]).unwrap();
-    assert_eq!(a.media[0].formats, [(0, Codec::Pcmu)]);
+    assert_eq!(a.media[0].formats[..], [(0, Codec::Pcmu)]);
 }
 
 #[test]
@@ -205,40 +203,47 @@ fn no_common_codec() {
 
 #[test]
 fn video_refused_with_its_formats() {
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\nm=video 3002 RTP/AVP 31 34\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\nm=video 3002 RTP/AVP 31 34\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!(a.media.len(), 2);
     assert_eq!(a.media[0].port, 20000);
     let v = &a.media[1];
-    assert_eq!((v.media.as_str(), v.port, v.refused_formats.as_str()), ("video", 0, "31 34"));
+    assert_eq!((v.media, v.port, v.refused_formats), ("video", 0, "31 34"));
     assert!(v.formats.is_empty() && v.remote.is_none());
 }
 
 #[test]
 fn second_audio_refused() {
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 8\r\nm=audio 3002 RTP/AVP 0\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 8\r\nm=audio 3002 RTP/AVP 0\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!((a.media[0].port, a.media[1].port), (20000, 0));
     assert_eq!(a.media[1].refused_formats, "0");
-    assert_eq!(a.accepted().unwrap().formats, [(8, Codec::Pcma)]);
+    assert_eq!(a.accepted().unwrap().formats[..], [(8, Codec::Pcma)]);
 }
 
 #[test]
 fn srtp_refused_then_rtp_accepted() {
     assert_eq!(answer(&sdp("m=audio 3000 RTP/SAVP 0\r\n"), ALL), Err(NegotiateError::NoCommonCodec));
-    let a = answer(&sdp("m=audio 3000 RTP/SAVP 0\r\nm=audio 3002 rtp/avp 0\r\n"), ALL).unwrap();
-    assert_eq!((a.media[0].port, a.media[0].proto.as_str()), (0, "RTP/SAVP"));
+    let offer = sdp("m=audio 3000 RTP/SAVP 0\r\nm=audio 3002 rtp/avp 0\r\n");
+    let a = answer(&offer, ALL).unwrap();
+    assert_eq!((a.media[0].port, a.media[0].proto), (0, "RTP/SAVP"));
     assert_eq!(a.media[1].port, 20000);
     assert_eq!(a.accepted().unwrap().remote, Some(SocketAddr::from(([192, 0, 2, 1], 3002))));
 }
 
 #[test]
 fn hold_and_resume_directions() {
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\na=sendonly\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\na=sendonly\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!((a.media[0].direction, a.hold), (Direction::RecvOnly, HoldState::Held));
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\na=inactive\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\na=inactive\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!((a.media[0].direction, a.hold), (Direction::Inactive, HoldState::Held));
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\na=recvonly\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\na=recvonly\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!((a.media[0].direction, a.hold), (Direction::SendOnly, HoldState::Active));
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\na=sendrecv\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\na=sendrecv\r\n");
+    let a = answer(&offer, ALL).unwrap();
     assert_eq!((a.media[0].direction, a.hold), (Direction::SendRecv, HoldState::Active));
 }
 
@@ -251,7 +256,8 @@ fn null_connection_is_rfc2543_hold() {
         (Direction::RecvOnly, HoldState::Held, None)
     );
     // Media-level c= overrides the null session address.
-    let a = answer(&format!("{offer}c=IN IP4 192.0.2.7\r\n"), ALL).unwrap();
+    let with_media_c = format!("{offer}c=IN IP4 192.0.2.7\r\n");
+    let a = answer(&with_media_c, ALL).unwrap();
     assert_eq!((a.media[0].direction, a.hold), (Direction::SendRecv, HoldState::Active));
     assert_eq!(a.media[0].remote, Some(SocketAddr::from(([192, 0, 2, 7], 3000))));
 }
@@ -265,8 +271,10 @@ fn hold_state_without_audio_is_active() {
 
 #[test]
 fn answer_round_trips() {
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendonly\r\nm=video 3002 RTP/AVP 31\r\n"), ALL)
-        .unwrap();
+    let offer = sdp(
+        "m=audio 3000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendonly\r\nm=video 3002 RTP/AVP 31\r\n",
+    );
+    let a = answer(&offer, ALL).unwrap();
     let mut out = BytesMut::new();
     write_answer(&a, &local(ALL), &mut out);
     let text = std::str::from_utf8(&out).unwrap();
@@ -297,7 +305,8 @@ fn answer_round_trips() {
 
 #[test]
 fn answer_ipv6_local_address() {
-    let a = answer(&sdp("m=audio 3000 RTP/AVP 0\r\n"), ALL).unwrap();
+    let offer = sdp("m=audio 3000 RTP/AVP 0\r\n");
+    let a = answer(&offer, ALL).unwrap();
     let mut l = local(ALL);
     l.address = "2001:db8::1".parse().unwrap();
     l.ptime = None;

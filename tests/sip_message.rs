@@ -89,3 +89,27 @@ fn header_index_is_independent_of_block_alignment() {
         assert_eq!(err.kind, ParseErrorKind::MissingColon, "pad {pad}");
     }
 }
+
+/// The top Via and the tags are parsed once and remembered: a second read
+/// gives what the first did, for plain and for general shapes.
+#[test]
+fn remembered_values_read_back_the_same() {
+    let vias = [
+        "SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1;rport",
+        "SIP / 2.0 / UDP [::1]:5062 ; branch=z9hG4bK-2 ; received=10.0.0.1, SIP/2.0/TCP b",
+        "SIP/2.0/UDP host",
+    ];
+    for (via, to) in vias.iter().zip(["<sip:b@c>;tag=t1", "\"B\" <sip:b@c>", "sip:b@c;tag=x;foo"]) {
+        let raw = format!(
+            "OPTIONS sip:b@c SIP/2.0\r\nVia: {via}\r\nFrom: <sip:a@b>;tag=f1\r\nTo: {to}\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n"
+        );
+        let m = Message::parse(Bytes::from(raw)).unwrap();
+        let first = m.via().unwrap();
+        assert_eq!(m.via().unwrap(), first, "{via}");
+        assert_eq!((first.branch(), first.rport()), (m.via().unwrap().branch(), m.via().unwrap().rport()));
+        for _ in 0..2 {
+            assert_eq!(m.from_tag().unwrap(), m.from().unwrap().tag());
+            assert_eq!(m.to_tag().unwrap(), m.to().unwrap().tag());
+        }
+    }
+}

@@ -17,9 +17,8 @@ impl ShardCore {
     fn dialog_of(&self, msg: &Message) -> Option<usize> {
         let slot = self.calls.find(msg.call_id())?;
         let c = self.calls.get(slot)?;
-        let to = msg.to().ok()?;
-        let to_tag = to.tag().unwrap_or("");
-        let from_tag = msg.from().ok()?.tag().unwrap_or("");
+        let to_tag = msg.to_tag().ok()?.unwrap_or("");
+        let from_tag = msg.from_tag().ok()?.unwrap_or("");
         (c.dialog.local_tag() == to_tag && c.dialog.remote_tag() == from_tag).then_some(slot)
     }
 

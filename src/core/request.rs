@@ -35,7 +35,7 @@ impl ShardCore {
             let extra = Extra { unsupported: Some(&list), ..Extra::default() };
             return self.reply_any(now, from, key, msg, 420, "Bad Extension", extra, out);
         }
-        if msg.to().is_ok_and(|t| t.tag().is_some()) {
+        if msg.to_tag().is_ok_and(|t| t.is_some()) {
             self.on_in_dialog(now, from, key, msg, out)
         } else {
             self.on_out_of_dialog(now, from, key, msg, out)

@@ -34,14 +34,14 @@ pub struct Dialog {
 impl Dialog {
     /// Builds the dialog for an INVITE we answer with `local_tag`.
     pub fn from_invite(invite: &Message, local_tag: &str, source: SocketAddr) -> Result<Dialog, ParseError> {
-        let from = invite.from()?;
-        invite.to()?;
+        let from_tag = invite.from_tag()?;
+        invite.to_tag()?;
         let target = invite.contact().transpose()?.map(|c| c.uri).unwrap_or("");
         let routes: Vec<&str> = invite.list(crate::sip::HeaderName::RecordRoute).collect();
         let parts = [
             invite.call_id(),
             local_tag,
-            from.tag().unwrap_or(""),
+            from_tag.unwrap_or(""),
             invite.header(crate::sip::HeaderName::To).unwrap_or(""),
             invite.header(crate::sip::HeaderName::From).unwrap_or(""),
             target,

@@ -26,6 +26,8 @@ pub struct Message {
     pub(crate) body: (u16, u16),
     /// The start line and headers are pure ASCII (checked at parse time).
     pub(crate) ascii: bool,
+    /// Header values parsed on first use (top Via, tags).
+    pub(crate) memo: super::memo::Memo,
 }
 
 /// A header as found in the message: classified name, raw name, raw value.

@@ -57,6 +57,7 @@ impl Message {
             index: HeadIndex::default(),
             body: (0, 0),
             ascii: true,
+            memo: Default::default(),
             buf: Bytes::new(),
         };
         let body_start = index_headers(b, &mut lines, next, limits, &mut msg.index)?;

@@ -7,24 +7,48 @@ use std::net::SocketAddr;
 
 use bytes::{BufMut, BytesMut};
 
+use super::message::Message;
 use super::writer::put_u32;
 
-/// The top Via with `received` and a filled `rport` when asked for.
-pub(super) fn put_top_via(buf: &mut BytesMut, raw: &str, source: Option<SocketAddr>) {
+/// Writes the top value of `value` (the request's first Via header) with
+/// `received` and a filled `rport` when asked for; returns where that
+/// value ends in `value`, so the caller copies the rest as it is.
+pub(super) fn put_top_via(
+    buf: &mut BytesMut,
+    req: &Message,
+    value: &str,
+    source: Option<SocketAddr>,
+) -> usize {
+    // The usual case: a plain Via (memoized by the transaction layer's
+    // read) from the address it names, with neither rport nor received to
+    // fill in, is copied as it came.
+    if req.top_via_is_plain()
+        && let Ok(via) = req.via()
+    {
+        let last = if via.params.is_empty() { via.sent_by } else { via.params };
+        let end = (last.as_ptr() as usize + last.len()).wrapping_sub(value.as_ptr() as usize);
+        if let Some(raw) = value.get(..end)
+            && (source.is_none()
+                || via.rport().is_none()
+                    && via.received().is_none()
+                    && source.is_some_and(|s| via.host_ip() == Some(s.ip())))
+        {
+            buf.put_slice(raw.as_bytes());
+            return end;
+        }
+    }
+    let v = value.as_bytes();
+    let top_end = super::lex::find_unquoted(v, b',').unwrap_or(v.len());
+    put_top_value(buf, value[..top_end].trim_end(), source);
+    top_end
+}
+
+/// The general path: any Via value the grammar allows.
+fn put_top_value(buf: &mut BytesMut, raw: &str, source: Option<SocketAddr>) {
     let Some(src) = source else {
         buf.put_slice(raw.as_bytes());
         return;
     };
-    // The usual case: a plain Via from the address it names, with neither
-    // rport nor received to fill in, is copied as it came.
-    if let Some(via) = super::via_plain::parse_whole(raw)
-        && via.rport().is_none()
-        && via.received().is_none()
-        && via.host_ip() == Some(src.ip())
-    {
-        buf.put_slice(raw.as_bytes());
-        return;
-    }
     let Ok(via) = super::via::Via::parse(raw) else {
         buf.put_slice(raw.as_bytes());
         return;

@@ -33,10 +33,10 @@ pub struct Via<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct KnownParams<'a> {
-    branch: Option<&'a str>,
-    received: Option<&'a str>,
-    rport: Option<&'a str>,
-    maddr: Option<&'a str>,
+    pub(super) branch: Option<&'a str>,
+    pub(super) received: Option<&'a str>,
+    pub(super) rport: Option<&'a str>,
+    pub(super) maddr: Option<&'a str>,
 }
 
 impl<'a> KnownParams<'a> {
@@ -148,7 +148,7 @@ impl<'a> Via<'a> {
 
     /// The sent-by host as an IP address, when it is one.
     pub fn host_ip(&self) -> Option<IpAddr> {
-        self.host.parse().ok()
+        super::lex::parse_ip(self.host)
     }
 }
 

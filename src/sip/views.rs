@@ -43,11 +43,8 @@ impl Message {
         self.header(name).ok_or(ParseError::new(ParseErrorKind::MissingHeader(name.as_str()), 0))
     }
 
-    /// The topmost Via value.
-    pub fn via(&self) -> Result<Via<'_>, ParseError> {
-        if let Some(via) = self.header(H::Via).and_then(super::via_plain::parse_top) {
-            return Ok(via);
-        }
+    /// The topmost Via by the general parser (the memo's slow path).
+    pub(crate) fn top_via_general(&self) -> Result<Via<'_>, ParseError> {
         let first = self.list(H::Via).next();
         let first = first.ok_or(ParseError::new(ParseErrorKind::MissingHeader("Via"), 0))?;
         Via::parse(first)

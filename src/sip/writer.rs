@@ -67,9 +67,8 @@ impl Writer {
                     // Only the top value may change; the rest is copied as is.
                     first_via = false;
                     let v = value.as_bytes();
-                    let top_end = super::lex::find_unquoted(v, b',').unwrap_or(v.len());
                     buf.put_slice(b"Via: ");
-                    super::response_via::put_top_via(buf, value[..top_end].trim_end(), head.source);
+                    let top_end = super::response_via::put_top_via(buf, req, value, head.source);
                     buf.put_slice(&v[top_end..]);
                     buf.put_slice(b"\r\n");
                 }

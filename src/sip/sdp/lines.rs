@@ -84,17 +84,19 @@ impl<'a> Fields<'a> {
 
     /// The next field and its offset, or `kind` at the current offset when none is left.
     pub fn field(&mut self, kind: SdpErrorKind) -> Result<(&'a str, usize), SdpError> {
-        self.skip_blanks();
-        let at = self.offset;
-        // Byte searches: char-pattern splitting costs more on short fields.
-        let end = self.rest.bytes().position(|b| b == b' ' || b == b'\t').unwrap_or(self.rest.len());
-        let token = self.rest.get(..end).unwrap_or("");
-        let rest = self.rest.get((end + 1).min(self.rest.len())..).unwrap_or("");
-        if token.is_empty() {
+        // One byte pass; every cut is at a blank or the end, so on a char boundary.
+        let b = self.rest.as_bytes();
+        let blank = |c: u8| c == b' ' || c == b'\t';
+        let start = b.iter().position(|&c| !blank(c)).unwrap_or(b.len());
+        let end = start + b[start..].iter().position(|&c| blank(c)).unwrap_or(b.len() - start);
+        let at = self.offset + start;
+        if end == start {
             return Err(SdpError::new(kind, at));
         }
-        self.offset += self.rest.len() - rest.len();
-        self.rest = rest;
+        let token = self.rest.get(start..end).unwrap_or("");
+        let next = (end + 1).min(b.len());
+        self.rest = self.rest.get(next..).unwrap_or("");
+        self.offset += next;
         Ok((token, at))
     }
 

@@ -81,15 +81,21 @@ impl<'a> MediaDescription<'a> {
 
 /// Values of `a=<name>:<value>` lines in an attribute region.
 fn attr_values<'a>(region: &'a str, name: &'static str) -> impl Iterator<Item = &'a str> {
-    region.split('\n').filter_map(move |line| {
-        let line = line.trim_end_matches([' ', '\t', '\r']);
-        line.strip_prefix("a=")?.strip_prefix(name)?.strip_prefix(':')
+    // Byte splitting: the char-pattern `split`/`trim_end_matches` cost
+    // several times more on these short lines.
+    region.as_bytes().split(|&c| c == b'\n').filter_map(move |line| {
+        let kept = line.iter().rposition(|&c| !matches!(c, b' ' | b'\t' | b'\r')).map_or(0, |i| i + 1);
+        let rest = line[..kept].strip_prefix(b"a=")?.strip_prefix(name.as_bytes())?.strip_prefix(b":")?;
+        // `rest` is a suffix of a line of `region`, cut at ASCII bytes.
+        let at = rest.as_ptr() as usize - region.as_ptr() as usize;
+        region.get(at..at + rest.len())
     })
 }
 
 /// Parses an rtpmap value; `None` when malformed (the parser rejects those up front).
 pub(super) fn parse_rtpmap(value: &str) -> Option<(u8, RtpMap<'_>)> {
-    let (pt, rest) = value.split_once([' ', '\t'])?;
+    let blank = value.bytes().position(|c| c == b' ' || c == b'\t')?;
+    let (pt, rest) = (value.get(..blank)?, value.get(blank + 1..)?);
     let pt = parse_num::<u8>(pt).filter(|&pt| pt <= 127)?;
     let mut parts = rest.trim().split('/');
     let encoding = parts.next().filter(|e| !e.is_empty())?;

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use smallvec::SmallVec;
 use thiserror::Error;
 
 use super::codec::{Codec, LocalMedia};
@@ -11,23 +12,25 @@ use super::session::SessionDescription;
 
 /// The answer to an offer: one entry per offered `m=` line, in offer order
 /// (RFC 3264 §6 requires the answer to mirror the offer's m= lines).
+/// Borrows its text from the offer and stays inline for the usual one or
+/// two streams: answering costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    pub media: Vec<AnsweredMedia>,
+pub struct Answer<'a> {
+    pub media: SmallVec<[AnsweredMedia<'a>; 2]>,
     /// Whether the offer puts us on hold.
     pub hold: HoldState,
 }
 
 /// One answered `m=` line; `port == 0` means refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnsweredMedia {
-    pub media: String,
-    pub proto: String,
+pub struct AnsweredMedia<'a> {
+    pub media: &'a str,
+    pub proto: &'a str,
     pub port: u16,
     /// Accepted formats, local preference order, with the offer's payload numbers.
-    pub formats: Vec<(u8, Codec)>,
+    pub formats: Formats,
     /// For a refused stream: the offered format list, echoed back (RFC 3264 §6).
-    pub refused_formats: String,
+    pub refused_formats: &'a str,
     /// `Inactive` for refused streams.
     pub direction: Direction,
     /// Where to send RTP: the offer's effective `c=` and port; `None` when
@@ -35,9 +38,12 @@ pub struct AnsweredMedia {
     pub remote: Option<SocketAddr>,
 }
 
-impl Answer {
+/// Accepted `(payload type, codec)` pairs of one stream.
+pub type Formats = SmallVec<[(u8, Codec); 4]>;
+
+impl<'a> Answer<'a> {
     /// The first accepted stream (there is at most one).
-    pub fn accepted(&self) -> Option<&AnsweredMedia> {
+    pub fn accepted(&self) -> Option<&AnsweredMedia<'a>> {
         self.media.iter().find(|m| m.port != 0)
     }
 }
@@ -52,12 +58,15 @@ pub enum NegotiateError {
 /// Answers `offer` with `local`'s codecs. Accepts the first plain-RTP audio
 /// stream with a common voice codec and refuses everything else (SRTP, video,
 /// extra audio streams): this engine relays one G.711 stream per call.
-pub fn negotiate(offer: &SessionDescription<'_>, local: &LocalMedia) -> Result<Answer, NegotiateError> {
-    let mut media = Vec::with_capacity(offer.media.len());
+pub fn negotiate<'a>(
+    offer: &SessionDescription<'a>,
+    local: &LocalMedia,
+) -> Result<Answer<'a>, NegotiateError> {
+    let mut media = SmallVec::new();
     let mut accepted = false;
     for m in &offer.media {
         let formats =
-            if accepted || !is_plain_rtp_audio(m) { Vec::new() } else { common_codecs(m, &local.codecs) };
+            if accepted || !is_plain_rtp_audio(m) { Formats::new() } else { common_codecs(m, &local.codecs) };
         if formats.is_empty() {
             media.push(refused(m));
             continue;
@@ -75,11 +84,11 @@ pub fn negotiate(offer: &SessionDescription<'_>, local: &LocalMedia) -> Result<A
             m.effective_connection(offer).and_then(|c| c.ip()).map(|ip| SocketAddr::new(ip, m.port))
         };
         media.push(AnsweredMedia {
-            media: m.media.to_owned(),
-            proto: m.proto.to_owned(),
+            media: m.media,
+            proto: m.proto,
             port: local.port,
             formats,
-            refused_formats: String::new(),
+            refused_formats: "",
             direction,
             remote,
         });
@@ -94,13 +103,13 @@ fn is_plain_rtp_audio(m: &MediaDescription<'_>) -> bool {
     m.is_audio() && m.port != 0 && m.proto.eq_ignore_ascii_case("RTP/AVP")
 }
 
-fn refused(m: &MediaDescription<'_>) -> AnsweredMedia {
+fn refused<'a>(m: &MediaDescription<'a>) -> AnsweredMedia<'a> {
     AnsweredMedia {
-        media: m.media.to_owned(),
-        proto: m.proto.to_owned(),
+        media: m.media,
+        proto: m.proto,
         port: 0,
-        formats: Vec::new(),
-        refused_formats: m.formats.to_owned(),
+        formats: Formats::new(),
+        refused_formats: m.formats,
         direction: Direction::Inactive,
         remote: None,
     }
@@ -109,21 +118,23 @@ fn refused(m: &MediaDescription<'_>) -> AnsweredMedia {
 /// Voice codecs in local preference order, then telephone-event, and only
 /// when some voice codec matched: the first listed format is the one the
 /// peer sends, so it must be voice, and DTMF alone is no call.
-fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Vec<(u8, Codec)> {
-    let mut out: Vec<(u8, Codec)> = Vec::with_capacity(local.len());
-    // The section's rtpmaps, read once rather than once per lookup.
-    let maps: smallvec::SmallVec<[(u8, RtpMap<'_>); 8]> = m.rtpmaps().collect();
+fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Formats {
+    let mut out = Formats::new();
+    // The section's payload types and rtpmaps, read once rather than once
+    // per lookup.
+    let maps: SmallVec<[(u8, RtpMap<'_>); 8]> = m.rtpmaps().collect();
+    let pts: SmallVec<[u8; 16]> = m.payload_types().collect();
     for &codec in local.iter().filter(|c| c.is_voice()) {
         if out.iter().any(|&(_, c)| c == codec) {
             continue; // duplicate in the local list
         }
-        if let Some(pt) = offered_pt(m, &maps, codec) {
+        if let Some(pt) = offered_pt(&pts, &maps, codec) {
             out.push((pt, codec));
         }
     }
     if !out.is_empty()
         && local.contains(&Codec::TelephoneEvent)
-        && let Some(pt) = offered_pt(m, &maps, Codec::TelephoneEvent)
+        && let Some(pt) = offered_pt(&pts, &maps, Codec::TelephoneEvent)
     {
         out.push((pt, Codec::TelephoneEvent));
     }
@@ -132,9 +143,9 @@ fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Vec<(u8, Codec)> 
 
 /// The first offered payload type carrying `codec`: by rtpmap when present
 /// (name case-insensitive, same clock, mono), else by static number.
-fn offered_pt(m: &MediaDescription<'_>, maps: &[(u8, RtpMap<'_>)], codec: Codec) -> Option<u8> {
+fn offered_pt(pts: &[u8], maps: &[(u8, RtpMap<'_>)], codec: Codec) -> Option<u8> {
     let rtpmap = |pt: u8| maps.iter().find(|(p, _)| *p == pt).map(|(_, r)| *r);
-    m.payload_types().find(|&pt| match rtpmap(pt) {
+    pts.iter().copied().find(|&pt| match rtpmap(pt) {
         Some(map) => {
             map.encoding.eq_ignore_ascii_case(codec.name())
                 && map.clock_rate == codec.clock_rate()

@@ -114,9 +114,10 @@ enum Attr {
 
 fn attribute(value: &str, offset: usize) -> Result<Attr, SdpError> {
     let bad = SdpError::new(SdpErrorKind::BadAttribute, offset);
-    let Some((name, arg)) = value.split_once(':') else {
+    let Some(colon) = memchr::memchr(b':', value.as_bytes()) else {
         return Ok(Direction::from_attr(value).map_or(Attr::Other, Attr::Direction));
     };
+    let (name, arg) = (value.get(..colon).unwrap_or(""), value.get(colon + 1..).unwrap_or(""));
     let arg_at = offset + name.len() + 1;
     match name {
         "ptime" => parse_num(arg.trim()).map(Attr::Ptime).ok_or(bad),

@@ -62,7 +62,7 @@ pub struct Connection<'a> {
 impl Connection<'_> {
     /// The address as an IP, `None` for an FQDN or garbage.
     pub fn ip(&self) -> Option<IpAddr> {
-        self.address.parse().ok()
+        crate::sip::lex::parse_ip(self.address)
     }
 
     /// `0.0.0.0` (RFC 2543 hold, still sent by old UAs) or `::`.

@@ -1,0 +1,125 @@
+//! Values several layers read from one message (the top Via, the From and
+//! To tags), parsed on first use and remembered as offsets into the
+//! buffer. The transaction key, the reply address, the response writer and
+//! dialog matching each asked again and re-parsed; now they share one parse.
+
+use std::cell::Cell;
+
+use super::error::ParseError;
+use super::header_name::HeaderName as H;
+use super::message::Message;
+use super::via::{KnownParams, Via};
+
+/// A remembered `&str` of the message: `start..end`, or `NONE` for an
+/// absent optional value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span(u16, u16);
+
+const NONE: Span = Span(u16::MAX, u16::MAX);
+
+#[derive(Debug, Clone, Copy)]
+struct ViaSpans {
+    protocol: Span,
+    version: Span,
+    transport: Span,
+    host: Span,
+    sent_by: Span,
+    params: Span,
+    port: Option<u16>,
+    known: [Span; 4],
+    /// The one-pass parser read it (see `Message::top_via_is_plain`).
+    plain: bool,
+}
+
+/// The per-message memo; `Cell`s because the message is shared read-only.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo {
+    via: Cell<Option<ViaSpans>>,
+    from_tag: Cell<Option<Span>>,
+    to_tag: Cell<Option<Span>>,
+}
+
+impl Message {
+    fn span(&self, s: &str) -> Span {
+        let at = (s.as_ptr() as usize).wrapping_sub(self.buf.as_ptr() as usize);
+        match u16::try_from(at) {
+            // An empty slice keeps its place too (the writer measures the
+            // Via's end from it); a "" from elsewhere becomes 0..0.
+            Ok(at) if usize::from(at) + s.len() <= self.buf.len() => Span(at, at + s.len() as u16),
+            _ => Span(0, 0),
+        }
+    }
+
+    fn opt_span(&self, s: Option<&str>) -> Span {
+        s.map_or(NONE, |s| self.span(s))
+    }
+
+    fn unspan(&self, s: Span) -> &str {
+        self.text(self.slice(s.0, s.1))
+    }
+
+    fn opt_unspan(&self, s: Span) -> Option<&str> {
+        (s != NONE).then(|| self.unspan(s))
+    }
+
+    /// The topmost Via value, parsed once per message.
+    pub fn via(&self) -> Result<Via<'_>, ParseError> {
+        if let Some(v) = self.memo.via.get() {
+            let [branch, received, rport, maddr] = v.known.map(|k| self.opt_unspan(k));
+            return Ok(Via {
+                protocol: self.unspan(v.protocol),
+                version: self.unspan(v.version),
+                transport: self.unspan(v.transport),
+                host: self.unspan(v.host),
+                port: v.port,
+                sent_by: self.unspan(v.sent_by),
+                params: self.unspan(v.params),
+                known: KnownParams { branch, received, rport, maddr },
+            });
+        }
+        let plain = self.header(H::Via).and_then(super::via_plain::parse_top);
+        let via = match plain {
+            Some(via) => via,
+            None => self.top_via_general()?,
+        };
+        let k = &via.known;
+        self.memo.via.set(Some(ViaSpans {
+            protocol: self.span(via.protocol),
+            version: self.span(via.version),
+            transport: self.span(via.transport),
+            host: self.span(via.host),
+            sent_by: self.span(via.sent_by),
+            params: self.span(via.params),
+            port: via.port,
+            known: [k.branch, k.received, k.rport, k.maddr].map(|p| self.opt_span(p)),
+            plain: plain.is_some(),
+        }));
+        Ok(via)
+    }
+
+    /// Whether the top Via has the plain one-pass shape, so the text up to
+    /// its end can be copied as written.
+    pub(crate) fn top_via_is_plain(&self) -> bool {
+        self.via().is_ok() && self.memo.via.get().is_some_and(|v| v.plain)
+    }
+
+    /// The From tag (`None` when absent or empty), parsed once.
+    pub fn from_tag(&self) -> Result<Option<&str>, ParseError> {
+        self.tag(H::From, &self.memo.from_tag)
+    }
+
+    /// The To tag (`None` when absent or empty), parsed once.
+    pub fn to_tag(&self) -> Result<Option<&str>, ParseError> {
+        self.tag(H::To, &self.memo.to_tag)
+    }
+
+    fn tag(&self, name: H, memo: &Cell<Option<Span>>) -> Result<Option<&str>, ParseError> {
+        if let Some(s) = memo.get() {
+            return Ok(self.opt_unspan(s));
+        }
+        let addr = if name == H::From { self.from()? } else { self.to()? };
+        let tag = addr.tag();
+        memo.set(Some(self.opt_span(tag)));
+        Ok(tag)
+    }
+}
