@@ -182,20 +182,33 @@ pub(crate) fn split_param(p: &str) -> (&str, Option<&str>) {
 /// costs several times more and this runs for every response's Via).
 pub(crate) fn parse_ip(s: &str) -> Option<std::net::IpAddr> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 15 || !b.iter().all(|&c| c.is_ascii_digit() || c == b'.') {
+    if b.is_empty() || b.len() > 15 || !b[0].is_ascii_digit() {
         return s.parse().ok();
     }
-    let mut octets = [0u8; 4];
-    let mut parts = b.split(|&c| c == b'.');
-    for o in &mut octets {
-        let p = parts.next()?;
-        // No leading zeros, like std (RFC 6943 §3.1.1 ambiguity).
-        if p.is_empty() || p.len() > 3 || (p.len() > 1 && p[0] == b'0') {
-            return None;
+    let (mut octets, mut n, mut value, mut digits) = ([0u8; 4], 0, 0u32, 0);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                // No leading zeros, like std (RFC 6943 §3.1.1 ambiguity).
+                if digits == 3 || (digits == 1 && value == 0) {
+                    return s.parse().ok(); // IPv6 ("2001::1", "00::1") or invalid
+                }
+                value = value * 10 + u32::from(c - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && n < 3 => {
+                octets[n] = u8::try_from(value).ok()?;
+                (n, value, digits) = (n + 1, 0, 0);
+            }
+            b'.' => return None,
+            _ => return s.parse().ok(),
         }
-        *o = u8::try_from(p.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'))).ok()?;
     }
-    parts.next().is_none().then_some(std::net::IpAddr::from(octets))
+    if n != 3 || digits == 0 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).ok()?;
+    Some(std::net::IpAddr::from(octets))
 }
 
 #[cfg(test)]

@@ -49,18 +49,29 @@ enum Plain<'a> {
     Quoted,
 }
 
-/// The lookup in one byte pass for the usual unquoted parameter text.
+/// The lookup in one byte pass for the usual unquoted parameter text:
+/// each item's name is compared in place, and only the match is split.
 fn get_plain<'a>(s: &'a str, name: &str) -> Plain<'a> {
-    let b = s.as_bytes();
+    let (b, want) = (s.as_bytes(), name.as_bytes());
+    let lws = |c: &u8| super::lex::is_lws(*c);
     let mut start = 0;
     for i in 0..=b.len() {
         match b.get(i) {
             Some(b'"' | b'<') => return Plain::Quoted,
             Some(b';') | None => {
-                let item = trim_str(sub(s, start, i));
-                let (n, v) = split_param(item);
-                if !item.is_empty() && n.eq_ignore_ascii_case(name) {
-                    return Plain::Found(Some(v.unwrap_or("")));
+                let item = &b[start..i];
+                let a = item.iter().take_while(|c| lws(c)).count();
+                if item.len() - a >= want.len() && item[a..a + want.len()].eq_ignore_ascii_case(want) {
+                    let after = &item[a + want.len()..];
+                    let gap = after.iter().take_while(|c| lws(c)).count();
+                    match after.get(gap) {
+                        None if !want.is_empty() => return Plain::Found(Some("")),
+                        Some(b'=') => {
+                            let v_at = start + a + want.len() + gap + 1;
+                            return Plain::Found(Some(trim_str(sub(s, v_at, i))));
+                        }
+                        _ => {}
+                    }
                 }
                 start = i + 1;
             }

@@ -97,17 +97,17 @@ pub(super) fn parse_rtpmap(value: &str) -> Option<(u8, RtpMap<'_>)> {
     let blank = value.bytes().position(|c| c == b' ' || c == b'\t')?;
     let (pt, rest) = (value.get(..blank)?, value.get(blank + 1..)?);
     let pt = parse_num::<u8>(pt).filter(|&pt| pt <= 127)?;
-    let mut parts = rest.trim().split('/');
-    let encoding = parts.next().filter(|e| !e.is_empty())?;
-    let clock_rate = parse_num(parts.next()?)?;
-    let channels = match parts.next() {
-        Some(ch) => Some(parse_num(ch)?),
-        None => None,
+    // `encoding/clock[/channels]`, split on bytes.
+    let rest = rest.trim();
+    let b = rest.as_bytes();
+    let s1 = memchr::memchr(b'/', b)?;
+    let encoding = rest.get(..s1).filter(|e| !e.is_empty())?;
+    let after = rest.get(s1 + 1..)?;
+    let (clock, channels) = match memchr::memchr(b'/', after.as_bytes()) {
+        Some(s2) => (after.get(..s2)?, Some(parse_num(after.get(s2 + 1..)?)?)),
+        None => (after, None),
     };
-    if parts.next().is_some() {
-        return None;
-    }
-    Some((pt, RtpMap { encoding, clock_rate, channels }))
+    Some((pt, RtpMap { encoding, clock_rate: parse_num(clock)?, channels }))
 }
 
 /// Parses the value of an `m=` line; attributes are filled in by the caller.

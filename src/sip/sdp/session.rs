@@ -101,7 +101,10 @@ pub(super) fn parse_connection(value: &str, offset: usize) -> Result<Connection<
         return Err(SdpError::new(BadConnection, at));
     };
     let (address, at) = f.field(BadConnection)?;
-    let address = address.split('/').next().unwrap_or("");
+    let address = match memchr::memchr(b'/', address.as_bytes()) {
+        Some(slash) => address.get(..slash).unwrap_or(""),
+        None => address,
+    };
     if address.is_empty() {
         return Err(SdpError::new(BadConnection, at));
     }

@@ -66,9 +66,12 @@ fn write_session(local: &LocalMedia, out: &mut BytesMut) {
     out.put_u8(b' ');
     put_num(out, local.session_version);
     out.put_slice(b" IN ");
+    // Rendered once, copied for c=.
+    let addr_at = out.len();
     put_addr(out, local.address);
+    let addr_end = out.len();
     out.put_slice(b"\r\ns=sipbench\r\nc=IN ");
-    put_addr(out, local.address);
+    out.extend_from_within(addr_at..addr_end);
     out.put_slice(b"\r\nt=0 0\r\n");
 }
 
