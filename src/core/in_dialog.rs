@@ -35,7 +35,7 @@ impl ShardCore {
             let reason = "Call/Transaction Does Not Exist";
             return self.reply_any(now, from, key, msg, 481, reason, Extra::default(), out);
         };
-        let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = msg.cseq_number().unwrap_or(0);
         let Some(c) = self.calls.get_mut(call) else { return };
         if seq <= c.dialog.remote_cseq {
             // §12.2.2: an out-of-order request gets 500.
@@ -122,7 +122,7 @@ impl ShardCore {
             if let Some(c) = self.calls.get_mut(call) {
                 c.response_to = Self::reply_address(&msg, from);
             }
-            let seq = msg.cseq().map_or(0, |c| c.seq);
+            let seq = msg.cseq_number().unwrap_or(0);
             let slot = self.new_ist(key, msg, from);
             let ok = self.answer_invite(now, slot, 200, "OK", None, extra, out);
             if let Some(c) = self.calls.get_mut(call) {
@@ -154,7 +154,7 @@ impl ShardCore {
             self.stats.stray_acks += 1;
             return;
         };
-        let seq = msg.cseq().map_or(0, |c| c.seq);
+        let seq = msg.cseq_number().unwrap_or(0);
         let Some(c) = self.calls.get_mut(call) else { return };
         if c.pending_2xx.is_none() || seq != c.pending_cseq {
             self.stats.retransmissions_in += 1;

@@ -154,7 +154,7 @@ impl ShardCore {
         let setup = now.saturating_duration_since(c.started).as_micros();
         let _ = self.setup_us.record(u64::try_from(setup).unwrap_or(u64::MAX).max(1));
         let extra = Extra { dialog: true, allow: true, sdp: body.as_deref(), ..Extra::default() };
-        let seq = self.ist.get(slot).and_then(|t| t.request.cseq().ok()).map_or(0, |c| c.seq);
+        let seq = self.ist.get(slot).and_then(|t| t.request.cseq_number()).unwrap_or(0);
         let ok = self.answer_invite(now, slot, 200, "OK", Some(&tag), extra, out);
         self.stats.calls_answered += 1;
         self.start_2xx_retransmission(now, call, ok, seq);

@@ -8,7 +8,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::{Outbox, ShardCore};
-use crate::sip::{HeaderName, Message, ResponseHead};
+use crate::sip::{HeaderName, Message, ResponseHead, Writer};
 use crate::txn::{NonInviteServerTxn, TxnCtx, TxnKey, response_destination};
 
 /// Methods we answer (RFC 3261 §20.5).
@@ -39,34 +39,15 @@ impl ShardCore {
         to_tag: Option<&str>,
         extra: Extra<'_>,
     ) -> Bytes {
-        let head = ResponseHead { code, reason, to_tag, source: Some(source) };
-        let mut b = self.writer.response(req, head);
-        if extra.dialog {
-            for rr in req.header_values(HeaderName::RecordRoute) {
-                b = b.header("Record-Route", rr);
-            }
-            b = b.contact(&self.sdp.contact);
-        }
-        if extra.allow {
-            b = b.header("Allow", ALLOW);
-        }
-        if extra.accept {
-            b = b.header("Accept", "application/sdp");
-        }
-        if let Some(u) = extra.unsupported {
-            b = b.header("Unsupported", u);
-        }
-        if let Some(r) = extra.retry_after {
-            b = b.header_u32("Retry-After", r);
-        }
-        if let Some((contact, expires)) = extra.registered {
-            b = b.header("Contact", contact).header_u32("Expires", expires);
-        }
-        b = b.header("Server", &self.cfg.user_agent);
-        match extra.sdp {
-            Some(body) => b.body("application/sdp", body),
-            None => b.finish(),
-        }
+        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        write_response(
+            &mut self.writer,
+            ours,
+            req,
+            source,
+            ResponseHead { code, reason, to_tag, source: None },
+            extra,
+        )
     }
 
     /// Where responses to `req` go.
@@ -127,10 +108,57 @@ impl ShardCore {
         extra: Extra<'_>,
         out: &mut Outbox,
     ) -> Option<Bytes> {
+        // Field by field, so the stored request is borrowed, not cloned.
         let t = self.ist.get(slot)?;
-        let (req, source) = (t.request.clone(), t.source);
-        let data = self.build_response(&req, source, code, reason, to_tag, extra);
+        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        let head = ResponseHead { code, reason, to_tag, source: None };
+        let data = write_response(&mut self.writer, ours, &t.request, t.source, head, extra);
         self.reply_invite(now, slot, code, data.clone(), out);
         Some(data)
+    }
+}
+
+/// Our own header values a response carries.
+#[derive(Clone, Copy)]
+struct Ours<'a> {
+    contact: &'a str,
+    server: &'a str,
+}
+
+/// Writes a response to `req` (received from `source`).
+fn write_response(
+    writer: &mut Writer,
+    ours: Ours<'_>,
+    req: &Message,
+    source: SocketAddr,
+    head: ResponseHead<'_>,
+    extra: Extra<'_>,
+) -> Bytes {
+    let mut b = writer.response(req, ResponseHead { source: Some(source), ..head });
+    if extra.dialog {
+        for rr in req.header_values(HeaderName::RecordRoute) {
+            b = b.header("Record-Route", rr);
+        }
+        b = b.contact(ours.contact);
+    }
+    if extra.allow {
+        b = b.header("Allow", ALLOW);
+    }
+    if extra.accept {
+        b = b.header("Accept", "application/sdp");
+    }
+    if let Some(u) = extra.unsupported {
+        b = b.header("Unsupported", u);
+    }
+    if let Some(r) = extra.retry_after {
+        b = b.header_u32("Retry-After", r);
+    }
+    if let Some((contact, expires)) = extra.registered {
+        b = b.header("Contact", contact).header_u32("Expires", expires);
+    }
+    b = b.header("Server", ours.server);
+    match extra.sdp {
+        Some(body) => b.body("application/sdp", body),
+        None => b.finish(),
     }
 }

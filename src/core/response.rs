@@ -96,7 +96,7 @@ impl ShardCore {
             }
             return;
         }
-        let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = msg.cseq_number().unwrap_or(0);
         self.send_in_dialog(now, call, super::uac::InDialog::Ack(seq), out);
         let Some(c) = self.calls.get_mut(call) else { return };
         if let Some(Reinvite::Outgoing { slot: s, hold }) = c.reinvite

@@ -60,7 +60,7 @@ impl Dialog {
         }
         ends[ROUTES] = text.len() as u32;
         let secure = invite.request_uri().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("sips:"));
-        let cseq = invite.cseq().map(|c| c.seq).unwrap_or(0);
+        let cseq = invite.cseq_number().unwrap_or(0);
         let d =
             Dialog { text: text.into_boxed_str(), ends, remote_cseq: cseq, local_cseq: 0, secure, source };
         Ok(d)

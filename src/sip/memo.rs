@@ -1,5 +1,5 @@
 //! Values several layers read from one message (the top Via, the From and
-//! To tags), parsed on first use and remembered as offsets into the
+//! To tags, the CSeq number), parsed on first use and remembered as offsets into the
 //! buffer. The transaction key, the reply address, the response writer and
 //! dialog matching each asked again and re-parsed; now they share one parse.
 
@@ -37,6 +37,8 @@ pub(crate) struct Memo {
     via: Cell<Option<ViaSpans>>,
     from_tag: Cell<Option<Span>>,
     to_tag: Cell<Option<Span>>,
+    /// The CSeq number (validation fills it in as it reads the header).
+    pub(crate) cseq: Cell<Option<u32>>,
 }
 
 impl Message {
@@ -101,6 +103,16 @@ impl Message {
     /// its end can be copied as written.
     pub(crate) fn top_via_is_plain(&self) -> bool {
         self.via().is_ok() && self.memo.via.get().is_some_and(|v| v.plain)
+    }
+
+    /// The CSeq number, parsed once (usually already by validation).
+    pub fn cseq_number(&self) -> Option<u32> {
+        if let Some(n) = self.memo.cseq.get() {
+            return Some(n);
+        }
+        let n = self.cseq().ok()?.seq;
+        self.memo.cseq.set(Some(n));
+        Some(n)
     }
 
     /// The From tag (`None` when absent or empty), parsed once.

@@ -49,34 +49,32 @@ enum Plain<'a> {
     Quoted,
 }
 
-/// The lookup in one byte pass for the usual unquoted parameter text:
-/// each item's name is compared in place, and only the match is split.
+/// The lookup for the usual unquoted parameter text: items found by
+/// memchr, each name compared in place, only the match split.
 fn get_plain<'a>(s: &'a str, name: &str) -> Plain<'a> {
     let (b, want) = (s.as_bytes(), name.as_bytes());
+    if memchr::memchr2(b'"', b'<', b).is_some() {
+        return Plain::Quoted;
+    }
     let lws = |c: &u8| super::lex::is_lws(*c);
     let mut start = 0;
-    for i in 0..=b.len() {
-        match b.get(i) {
-            Some(b'"' | b'<') => return Plain::Quoted,
-            Some(b';') | None => {
-                let item = &b[start..i];
-                let a = item.iter().take_while(|c| lws(c)).count();
-                if item.len() - a >= want.len() && item[a..a + want.len()].eq_ignore_ascii_case(want) {
-                    let after = &item[a + want.len()..];
-                    let gap = after.iter().take_while(|c| lws(c)).count();
-                    match after.get(gap) {
-                        None if !want.is_empty() => return Plain::Found(Some("")),
-                        Some(b'=') => {
-                            let v_at = start + a + want.len() + gap + 1;
-                            return Plain::Found(Some(trim_str(sub(s, v_at, i))));
-                        }
-                        _ => {}
-                    }
+    while start <= b.len() {
+        let end = memchr::memchr(b';', &b[start..]).map_or(b.len(), |i| start + i);
+        let item = &b[start..end];
+        let a = item.iter().take_while(|c| lws(c)).count();
+        if item.len() - a >= want.len() && item[a..a + want.len()].eq_ignore_ascii_case(want) {
+            let after = &item[a + want.len()..];
+            let gap = after.iter().take_while(|c| lws(c)).count();
+            match after.get(gap) {
+                None if !want.is_empty() => return Plain::Found(Some("")),
+                Some(b'=') => {
+                    let v_at = start + a + want.len() + gap + 1;
+                    return Plain::Found(Some(trim_str(sub(s, v_at, end))));
                 }
-                start = i + 1;
+                _ => {}
             }
-            Some(_) => {}
         }
+        start = end + 1;
     }
     Plain::Found(None)
 }

@@ -26,6 +26,7 @@ impl Message {
             return Ok(());
         }
         let cseq = self.cseq().map_err(|k| ParseError::new(k, self.value_offset(HeaderName::CSeq)))?;
+        self.memo.cseq.set(Some(cseq.seq));
         if let StartLine::Request { method, .. } = self.start
             && (cseq.method != method
                 || (method == Method::Extension && cseq.method_name != self.method_name()))
@@ -48,7 +49,13 @@ impl Message {
         let value = self.slice(h.value_start, h.value_end);
         let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
         let method = self.slice(self.start_offset, method_end);
-        (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && &value[digits + 1..] == method
+        let plain =
+            (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && &value[digits + 1..] == method;
+        if plain {
+            let n = value[..digits].iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+            self.memo.cseq.set(Some(n));
+        }
+        plain
     }
 
     fn value_offset(&self, name: HeaderName) -> usize {

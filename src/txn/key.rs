@@ -53,7 +53,7 @@ impl TxnKey {
 
     fn rfc2543(req: &Message, class: &str) -> TxnKey {
         let from_tag = req.from_tag().ok().flatten().unwrap_or("");
-        let seq = req.cseq().map(|c| c.seq).unwrap_or(0);
+        let seq = req.cseq_number().unwrap_or(0);
         let mut num = itoa::Buffer::new();
         let top_via = req.list(crate::sip::HeaderName::Via).next().unwrap_or("");
         Self::join(&["2543", req.request_uri(), from_tag, req.call_id(), num.format(seq), top_via, class])
