@@ -129,8 +129,12 @@ impl Message {
         if let Some(s) = memo.get() {
             return Ok(self.opt_unspan(s));
         }
-        let addr = if name == H::From { self.from()? } else { self.to()? };
-        let tag = addr.tag();
+        let plain = self.header(name).and_then(super::name_addr::plain_tag);
+        let tag = match plain {
+            Some(tag) => tag,
+            None if name == H::From => self.from()?.tag(),
+            None => self.to()?.tag(),
+        };
         memo.set(Some(self.opt_span(tag)));
         Ok(tag)
     }
