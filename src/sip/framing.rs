@@ -41,6 +41,7 @@ pub fn stream_frame(buf: &[u8], limits: &ParseLimits) -> Result<StreamFrame, Par
     let mut head = HeadIndex::default();
     let head_buf = &buf[..head_end];
     let mut lines = LineScanner::new(head_buf, first_nl + 1);
+    lines.begin();
     let body_start = index_headers(head_buf, &mut lines, first_nl + 1, limits, &mut head)?;
     let Some(h) = head.headers.iter().find(|h| h.name == HeaderName::ContentLength) else {
         return Err(ParseError::new(K::MissingHeader("Content-Length"), body_start));

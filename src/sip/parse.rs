@@ -6,7 +6,7 @@ use bytes::Bytes;
 use super::datagram::{check_head_bytes, frame_body};
 use super::error::{ParseError, ParseErrorKind as K, ParseLimits};
 use super::header_name::HeaderName;
-use super::message::{ABSENT, HeadIndex, HeaderEntry, MAX_MESSAGE_SIZE, Message};
+use super::message::{ABSENT, HeadIndex, HeaderEntry, MAX_MESSAGE_SIZE, Message, StartLine};
 use super::method::is_token_char;
 use super::scan::LineScanner;
 use super::start_line::parse_start_line;
@@ -40,39 +40,49 @@ impl Message {
         if buf.len() > limit {
             return Err(ParseError::new(K::MessageTooLarge { limit }, limit));
         }
-        let b: &[u8] = &buf;
-        // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives).
-        let start = b.iter().position(|&c| c != b'\r' && c != b'\n');
-        let Some(start) = start else {
-            return Err(ParseError::new(K::Empty, 0));
-        };
-        let mut lines = LineScanner::new(b, start);
-        let (line, next) = next_line(b, &mut lines, start, limits)?;
-        let start_line = parse_start_line(b, line)?;
-        // Built in place: the index is filled inside the returned value
-        // rather than moved into it.
-        let mut msg = Message {
-            start_offset: start as u16,
-            start: start_line,
+        // Built in place inside the returned `Result` and filled there: the
+        // message (about 270 bytes) is never moved once parsed.
+        let mut out = Ok(Message {
+            start_offset: 0,
+            start: StartLine::Response { code: 0, reason: (0, 0) },
             index: HeadIndex::default(),
             body: (0, 0),
             ascii: true,
             memo: Default::default(),
-            buf: Bytes::new(),
-        };
-        let body_start = index_headers(b, &mut lines, next, limits, &mut msg.index)?;
-        if lines.suspect_before(body_start) {
-            msg.ascii = check_head_bytes(&b[start..body_start])
-                .map_err(|(kind, at)| ParseError::new(kind, start + at))?;
+            buf,
+        });
+        if let Ok(msg) = &mut out {
+            fill(msg, limits)?;
+            if validate {
+                msg.validate()?;
+            }
         }
-        let body_end = frame_body(b, &msg.index, body_start, limits)?;
-        msg.body = (body_start as u16, body_end as u16);
-        msg.buf = buf;
-        if validate {
-            msg.validate()?;
-        }
-        Ok(msg)
+        out
     }
+}
+
+/// Start line, header index and body framing, written into `msg`.
+#[inline(always)]
+fn fill(msg: &mut Message, limits: &ParseLimits) -> Result<(), ParseError> {
+    let Message { buf, start_offset, start: start_line, index, body, ascii, .. } = msg;
+    let b: &[u8] = buf;
+    // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives).
+    let Some(start) = b.iter().position(|&c| c != b'\r' && c != b'\n') else {
+        return Err(ParseError::new(K::Empty, 0));
+    };
+    let mut lines = LineScanner::new(b, start);
+    lines.begin();
+    let (line, next) = next_line(b, &mut lines, start, limits)?;
+    *start_line = parse_start_line(b, line)?;
+    *start_offset = start as u16;
+    let body_start = index_headers(b, &mut lines, next, limits, index)?;
+    if lines.suspect_before(body_start) {
+        *ascii = check_head_bytes(&b[start..body_start])
+            .map_err(|(kind, at)| ParseError::new(kind, start + at))?;
+    }
+    let body_end = frame_body(b, index, body_start, limits)?;
+    *body = (body_start as u16, body_end as u16);
+    Ok(())
 }
 
 /// Returns the line starting at `pos` (without CR/LF) and where the next

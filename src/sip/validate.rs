@@ -3,6 +3,7 @@
 
 use super::error::{ParseError, ParseErrorKind as K};
 use super::header_name::HeaderName;
+use super::lex;
 use super::message::{Message, StartLine};
 use super::method::Method;
 
@@ -49,8 +50,11 @@ impl Message {
         let value = self.slice(h.value_start, h.value_end);
         let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
         let method = self.slice(self.start_offset, method_end);
-        let plain =
-            (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && &value[digits + 1..] == method;
+        let name = &value[(digits + 1).min(value.len())..];
+        // Methods are short: one word compare instead of a `memcmp` call.
+        let same = name.len() == method.len()
+            && if name.len() <= 8 { lex::load_word(name) == lex::load_word(method) } else { name == method };
+        let plain = (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && same;
         if plain {
             let n = value[..digits].iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
             self.memo.cseq.set(Some(n));
