@@ -3,7 +3,6 @@
 
 use super::error::{ParseError, ParseErrorKind as K};
 use super::header_name::HeaderName;
-use super::lex;
 use super::message::{Message, StartLine};
 use super::method::Method;
 
@@ -51,9 +50,8 @@ impl Message {
         let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
         let method = self.slice(self.start_offset, method_end);
         let name = &value[(digits + 1).min(value.len())..];
-        // Methods are short: one word compare instead of a `memcmp` call.
-        let same = name.len() == method.len()
-            && if name.len() <= 8 { lex::load_word(name) == lex::load_word(method) } else { name == method };
+        // Methods are short: a byte loop instead of a `memcmp` call.
+        let same = name.len() == method.len() && name.iter().zip(method).all(|(a, b)| a == b);
         let plain = (1..=9).contains(&digits) && value.get(digits) == Some(&b' ') && same;
         if plain {
             let n = value[..digits].iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
