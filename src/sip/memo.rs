@@ -129,7 +129,7 @@ impl Message {
         if let Some(s) = memo.get() {
             return Ok(self.opt_unspan(s));
         }
-        let plain = self.header(name).and_then(super::name_addr::plain_tag);
+        let plain = self.header(name).and_then(super::tag_plain::plain_tag);
         let tag = match plain {
             Some(tag) => tag,
             None if name == H::From => self.from()?.tag(),

@@ -148,7 +148,7 @@ impl<'a> Via<'a> {
 
     /// The sent-by host as an IP address, when it is one.
     pub fn host_ip(&self) -> Option<IpAddr> {
-        super::lex::parse_ip(self.host)
+        super::ip_literal::parse_ip(self.host)
     }
 }
 

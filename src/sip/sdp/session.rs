@@ -62,7 +62,7 @@ pub struct Connection<'a> {
 impl Connection<'_> {
     /// The address as an IP, `None` for an FQDN or garbage.
     pub fn ip(&self) -> Option<IpAddr> {
-        crate::sip::lex::parse_ip(self.address)
+        crate::sip::ip_literal::parse_ip(self.address)
     }
 
     /// `0.0.0.0` (RFC 2543 hold, still sent by old UAs) or `::`.

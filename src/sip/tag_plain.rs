@@ -1,0 +1,95 @@
+//! The From/To `tag` in one pass for the usual name-addr shape; anything
+//! else is left to the general `NameAddr` parser, which this agrees with.
+
+use super::lex;
+use super::method::is_token_char;
+#[cfg(test)]
+use super::name_addr::NameAddr;
+
+/// The `tag` of a From/To value of the usual shape (`[display] <uri>;params`
+/// without quotes), in one pass; `None` when the general parser must
+/// decide. Agrees with `NameAddr::parse(v)?.tag()` (tested below).
+pub(crate) fn plain_tag(v: &str) -> Option<Option<&str>> {
+    let b = v.as_bytes();
+    let lt = b.iter().position(|&c| !(is_token_char(c) || c == b' ' || c == b'\t'))?;
+    if b[lt] != b'<' {
+        return None;
+    }
+    let gt = lt + 1 + memchr::memchr(b'>', &b[lt + 1..])?;
+    if b[lt + 1..gt].iter().all(|&c| lex::is_lws(c)) {
+        return None;
+    }
+    let p = gt + 1 + b[gt + 1..].iter().take_while(|&&c| lex::is_lws(c)).count();
+    if p < b.len() && b[p] != b';' || memchr::memchr2(b'"', b'<', &b[p..]).is_some() {
+        return None;
+    }
+    let mut at = p;
+    while at < b.len() {
+        let end = memchr::memchr(b';', &b[at + 1..]).map_or(b.len(), |i| at + 1 + i);
+        let item = &b[at + 1..end];
+        let a = item.iter().take_while(|&&c| lex::is_lws(c)).count();
+        if item.len() >= a + 3 && item[a..a + 3].eq_ignore_ascii_case(b"tag") {
+            let rest = &item[a + 3..];
+            let gap = rest.iter().take_while(|&&c| lex::is_lws(c)).count();
+            match rest.get(gap) {
+                None => return Some(None),
+                Some(b'=') => {
+                    let from = at + 1 + a + 3 + gap + 1;
+                    return Some(Some(lex::trim_str(lex::sub(v, from, end))).filter(|t| !t.is_empty()));
+                }
+                _ => {}
+            }
+        }
+        at = end;
+    }
+    Some(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass tag agrees with the general parse wherever it answers.
+    #[test]
+    fn plain_tag_agrees_with_the_general_parse() {
+        let seeds = [
+            "sipp <sip:sipp@127.0.0.1:5061>;tag=4242SIPpTag001",
+            "<sip:a@b>;tag=1;foo=bar",
+            "Bob Smith <sip:b@c> ; TAG = x ; other",
+            "<sip:a@b>;tagx=1;tag=2",
+            "<sip:a@b>;tag",
+            "<sip:a@b>;tag=",
+            "<sip:a@b>",
+            "\"Q\" <sip:a@b>;tag=q",
+            "sip:a@b;tag=addr",
+            "<sip:a@b> x;tag=1",
+        ];
+        let alphabet = b" ;=<>\"tagTAG1:@";
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut hits = 0;
+        for base in seeds {
+            for round in 0..300 {
+                let mut v = base.as_bytes().to_vec();
+                for _ in 0..(round % 3) {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let at = (seed as usize) % (v.len() + 1);
+                    let c = alphabet[((seed >> 32) as usize) % alphabet.len()];
+                    if (seed >> 20).is_multiple_of(2) {
+                        v.insert(at, c)
+                    } else if at < v.len() {
+                        v[at] = c
+                    }
+                }
+                let v = String::from_utf8(v).unwrap();
+                let v = lex::trim_str(&v);
+                if let Some(fast) = plain_tag(v) {
+                    hits += 1;
+                    assert_eq!(Ok(fast), NameAddr::parse(v, "To").map(|n| n.tag()), "{v:?}");
+                }
+            }
+        }
+        assert!(hits > 1000, "fast path used: {hits}");
+    }
+}
