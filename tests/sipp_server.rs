@@ -528,6 +528,26 @@ fn options_gets_200() {
     assert_eq!(s.total("/calls/received"), 0, "{}", s.stdout);
 }
 
+/// A source over `--source-rate` gets 503 for its new requests: SIPp
+/// floods OPTIONS at four times the limit; the burst and the rate pass,
+/// the rest is refused and counted, and nothing is left unanswered.
+#[test]
+fn source_over_its_rate_gets_503() {
+    let dir = scratch("source-limit");
+    let limit = ["--shards", "1", "--source-rate", "50", "--source-burst", "50"];
+    let server = Server::start(&dir, LOOPBACK4, &limit);
+    let sipp =
+        run_sipp(&dir, &server, "uac_options.xml", &["-m", "400", "-r", "200"], Duration::from_secs(40));
+    let s = server.stop();
+    let (ok, failed) = (sipp.successful(), sipp.failed());
+    assert_eq!(ok + failed, 400, "every request answered: {}", sipp.screen);
+    // 50 at once, then 50 per second over the two-second run.
+    assert!((100..=220).contains(&ok), "admitted {ok}; {}", s.stdout);
+    assert_eq!(s.total("/calls/source_limited"), failed, "{}", s.stdout);
+    // (SIPp answers each unexpected 503 with a BYE, which gets 481.)
+    assert_eq!(s.total("/messages/requests_in_by_method/OPTIONS"), 400, "{}", s.stdout);
+}
+
 /// The server on [::1], SIPp on [::1]: full calls succeed.
 #[test]
 fn ipv6_loopback_calls() {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use sipbench::core::CoreConfig;
+use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
 use sipbench::dialog::CallPolicy;
 use sipbench::runtime::{Runtime, RuntimeConfig, ShardReport, install_signal_handlers, signalled};
 use sipbench::transport::read_udp_stats;
@@ -75,6 +75,27 @@ struct Args {
     /// No live progress line.
     #[arg(long)]
     quiet: bool,
+    /// New INVITEs and out-of-dialog requests per second from one source
+    /// address (0: no limit). Example: --source-rate 200
+    #[arg(long, default_value_t = 0)]
+    source_rate: u32,
+    /// Requests a source may send at once (default: one second's worth). Example: --source-burst 50
+    #[arg(long)]
+    source_burst: Option<u32>,
+    /// Over the source limit: reject (503 + Retry-After) or drop. Example: --source-action drop
+    #[arg(long, default_value = "reject", value_parser = ["reject", "drop"])]
+    source_action: String,
+}
+
+/// The per-source limit of one shard: a source's calls spread over the
+/// shards by Call-ID, so each shard enforces its share.
+fn source_limit(args: &Args, shards: usize) -> Option<SourceLimit> {
+    let share = |n: u32| n.div_ceil(shards.max(1) as u32).max(1);
+    (args.source_rate > 0).then(|| SourceLimit {
+        rate: share(args.source_rate),
+        burst: share(args.source_burst.unwrap_or(args.source_rate)),
+        action: if args.source_action == "drop" { LimitAction::Drop } else { LimitAction::Reject },
+    })
 }
 
 fn parse_ports(s: &str) -> Result<(u16, u16), String> {
@@ -119,6 +140,7 @@ fn main() {
         media_addr: args.listen.ip(),
         rtp_ports,
         events: false,
+        source_limit: source_limit(&args, shards),
         ..CoreConfig::default()
     };
     let cfg = RuntimeConfig {

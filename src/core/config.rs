@@ -30,6 +30,8 @@ pub struct CoreConfig {
     pub rtp_ports: (u16, u16),
     /// Produce application events (off saves work when nobody listens).
     pub events: bool,
+    /// Token bucket per source address for new out-of-dialog requests.
+    pub source_limit: Option<super::SourceLimit>,
 }
 
 impl Default for CoreConfig {
@@ -45,6 +47,7 @@ impl Default for CoreConfig {
             media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
             rtp_ports: (20_000, 40_000),
             events: true,
+            source_limit: None,
         }
     }
 }

@@ -14,6 +14,7 @@ mod request;
 mod respond;
 mod response;
 mod sdp_glue;
+mod source_limit;
 mod stats;
 mod timers;
 mod token;
@@ -27,6 +28,7 @@ use bytes::Bytes;
 pub use commands::{Command, CommandError};
 pub use config::CoreConfig;
 pub use outbox::{Event, EventKind, MediaCommand, Outbox};
+pub use source_limit::{LimitAction, SourceLimit};
 pub use stats::CoreStats;
 
 use crate::sip::{Message, Writer};
@@ -61,6 +63,7 @@ pub struct ShardCore {
     calls: CallTable,
     writer: Writer,
     sdp: sdp_glue::SdpAnswerer,
+    sources: source_limit::SourceBuckets,
     stats: CoreStats,
     setup_us: hdrhistogram::Histogram<u64>,
     generation: u32,
@@ -82,6 +85,7 @@ impl ShardCore {
             calls: CallTable::default(),
             writer: Writer::new(),
             sdp,
+            sources: Default::default(),
             stats: CoreStats::default(),
             setup_us: crate::metrics::latency_histogram(),
             generation: 0,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::respond::Extra;
-use super::{Outbox, ShardCore};
+use super::{LimitAction, Outbox, ShardCore};
 use crate::sip::{Message, Method, ParseError, ParseErrorKind};
 use crate::txn::{TxnCtx, TxnKey};
 
@@ -28,6 +28,10 @@ impl ShardCore {
         if msg.method() == Method::Cancel {
             return self.on_cancel(now, from, key, &msg, out);
         }
+        let in_dialog = msg.to_tag().is_ok_and(|t| t.is_some());
+        if !in_dialog && !self.admit_source(now, from) {
+            return self.over_source_limit(now, from, key, msg, out);
+        }
         // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
         let required: Vec<&str> = msg.require().collect();
         if !required.is_empty() {
@@ -35,10 +39,36 @@ impl ShardCore {
             let extra = Extra { unsupported: Some(&list), ..Extra::default() };
             return self.reply_any(now, from, key, msg, 420, "Bad Extension", extra, out);
         }
-        if msg.to_tag().is_ok_and(|t| t.is_some()) {
+        if in_dialog {
             self.on_in_dialog(now, from, key, msg, out)
         } else {
             self.on_out_of_dialog(now, from, key, msg, out)
+        }
+    }
+
+    /// Whether a new out-of-dialog request from `from` is within its
+    /// source's limit (always, when no limit is configured).
+    fn admit_source(&mut self, now: Instant, from: SocketAddr) -> bool {
+        match &self.cfg.source_limit {
+            Some(limit) => self.sources.admit(limit, from.ip(), now),
+            None => true,
+        }
+    }
+
+    /// A request over its source's limit: 503 with Retry-After through a
+    /// transaction (so retransmissions are absorbed), or a counted drop.
+    fn over_source_limit(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: Message,
+        out: &mut Outbox,
+    ) {
+        self.stats.source_limited += 1;
+        if self.cfg.source_limit.is_some_and(|l| l.action == LimitAction::Reject) {
+            let extra = Extra { retry_after: Some(1), ..Extra::default() };
+            self.reply_any(now, from, key, msg, 503, "Service Unavailable - Source Over Limit", extra, out);
         }
     }
 

@@ -24,6 +24,8 @@ pub struct CoreStats {
     pub failed_shutdown: u64,
     /// New INVITEs refused with 503 because of the call limit.
     pub overload_rejected: u64,
+    /// New requests over their source's limit (503 or dropped).
+    pub source_limited: u64,
     /// Requests received (all methods, retransmissions included).
     pub requests_in: u64,
     /// Responses received.
@@ -76,6 +78,7 @@ impl CoreStats {
             failed_bye,
             failed_shutdown,
             overload_rejected,
+            source_limited,
             requests_in,
             responses_in,
             messages_out,

@@ -243,6 +243,12 @@ impl Harness {
         self.collect()
     }
 
+    /// A datagram from another address at the current instant.
+    pub fn send_from(&mut self, from: SocketAddr, data: Bytes) -> Vec<Message> {
+        self.core.on_datagram(self.now, from, data, &mut self.out);
+        self.collect()
+    }
+
     pub fn command(&mut self, cmd: Command) -> Result<Vec<Message>, CommandError> {
         self.core.on_command(self.now, cmd, &mut self.out)?;
         Ok(self.collect())

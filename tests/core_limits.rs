@@ -1,0 +1,87 @@
+//! Per-source limits (issue: robustness): a token bucket per source
+//! address for new INVITEs and out-of-dialog requests, off by default;
+//! over the limit a request gets 503 with Retry-After or is dropped, and
+//! is counted. In-dialog traffic and other sources are never affected.
+
+mod common;
+
+use common::*;
+use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
+
+fn limited(rate: u32, burst: u32, action: LimitAction) -> Harness {
+    Harness::new(CoreConfig {
+        source_limit: Some(SourceLimit { rate, burst, action }),
+        ..CoreConfig::default()
+    })
+}
+
+fn statuses(out: &[sipbench::sip::Message]) -> Vec<u16> {
+    out.iter().filter_map(|m| m.status_code()).collect()
+}
+
+#[test]
+fn over_the_limit_new_calls_get_503_and_in_dialog_traffic_flows() {
+    let mut h = limited(2, 3, LimitAction::Reject);
+    let mut calls: Vec<UacCall> = (0..9).map(UacCall::new).collect();
+    // A burst of five from one source: three fit the bucket.
+    for c in calls.iter_mut().take(3) {
+        let out = h.send(c.invite());
+        assert_eq!(statuses(&out), [200], "within the burst");
+        c.learn_tag(&out[0]);
+    }
+    for c in &calls[3..5] {
+        let out = h.send(c.invite());
+        let resp = only(&out, "503 INVITE");
+        assert_eq!(hdr(resp, "Retry-After"), Some("1"));
+        assert!(resp.reason().contains("Source"), "reason names the cause: {}", resp.reason());
+    }
+    assert_eq!((h.core.stats().source_limited, h.core.stats().calls_received), (2, 3));
+    // A retransmission is answered by its transaction, not counted again.
+    assert_eq!(statuses(&h.send(calls[3].invite())), [503]);
+    assert_eq!(h.core.stats().source_limited, 2);
+    assert!(h.send(calls[3].ack_non2xx()).is_empty());
+    // Out-of-dialog OPTIONS from the same source is limited too.
+    assert_eq!(statuses(&h.send(calls[8].request("OPTIONS", "z9hG4bK-o1", 1, "", None))), [503]);
+    // Another source has its own bucket.
+    assert_eq!(statuses(&h.send_from("127.0.0.2:5061".parse().unwrap(), calls[5].invite())), [200]);
+    // In-dialog requests of admitted calls flow with the bucket empty.
+    let ack = calls[0].ack_2xx(1);
+    assert!(h.send(ack).is_empty());
+    assert_eq!(statuses(&h.send(calls[0].in_dialog("BYE", None))), [200]);
+    // A second later two more tokens: two calls in, the third refused.
+    h.advance(ms(1_000));
+    assert_eq!(statuses(&h.send(calls[6].invite())), [200]);
+    assert_eq!(statuses(&h.send(calls[7].invite())), [200]);
+    assert_eq!(statuses(&h.send(UacCall::new(20).invite())), [503]);
+    assert_eq!(h.core.stats().source_limited, 4);
+    // Unacknowledged answers time out and their BYEs time out in turn.
+    h.advance(ms(40_000));
+    h.drain();
+}
+
+#[test]
+fn drop_action_sends_nothing_and_counts() {
+    let mut h = limited(1, 1, LimitAction::Drop);
+    assert_eq!(statuses(&h.send(UacCall::new(0).invite())), [200]);
+    let late = UacCall::new(1);
+    assert!(h.send(late.invite()).is_empty(), "dropped, not answered");
+    assert_eq!(h.core.stats().source_limited, 1);
+    // Its retransmission a second later finds a token again.
+    h.advance(ms(1_000));
+    assert_eq!(statuses(&h.send(late.invite())), [200]);
+    // Unacknowledged answers time out and their BYEs time out in turn.
+    h.advance(ms(40_000));
+    h.drain();
+}
+
+#[test]
+fn no_limit_by_default() {
+    let mut h = Harness::new(CoreConfig::default());
+    for i in 0..50 {
+        assert_eq!(statuses(&h.send(UacCall::new(i).invite())), [200]);
+    }
+    assert_eq!(h.core.stats().source_limited, 0);
+    // Unacknowledged answers time out and their BYEs time out in turn.
+    h.advance(ms(40_000));
+    h.drain();
+}
