@@ -85,3 +85,28 @@ fn no_limit_by_default() {
     h.advance(ms(40_000));
     h.drain();
 }
+
+/// At the transaction limit new out-of-dialog requests get a stateless
+/// 503 (no transaction made for it); requests of existing calls pass.
+#[test]
+fn transaction_limit_refuses_new_work_statelessly() {
+    let mut h = Harness::new(CoreConfig { max_transactions: 3, ..CoreConfig::default() });
+    let mut call = UacCall::new(0);
+    let out = h.send(call.invite());
+    call.learn_tag(&out[0]);
+    assert!(h.send(call.ack_2xx(1)).is_empty());
+    for i in 1..3 {
+        let options = UacCall::new(i).request("OPTIONS", &format!("z9hG4bK-o{i}"), 1, "", None);
+        assert_eq!(statuses(&h.send(options)), [200]);
+    }
+    assert_eq!(h.core.table_sizes().server_txns, 3);
+    let refused = h.send(UacCall::new(9).invite());
+    let resp = only(&refused, "503 INVITE");
+    assert_eq!(hdr(resp, "Retry-After"), Some("5"));
+    assert_eq!(h.core.table_sizes().server_txns, 3, "the refusal made no transaction");
+    assert_eq!((h.core.stats().txn_limited, h.core.stats().calls_received), (1, 1));
+    // The established call still hangs up normally.
+    assert_eq!(statuses(&h.send(call.in_dialog("BYE", None))), [200]);
+    assert_eq!(h.core.stats().calls_completed, 1);
+    h.drain();
+}

@@ -548,6 +548,34 @@ fn source_over_its_rate_gets_503() {
     assert_eq!(s.total("/messages/requests_in_by_method/OPTIONS"), 400, "{}", s.stdout);
 }
 
+/// Parse limits are flags: with `--max-message-size 1000` a larger
+/// datagram is dropped and counted, while a small request is answered.
+#[test]
+fn parse_limits_come_from_the_command_line() {
+    let dir = scratch("parse-limits");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1", "--max-message-size", "1000"]);
+    let peer = UdpSocket::bind("127.0.0.1:0").expect("bind peer");
+    peer.set_read_timeout(Some(Duration::from_millis(500))).expect("timeout");
+    let options = |pad: usize| {
+        format!(
+            "OPTIONS sip:s@{a} SIP/2.0\r\nVia: SIP/2.0/UDP {p};branch=z9hG4bK-{pad}\r\n\
+             From: <sip:p@{p}>;tag=1\r\nTo: <sip:s@{a}>\r\nCall-ID: limits-{pad}\r\nCSeq: 1 OPTIONS\r\n\
+             X-Pad: {x}\r\nContent-Length: 0\r\n\r\n",
+            a = server.addr,
+            p = peer.local_addr().unwrap(),
+            x = "x".repeat(pad)
+        )
+    };
+    let mut buf = [0u8; 4096];
+    peer.send_to(options(1500).as_bytes(), server.addr).expect("send large");
+    assert!(peer.recv_from(&mut buf).is_err(), "an over-size datagram gets no answer");
+    peer.send_to(options(10).as_bytes(), server.addr).expect("send small");
+    let (n, _) = peer.recv_from(&mut buf).expect("a small OPTIONS is answered");
+    assert!(buf[..n].starts_with(b"SIP/2.0 200 "), "{}", String::from_utf8_lossy(&buf[..n]));
+    let s = server.stop();
+    assert_eq!(s.total("/drops/parse_errors"), 1, "{}", s.stdout);
+}
+
 /// The server on [::1], SIPp on [::1]: full calls succeed.
 #[test]
 fn ipv6_loopback_calls() {

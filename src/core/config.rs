@@ -22,6 +22,10 @@ pub struct CoreConfig {
     pub limits: ParseLimits,
     /// Most simultaneous calls before new INVITEs get 503.
     pub max_calls: usize,
+    /// Most live server transactions before new out-of-dialog requests
+    /// get a stateless 503 (in-dialog requests of existing calls still
+    /// pass).
+    pub max_transactions: usize,
     /// Value of Server/User-Agent.
     pub user_agent: String,
     /// Address written in SDP answers.
@@ -43,6 +47,7 @@ impl Default for CoreConfig {
             policy: CallPolicy::default(),
             limits: ParseLimits::default(),
             max_calls: 100_000,
+            max_transactions: 500_000,
             user_agent: "sipbench".to_string(),
             media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
             rtp_ports: (20_000, 40_000),

@@ -32,6 +32,16 @@ impl ShardCore {
         if !in_dialog && !self.admit_source(now, from) {
             return self.over_source_limit(now, from, key, msg, out);
         }
+        if !in_dialog && self.ist.len() + self.nist.len() >= self.cfg.max_transactions {
+            // Stateless: at the limit no new transaction is made, not even
+            // for the refusal.
+            self.stats.txn_limited += 1;
+            let reason = "Service Unavailable - Transaction Limit";
+            let extra = Extra { retry_after: Some(5), ..Extra::default() };
+            let data = self.build_response(&msg, from, 503, reason, None, extra);
+            out.datagrams.push(crate::txn::OutDatagram { to: Self::reply_address(&msg, from), data });
+            return;
+        }
         // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
         let required: Vec<&str> = msg.require().collect();
         if !required.is_empty() {

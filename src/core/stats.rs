@@ -26,6 +26,8 @@ pub struct CoreStats {
     pub overload_rejected: u64,
     /// New requests over their source's limit (503 or dropped).
     pub source_limited: u64,
+    /// New requests refused (stateless 503) at the transaction limit.
+    pub txn_limited: u64,
     /// Requests received (all methods, retransmissions included).
     pub requests_in: u64,
     /// Responses received.
@@ -79,6 +81,7 @@ impl CoreStats {
             failed_shutdown,
             overload_rejected,
             source_limited,
+            txn_limited,
             requests_in,
             responses_in,
             messages_out,

@@ -1,0 +1,158 @@
+//! The server's command line and the runtime configuration it builds.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
+use sipbench::dialog::CallPolicy;
+use sipbench::runtime::RuntimeConfig;
+use sipbench::sip::ParseLimits;
+
+/// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
+/// on sharded, pinned threads. Example:
+///   sipbench-server --listen 127.0.0.1:5060 --shards 2 --ring-ms 100 --duration-ms 0 --report reports/run1
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None, verbatim_doc_comment)]
+pub struct Args {
+    /// Address to listen on, IPv4 or [IPv6]:port. Example: --listen [::1]:5070
+    #[arg(long, default_value = "127.0.0.1:5060")]
+    pub listen: SocketAddr,
+    /// Shard threads (default: the number of cores). Example: --shards 2
+    #[arg(long)]
+    pub shards: Option<usize>,
+    /// Do not pin shards to cores.
+    #[arg(long)]
+    pub no_pin: bool,
+    /// Ring for this long (180 at once, 200 after); 0: no 180. Example: --ring-ms 2000
+    #[arg(long, default_value_t = 0)]
+    pub ring_ms: u64,
+    /// Extra delay before the 200 OK, after ringing. Example: --answer-ms 50
+    #[arg(long, default_value_t = 0)]
+    pub answer_ms: u64,
+    /// Hang up (BYE) this long after the ACK; 0: the caller hangs up. Example: --duration-ms 3000
+    #[arg(long, default_value_t = 0)]
+    pub duration_ms: u64,
+    /// Reject this percentage of calls. Example: --reject-percent 10
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub reject_percent: u8,
+    /// Status code for rejected calls. Example: --reject-code 603
+    #[arg(long, default_value_t = 486, value_parser = clap::value_parser!(u16).range(300..=699))]
+    pub reject_code: u16,
+    /// Most simultaneous calls; beyond it new INVITEs get 503. Example: --max-calls 5000
+    #[arg(long, default_value_t = 100_000)]
+    pub max_calls: usize,
+    /// Most live server transactions; beyond it new requests get a stateless 503. Example: --max-transactions 200000
+    #[arg(long, default_value_t = 500_000)]
+    pub max_transactions: usize,
+    /// Largest datagram accepted, bytes (at most 65535). Example: --max-message-size 8192
+    #[arg(long, default_value_t = 65_535)]
+    pub max_message_size: usize,
+    /// Most header lines in a message. Example: --max-headers 64
+    #[arg(long, default_value_t = 128)]
+    pub max_headers: usize,
+    /// Longest header line, bytes. Example: --max-line-len 4096
+    #[arg(long, default_value_t = 8_192)]
+    pub max_line_len: usize,
+    /// Largest body, bytes. Example: --max-body-size 8192
+    #[arg(long, default_value_t = 32_768)]
+    pub max_body_size: usize,
+    /// Media mode: echo|play|sink|off (RTP relay not wired yet: off). Example: --media off
+    #[arg(long, default_value = "off")]
+    pub media: String,
+    /// RTP port range A-B (even ports used). Example: --rtp-ports 20000-30000
+    #[arg(long, default_value = "20000-40000")]
+    pub rtp_ports: String,
+    /// RTP relay threads. Example: --rtp-threads 1
+    #[arg(long, default_value_t = 1)]
+    pub rtp_threads: usize,
+    /// Write summary.json into this directory at exit. Example: --report reports/run1
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Stop after this many seconds (default: until SIGINT/SIGTERM). Example: --run-for 60
+    #[arg(long)]
+    pub run_for: Option<u64>,
+    /// Log level (error|warn|info|debug|trace). Example: --log info
+    #[arg(long, default_value = "warn")]
+    pub log: String,
+    /// SO_RCVBUF/SO_SNDBUF bytes per socket. Example: --socket-buffer 8388608
+    #[arg(long, default_value_t = 8 << 20)]
+    pub socket_buffer: usize,
+    /// Seconds active calls get to end after a stop request. Example: --shutdown-secs 5
+    #[arg(long, default_value_t = 5)]
+    pub shutdown_secs: u64,
+    /// No live progress line.
+    #[arg(long)]
+    pub quiet: bool,
+    /// New INVITEs and out-of-dialog requests per second from one source
+    /// address (0: no limit). Example: --source-rate 200
+    #[arg(long, default_value_t = 0)]
+    pub source_rate: u32,
+    /// Requests a source may send at once (default: one second's worth). Example: --source-burst 50
+    #[arg(long)]
+    pub source_burst: Option<u32>,
+    /// Over the source limit: reject (503 + Retry-After) or drop. Example: --source-action drop
+    #[arg(long, default_value = "reject", value_parser = ["reject", "drop"])]
+    pub source_action: String,
+}
+
+/// The per-source limit of one shard: a source's calls spread over the
+/// shards by Call-ID, so each shard enforces its share.
+fn source_limit(args: &Args, shards: usize) -> Option<SourceLimit> {
+    let share = |n: u32| n.div_ceil(shards.max(1) as u32).max(1);
+    (args.source_rate > 0).then(|| SourceLimit {
+        rate: share(args.source_rate),
+        burst: share(args.source_burst.unwrap_or(args.source_rate)),
+        action: if args.source_action == "drop" { LimitAction::Drop } else { LimitAction::Reject },
+    })
+}
+
+fn parse_ports(s: &str) -> Result<(u16, u16), String> {
+    let (a, b) = s.split_once('-').ok_or("expected A-B")?;
+    let (a, b): (u16, u16) = (a.parse().map_err(|_| "bad port")?, b.parse().map_err(|_| "bad port")?);
+    if a >= b {
+        return Err("range must be A < B".into());
+    }
+    Ok((a, b))
+}
+
+/// Per-shard core settings and the runtime's, from the flags.
+pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
+    let _ = args.rtp_threads;
+    let rtp_ports = parse_ports(&args.rtp_ports).map_err(|e| format!("--rtp-ports: {e}"))?;
+    let ms = Duration::from_millis;
+    let policy = CallPolicy {
+        ring: ms(args.ring_ms),
+        answer: ms(args.answer_ms),
+        hangup: ms(args.duration_ms),
+        reject_percent: args.reject_percent,
+        reject_code: args.reject_code,
+    };
+    let shards = args.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let per_shard_calls = args.max_calls.div_ceil(shards.max(1));
+    let core = CoreConfig {
+        policy,
+        max_calls: per_shard_calls,
+        max_transactions: args.max_transactions.div_ceil(shards.max(1)),
+        limits: ParseLimits {
+            max_message_size: args.max_message_size,
+            max_headers: args.max_headers,
+            max_line_len: args.max_line_len,
+            max_body_size: args.max_body_size,
+        },
+        media_addr: args.listen.ip(),
+        rtp_ports,
+        events: false,
+        source_limit: source_limit(args, shards),
+        ..CoreConfig::default()
+    };
+    Ok(RuntimeConfig {
+        listen: args.listen,
+        shards,
+        pin: !args.no_pin,
+        socket_buffer: args.socket_buffer,
+        inbox_capacity: 65_536,
+        core,
+    })
+}
