@@ -110,3 +110,28 @@ fn transaction_limit_refuses_new_work_statelessly() {
     assert_eq!(h.core.stats().calls_completed, 1);
     h.drain();
 }
+
+/// `max_calls_per_source`: a source's live calls are capped (503 naming
+/// the cause); a call that ends frees its place; other sources are free.
+#[test]
+fn calls_per_source_are_capped() {
+    let mut h = Harness::new(CoreConfig { max_calls_per_source: Some(2), ..CoreConfig::default() });
+    let mut calls: Vec<UacCall> = (0..4).map(UacCall::new).collect();
+    for c in calls.iter_mut().take(2) {
+        let out = h.send(c.invite());
+        assert_eq!(statuses(&out), [200]);
+        c.learn_tag(&out[0]);
+        let ack = c.ack_2xx(1);
+        assert!(h.send(ack).is_empty());
+    }
+    let out = h.send(calls[2].invite());
+    assert!(only(&out, "503 INVITE").reason().contains("Source Call Limit"));
+    assert_eq!((h.core.stats().source_limited, h.core.stats().overload_rejected), (1, 0));
+    assert_eq!(statuses(&h.send_from("127.0.0.9:5061".parse().unwrap(), calls[3].invite())), [200]);
+    // One call ends: the source may start another.
+    assert_eq!(statuses(&h.send(calls[0].in_dialog("BYE", None))), [200]);
+    assert_eq!(statuses(&h.send(UacCall::new(7).invite())), [200]);
+    assert_eq!(statuses(&h.send(calls[1].in_dialog("BYE", None))), [200]);
+    h.advance(ms(40_000));
+    h.drain();
+}

@@ -36,6 +36,8 @@ pub struct CoreConfig {
     pub events: bool,
     /// Token bucket per source address for new out-of-dialog requests.
     pub source_limit: Option<super::SourceLimit>,
+    /// Most live calls from one source address (503 beyond).
+    pub max_calls_per_source: Option<u32>,
 }
 
 impl Default for CoreConfig {
@@ -53,6 +55,7 @@ impl Default for CoreConfig {
             rtp_ports: (20_000, 40_000),
             events: true,
             source_limit: None,
+            max_calls_per_source: None,
         }
     }
 }

@@ -35,10 +35,10 @@ impl ShardCore {
             self.answer_invite(now, slot, 482, "Loop Detected", Some(&tag), Extra::default(), out);
             return;
         }
-        if !self.accepting || self.calls.len() >= self.cfg.max_calls {
-            self.stats.overload_rejected += 1;
-            let extra = Extra { retry_after: Some(5), ..Extra::default() };
-            self.answer_invite(now, slot, 503, "Service Unavailable", Some(&tag), extra, out);
+        if !self.accepting || self.calls.len() >= self.cfg.max_calls || !self.source_has_room(from) {
+            let (reason, extra) =
+                (self.count_refusal(from), Extra { retry_after: Some(5), ..Extra::default() });
+            self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
             return;
         }
         let port = self.sdp.allocate_port();
@@ -86,6 +86,7 @@ impl ShardCore {
             reinvite_txn: None,
         };
         let call_slot = self.calls.insert(call);
+        self.note_source_call(from, true);
         if let Some(t) = self.ist.get_mut(slot) {
             t.call = Some(call_slot);
         }

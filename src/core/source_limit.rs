@@ -1,11 +1,11 @@
 //! Per-source admission (issue: robustness, per-source limits): a token
 //! bucket per source IP address for new INVITEs and other out-of-dialog
-//! requests, so one noisy peer cannot take every call slot. Off unless
-//! configured; ACK, CANCEL, retransmissions and in-dialog requests never
-//! pass through it.
+//! requests, and a cap on one source's live calls, so one noisy peer
+//! cannot take every call slot. Off unless configured; ACK, CANCEL,
+//! retransmissions and in-dialog requests never pass through them.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// What happens to a request over its source's limit.
@@ -61,5 +61,36 @@ impl SourceBuckets {
         }
         *tokens -= 1000;
         true
+    }
+}
+
+impl super::ShardCore {
+    /// Whether `from` may start another call under `max_calls_per_source`.
+    pub(crate) fn source_has_room(&self, from: SocketAddr) -> bool {
+        self.cfg
+            .max_calls_per_source
+            .is_none_or(|cap| self.calls_by_source.get(&from.ip()).is_none_or(|&n| n < cap))
+    }
+
+    /// Counts a refused new call under its cause; returns the reason phrase.
+    pub(crate) fn count_refusal(&mut self, from: SocketAddr) -> &'static str {
+        if self.accepting && self.calls.len() < self.cfg.max_calls && !self.source_has_room(from) {
+            self.stats.source_limited += 1;
+            return "Service Unavailable - Source Call Limit";
+        }
+        self.stats.overload_rejected += 1;
+        "Service Unavailable"
+    }
+
+    /// Counts a call of `from` in (`true`) or out; kept only under a cap.
+    pub(crate) fn note_source_call(&mut self, from: SocketAddr, start: bool) {
+        if self.cfg.max_calls_per_source.is_none() {
+            return;
+        }
+        let n = self.calls_by_source.entry(from.ip()).or_insert(0);
+        *n = if start { *n + 1 } else { n.saturating_sub(1) };
+        if *n == 0 {
+            self.calls_by_source.remove(&from.ip());
+        }
     }
 }

@@ -46,6 +46,9 @@ pub struct Args {
     /// Most live server transactions; beyond it new requests get a stateless 503. Example: --max-transactions 200000
     #[arg(long, default_value_t = 500_000)]
     pub max_transactions: usize,
+    /// Most live calls from one source address (0: no cap); beyond it new INVITEs get 503. Example: --max-calls-per-source 500
+    #[arg(long, default_value_t = 0)]
+    pub max_calls_per_source: u32,
     /// Largest datagram accepted, bytes (at most 65535). Example: --max-message-size 8192
     #[arg(long, default_value_t = 65_535)]
     pub max_message_size: usize,
@@ -145,6 +148,8 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
         rtp_ports,
         events: false,
         source_limit: source_limit(args, shards),
+        max_calls_per_source: (args.max_calls_per_source > 0)
+            .then(|| args.max_calls_per_source.div_ceil(shards.max(1) as u32)),
         ..CoreConfig::default()
     };
     Ok(RuntimeConfig {
