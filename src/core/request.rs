@@ -38,9 +38,7 @@ impl ShardCore {
             self.stats.txn_limited += 1;
             let reason = "Service Unavailable - Transaction Limit";
             let extra = Extra { retry_after: Some(5), ..Extra::default() };
-            let data = self.build_response(&msg, from, 503, reason, None, extra);
-            out.datagrams.push(crate::txn::OutDatagram { to: Self::reply_address(&msg, from), data });
-            return;
+            return self.reply_stateless(&msg, from, 503, reason, extra, out);
         }
         // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
         let required: Vec<&str> = msg.require().collect();
@@ -188,7 +186,6 @@ impl ShardCore {
             return;
         }
         self.stats.bad_requests += 1;
-        let data = self.build_response(msg, from, 400, err.reason_phrase(), None, Extra::default());
-        out.datagrams.push(crate::txn::OutDatagram { to: Self::reply_address(msg, from), data });
+        self.reply_stateless(msg, from, 400, err.reason_phrase(), Extra::default(), out);
     }
 }

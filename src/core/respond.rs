@@ -50,6 +50,21 @@ impl ShardCore {
         )
     }
 
+    /// A response sent without a transaction: retransmissions of the
+    /// request get it again from scratch (400s, refusals at the limit).
+    pub(crate) fn reply_stateless(
+        &mut self,
+        req: &Message,
+        source: SocketAddr,
+        code: u16,
+        reason: &str,
+        extra: Extra<'_>,
+        out: &mut Outbox,
+    ) {
+        let data = self.build_response(req, source, code, reason, None, extra);
+        out.datagrams.push(crate::txn::OutDatagram { to: Self::reply_address(req, source), data });
+    }
+
     /// Where responses to `req` go.
     pub(crate) fn reply_address(req: &Message, source: SocketAddr) -> SocketAddr {
         req.via().map(|v| response_destination(&v, source)).unwrap_or(source)

@@ -15,6 +15,8 @@ mod lex;
 mod memo;
 mod message;
 mod method;
+#[cfg(test)]
+mod mutate;
 mod name_addr;
 mod params;
 mod parse;

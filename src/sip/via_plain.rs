@@ -111,34 +111,14 @@ mod tests {
             "SIP/2.0/UDP h;branch=",
         ];
         let alphabet = b"SIP/2.0UDP ;=:,[]\"ab1z9hG4bK-.";
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut fast_hits = 0;
-        for base in seeds {
-            for round in 0..400 {
-                let mut v = base.as_bytes().to_vec();
-                for _ in 0..(round % 4) {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    let at = (seed as usize) % (v.len() + 1);
-                    let c = alphabet[((seed >> 32) as usize) % alphabet.len()];
-                    match (seed >> 20) % 3 {
-                        0 => v.insert(at, c),
-                        1 if at < v.len() => {
-                            v.remove(at);
-                        }
-                        _ if at < v.len() => v[at] = c,
-                        _ => {}
-                    }
-                }
-                let v = String::from_utf8(v).unwrap();
-                if let Some(fast) = parse_top(&v) {
-                    fast_hits += 1;
-                    assert_eq!(Some(fast), general(&v), "{v:?}");
-                }
-                if let Some(whole) = parse_whole(&v) {
-                    assert_eq!(Ok(whole), Via::parse_general(&v), "{v:?}");
-                }
+        for v in super::super::mutate::mutations(&seeds, alphabet, 400, 3) {
+            if let Some(fast) = parse_top(&v) {
+                fast_hits += 1;
+                assert_eq!(Some(fast), general(&v), "{v:?}");
+            }
+            if let Some(whole) = parse_whole(&v) {
+                assert_eq!(Ok(whole), Via::parse_general(&v), "{v:?}");
             }
         }
         assert!(fast_hits > 1000, "the fast path must cover the common shapes: {fast_hits}");
