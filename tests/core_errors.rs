@@ -5,7 +5,7 @@
 mod common;
 
 use bytes::Bytes;
-use common::{Harness, UacCall, hdr, labels, only, respond, sdp};
+use common::{Harness, UacCall, hdr, labels, only, pcmu_offer, respond, sdp};
 use sipbench::core::{Command, CoreConfig};
 use sipbench::dialog::CallPolicy;
 
@@ -135,6 +135,35 @@ fn malformed_cseq_gets_400_naming_the_fault() {
     assert!(out[0].reason().contains("CSeq"), "reason: {}", out[0].reason());
     let s = h.core.stats();
     assert_eq!((s.bad_requests, s.calls_received), (2, 0));
+    h.drain();
+}
+
+/// The runtime's overload signal: while it is set, a new INVITE gets 503
+/// with Retry-After naming the cause, but an established call's re-INVITE
+/// and BYE are served; once cleared, new calls are taken again.
+#[test]
+fn overload_signal_refuses_new_calls_but_serves_existing_ones() {
+    let mut h = harness();
+    let mut up = established(&mut h, 1);
+    h.core.set_overloaded(true);
+    let new = UacCall::new(2);
+    let out = h.send(new.invite());
+    let busy = only(&out, "503 INVITE");
+    assert_eq!(busy.reason(), "Service Unavailable - Overloaded");
+    assert!(hdr(busy, "Retry-After").is_some_and(|v| v.parse::<u32>().is_ok()));
+    h.send(new.ack_non2xx());
+    let reinvite = up.in_dialog("INVITE", Some(("application/sdp", &pcmu_offer())));
+    only(&h.send(reinvite), "200 INVITE");
+    h.send(up.ack_2xx(2));
+    only(&h.send(up.in_dialog("BYE", None)), "200 BYE");
+    let s = h.core.stats();
+    assert_eq!((s.overload_rejected, s.overload_by_delay, s.calls_completed), (1, 1, 1));
+    h.core.set_overloaded(false);
+    let mut later = UacCall::new(3);
+    later.learn_tag(only(&h.send(later.invite()), "200 INVITE"));
+    h.send(later.ack_2xx(1));
+    h.send(later.in_dialog("BYE", None));
+    assert_eq!(h.core.stats().calls_completed, 2);
     h.drain();
 }
 

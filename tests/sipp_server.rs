@@ -670,3 +670,90 @@ Call-ID: hostile-1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
     );
     assert!(replies.iter().any(|r| r.starts_with("SIP/2.0 481")), "{replies:?}");
 }
+
+/// SIPp drops 10 % of the messages it sends and receives (`-lost 10`)
+/// over 2,000 calls. Every call still succeeds on both sides, and the
+/// retransmissions account for the losses exactly: each INVITE or BYE the
+/// server received is one SIPp sent or re-sent and did not lose, and each
+/// beyond the first per call was absorbed as a retransmission.
+#[test]
+fn ten_percent_loss_every_call_recovers() {
+    let dir = scratch("lost10");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2"]);
+    let extra = ["-m", "2000", "-r", "400", "-l", "3000", "-lost", "10"];
+    let sipp = run_sipp(&dir, &server, "uac_call_lossy.xml", &extra, Duration::from_secs(90));
+    let s = server.stop();
+    sipp.assert_all_successful(2000);
+    assert_eq!(s.total("/calls/completed"), 2000, "{}", s.stdout);
+    assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
+    let mut absorbed = 0;
+    for (method, row) in [("INVITE", "0_INVITE"), ("BYE", "6_BYE")] {
+        let (sent, retrans, lost) = (
+            sipp.count(&format!("{row}_Sent")),
+            sipp.count(&format!("{row}_Retrans")),
+            sipp.count(&format!("{row}_Lost")),
+        );
+        assert!(lost > 0, "SIPp lost no {method}: the run tested nothing");
+        assert!(retrans >= lost, "{method}: {retrans} retransmissions for {lost} losses");
+        let got = s.total(&format!("/messages/requests_in_by_method/{method}"));
+        assert_eq!(got, sent + retrans - lost, "{method} received; {}", s.stdout);
+        absorbed += got - 2000;
+    }
+    assert_eq!(s.total("/messages/retransmissions_in"), absorbed, "{}", s.stdout);
+    // Every 200 SIPp took or lost came from the server, first or re-sent.
+    let seen = ["3_200_Recv", "3_200_Lost", "7_200_Recv", "7_200_Lost"].map(|c| sipp.count(c));
+    assert!(seen[1] > 0 && seen[3] > 0, "SIPp lost no 200: {seen:?}");
+    let sent_2xx = s.total("/messages/responses_out_by_class/2xx");
+    assert!(sent_2xx >= seen.iter().sum::<u64>(), "{sent_2xx} 2xx sent, SIPp saw {seen:?}");
+    assert!(s.total("/messages/retransmissions_out") > 0, "{}", s.stdout);
+}
+
+/// Overload: the server holds at most 50 calls of 1 s (50 calls/s) and
+/// SIPp offers 100 calls/s. About half the INVITEs get 503 with
+/// Retry-After, at once: no timeouts, no retransmissions either way, and
+/// every call that was answered completes. When the load drops, the next
+/// calls all go through.
+#[test]
+fn twice_the_capacity_gets_503_then_recovers() {
+    let dir = scratch("overload");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1", "--max-calls", "50"]);
+    let extra = ["-m", "300", "-r", "100", "-l", "1000", "-d", "1000"];
+    let over = run_sipp(&dir, &server, "uac_call_or_503.xml", &extra, Duration::from_secs(40));
+    over.assert_all_successful(300);
+    let (refused, answered) = (over.count("_503_Recv"), over.count("4_200_Recv"));
+    assert_eq!(refused + answered, 300, "every INVITE got 200 or 503");
+    assert!((100..=200).contains(&refused), "{refused} refused at twice the capacity");
+    assert_eq!(over.count("0_INVITE_Retrans") + over.count("0_INVITE_Timeout"), 0, "{}", over.screen);
+    let calm = ["-m", "25", "-r", "25", "-l", "1000", "-d", "1000"];
+    let after = run_sipp(&dir, &server, "uac_call_or_503.xml", &calm, Duration::from_secs(30));
+    after.assert_all_successful(25);
+    assert_eq!(after.count("_503_Recv"), 0, "refused after the load dropped: {}", after.screen);
+    let s = server.stop();
+    assert_eq!(s.total("/calls/overload_rejected"), refused, "{}", s.stdout);
+    assert_eq!(s.total("/calls/completed"), answered + 25, "{}", s.stdout);
+    assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
+    assert_eq!(s.total("/calls/peak_active"), 50, "{}", s.stdout);
+    assert_eq!(s.total("/messages/retransmissions_out"), 0, "{}", s.stdout);
+}
+
+/// The inbox-delay threshold sheds load: with a 1 µs threshold every
+/// hand-off is "late", so with `-t u1` (all traffic on shard 0's socket)
+/// the calls owned by shard 1 get 503 while shard 0's own calls complete.
+#[test]
+fn inbox_delay_over_threshold_sheds_new_calls() {
+    let dir = scratch("inbox-delay");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2", "--max-inbox-delay-ms", "0.001"]);
+    let extra = ["-m", "300", "-r", "150", "-d", "100"];
+    let sipp = run_sipp(&dir, &server, "uac_call_or_503.xml", &extra, Duration::from_secs(40));
+    let s = server.stop();
+    sipp.assert_all_successful(300);
+    let refused = sipp.count("_503_Recv");
+    assert!(refused > 0, "no call was shed: {}", s.stdout);
+    let ctx = &s.stdout;
+    let receiver = (0..2).find(|&i| s.shard(i, "/datagrams_in") > 0).expect("a shard got the traffic");
+    let owner = 1 - receiver;
+    assert_eq!(s.shard(owner, "/calls/overload_by_delay"), refused, "{ctx}");
+    assert_eq!(s.shard(owner, "/calls/received"), 0, "{ctx}");
+    assert_eq!(s.shard(receiver, "/calls/overload_rejected"), 0, "{ctx}");
+    assert_eq!(s.shard(receiver, "/calls/completed"), 300 - refused, "{ctx}");
+}

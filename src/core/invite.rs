@@ -35,9 +35,8 @@ impl ShardCore {
             self.answer_invite(now, slot, 482, "Loop Detected", Some(&tag), Extra::default(), out);
             return;
         }
-        if !self.accepting || self.calls.len() >= self.cfg.max_calls || !self.source_has_room(from) {
-            let (reason, extra) =
-                (self.count_refusal(from), Extra { retry_after: Some(5), ..Extra::default() });
+        if !self.has_room_for_call(from) {
+            let (reason, extra) = (self.count_refusal(), Extra { retry_after: Some(5), ..Extra::default() });
             self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
             return;
         }

@@ -71,6 +71,7 @@ pub struct ShardCore {
     ids: u64,
     reject_credit: u32,
     accepting: bool,
+    overloaded: bool,
 }
 
 impl ShardCore {
@@ -94,6 +95,7 @@ impl ShardCore {
             ids: 0,
             reject_credit: 0,
             accepting: true,
+            overloaded: false,
             cfg,
         }
     }
@@ -130,6 +132,13 @@ impl ShardCore {
     /// When `on_timers` should next run.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.wheel.next_deadline()
+    }
+
+    /// The runtime's overload signal (its inbox delay over threshold):
+    /// while set, new INVITEs get 503 with Retry-After; requests of
+    /// existing calls are served as usual.
+    pub fn set_overloaded(&mut self, on: bool) {
+        self.overloaded = on;
     }
 
     /// Counters so far.

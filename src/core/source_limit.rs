@@ -72,14 +72,31 @@ impl super::ShardCore {
             .is_none_or(|cap| self.calls_by_source.get(&from.ip()).is_none_or(|&n| n < cap))
     }
 
+    /// Whether a new call from `from` may start now.
+    pub(crate) fn has_room_for_call(&self, from: SocketAddr) -> bool {
+        self.accepting
+            && !self.overloaded
+            && self.calls.len() < self.cfg.max_calls
+            && self.source_has_room(from)
+    }
+
     /// Counts a refused new call under its cause; returns the reason phrase.
-    pub(crate) fn count_refusal(&mut self, from: SocketAddr) -> &'static str {
-        if self.accepting && self.calls.len() < self.cfg.max_calls && !self.source_has_room(from) {
-            self.stats.source_limited += 1;
-            return "Service Unavailable - Source Call Limit";
+    pub(crate) fn count_refusal(&mut self) -> &'static str {
+        if !self.accepting {
+            self.stats.overload_rejected += 1;
+            return "Service Unavailable - Shutting Down";
         }
-        self.stats.overload_rejected += 1;
-        "Service Unavailable"
+        if self.overloaded {
+            self.stats.overload_rejected += 1;
+            self.stats.overload_by_delay += 1;
+            return "Service Unavailable - Overloaded";
+        }
+        if self.calls.len() >= self.cfg.max_calls {
+            self.stats.overload_rejected += 1;
+            return "Service Unavailable - Call Limit";
+        }
+        self.stats.source_limited += 1;
+        "Service Unavailable - Source Call Limit"
     }
 
     /// Counts a call of `from` in (`true`) or out; kept only under a cap.

@@ -22,8 +22,11 @@ pub struct CoreStats {
     pub failed_bye: u64,
     /// Calls ended by shutdown.
     pub failed_shutdown: u64,
-    /// New INVITEs refused with 503 because of the call limit.
+    /// New INVITEs refused with 503 for overload (call limit or delay).
     pub overload_rejected: u64,
+    /// Of those, refused because the shard's inbox delay was over its
+    /// threshold.
+    pub overload_by_delay: u64,
     /// New requests over their source's limit (503 or dropped).
     pub source_limited: u64,
     /// New requests refused (stateless 503) at the transaction limit.
@@ -80,6 +83,7 @@ impl CoreStats {
             failed_bye,
             failed_shutdown,
             overload_rejected,
+            overload_by_delay,
             source_limited,
             txn_limited,
             requests_in,

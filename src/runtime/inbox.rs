@@ -15,6 +15,8 @@ pub(crate) const WAKER: Token = Token(1);
 pub(crate) struct Handoff {
     pub(crate) from: SocketAddr,
     pub(crate) data: Bytes,
+    /// When it entered the inbox: the owner measures its queueing delay.
+    pub(crate) queued: Instant,
 }
 
 /// What other threads hold of a shard: its inbox and its waker.

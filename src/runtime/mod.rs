@@ -39,6 +39,10 @@ pub struct RuntimeConfig {
     pub socket_buffer: usize,
     /// Datagrams each shard's inbox holds before hand-offs are dropped.
     pub inbox_capacity: usize,
+    /// Overload threshold: while handed-off datagrams wait longer than
+    /// this in a shard's inbox, the shard answers new INVITEs 503
+    /// (`None`: never).
+    pub max_inbox_delay: Option<Duration>,
     /// The core's configuration (the shard number is set per shard).
     pub core: CoreConfig,
 }
@@ -78,7 +82,8 @@ impl Runtime {
             let report = Arc::new(Mutex::new(ShardReport::new(id)));
             reports.push(report.clone());
             let core_cfg = CoreConfig { shard: id as u16, local, ..cfg.core.clone() };
-            let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?;
+            let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?
+                .with_max_inbox_delay(cfg.max_inbox_delay);
             let core_id = pin.then(|| cores[id]);
             let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
                 if let Some(c) = core_id {

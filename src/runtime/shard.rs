@@ -33,6 +33,7 @@ pub(crate) struct Shard {
     local: ShardReport,
     publications: u64,
     stop: Arc<AtomicBool>,
+    max_inbox_delay: Option<Duration>,
 }
 
 impl Shard {
@@ -62,7 +63,13 @@ impl Shard {
             local,
             publications: 0,
             stop,
+            max_inbox_delay: None,
         })
+    }
+
+    pub(crate) fn with_max_inbox_delay(mut self, max: Option<Duration>) -> Shard {
+        self.max_inbox_delay = max;
+        self
     }
 
     pub(crate) fn run(mut self) {
@@ -116,7 +123,7 @@ impl Shard {
                 let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
                 if owner == id {
                     core.on_datagram(Instant::now(), from, data, out);
-                } else if peers[owner].inbox.push(Handoff { from, data }).is_ok() {
+                } else if peers[owner].inbox.push(Handoff { from, data, queued: Instant::now() }).is_ok() {
                     handed += 1;
                     wake |= 1 << (owner % 64);
                 } else {
@@ -140,10 +147,22 @@ impl Shard {
         }
     }
 
+    /// Serves the hand-offs. Each one's wait in the inbox drives the
+    /// overload signal: over the threshold, new INVITEs get 503 until a
+    /// hand-off comes through in time again or the inbox runs dry.
     fn drain_inbox(&mut self) {
+        let mut popped = false;
         while let Some(h) = self.peers[self.id].inbox.pop() {
+            popped = true;
             self.local.handoffs_in += 1;
-            self.core.on_datagram(Instant::now(), h.from, h.data, &mut self.out);
+            let now = Instant::now();
+            if let Some(max) = self.max_inbox_delay {
+                self.core.set_overloaded(now.saturating_duration_since(h.queued) > max);
+            }
+            self.core.on_datagram(now, h.from, h.data, &mut self.out);
+        }
+        if !popped {
+            self.core.set_overloaded(false);
         }
     }
 

@@ -9,6 +9,7 @@ use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
 use sipbench::dialog::CallPolicy;
 use sipbench::runtime::RuntimeConfig;
 use sipbench::sip::ParseLimits;
+use sipbench::txn::TimerConfig;
 
 /// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
 /// on sharded, pinned threads. Example:
@@ -43,6 +44,19 @@ pub struct Args {
     /// Most simultaneous calls; beyond it new INVITEs get 503. Example: --max-calls 5000
     #[arg(long, default_value_t = 100_000)]
     pub max_calls: usize,
+    /// Shed load: while hand-offs wait longer than this in a shard's inbox,
+    /// new INVITEs get 503 (0: never). Example: --max-inbox-delay-ms 100
+    #[arg(long, default_value_t = 250.0)]
+    pub max_inbox_delay_ms: f64,
+    /// RFC 3261 timers T1, T2, T4 in ms (T1 also scales Timers B, F, H, J). Example: --t1-ms 250
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    pub t1_ms: u64,
+    /// T2: the longest retransmission interval, ms. Example: --t2-ms 4000
+    #[arg(long, default_value_t = 4_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub t2_ms: u64,
+    /// T4: the longest a message stays in the network, ms. Example: --t4-ms 5000
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub t4_ms: u64,
     /// Most live server transactions; beyond it new requests get a stateless 503. Example: --max-transactions 200000
     #[arg(long, default_value_t = 500_000)]
     pub max_transactions: usize,
@@ -134,8 +148,13 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
     };
     let shards = args.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let per_shard_calls = args.max_calls.div_ceil(shards.max(1));
+    if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
+        return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());
+    }
+    let timers = TimerConfig { t1: ms(args.t1_ms), t2: ms(args.t2_ms), t4: ms(args.t4_ms) };
     let core = CoreConfig {
         policy,
+        timers,
         max_calls: per_shard_calls,
         max_transactions: args.max_transactions.div_ceil(shards.max(1)),
         limits: ParseLimits {
@@ -158,6 +177,8 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
         pin: !args.no_pin,
         socket_buffer: args.socket_buffer,
         inbox_capacity: 65_536,
+        max_inbox_delay: (args.max_inbox_delay_ms > 0.0)
+            .then(|| Duration::from_secs_f64(args.max_inbox_delay_ms / 1e3)),
         core,
     })
 }

@@ -36,7 +36,8 @@ pub fn final_text(r: &ShardReport, udp: &UdpStats, elapsed: Duration) -> String 
     format!(
         "== sipbench-server summary ({:.1} s)\n\
 calls received   {}\ncalls answered   {}\ncalls completed  {}\ncalls failed     {} (ack timeout {}, bye failed {}, shutdown {})\n\
-calls rejected   {}\ncalls cancelled  {}\noverload 503     {}\nsource limited   {}\ntxn limit 503    {}\npeak active      {}\n\
+calls rejected   {}\ncalls cancelled  {}\noverload 503     {} (inbox delay {})
+source limited   {}\ntxn limit 503    {}\npeak active      {}\n\
 requests in      {}\nresponses in     {}\nmessages out     {}\nretransmissions  {}\n\
 handoffs         {}\ninbox drops      {}\nsend errors      {}\nparse errors     {}\n\
 udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
@@ -51,6 +52,7 @@ udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
         c.calls_rejected,
         c.calls_cancelled,
         c.overload_rejected,
+        c.overload_by_delay,
         c.source_limited,
         c.txn_limited,
         c.peak_active_calls,
@@ -92,7 +94,7 @@ fn counters(r: &ShardReport) -> serde_json::Value {
         "calls": {
             "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed,
             "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
-            "overload_rejected": c.overload_rejected, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
+            "overload_rejected": c.overload_rejected, "overload_by_delay": c.overload_by_delay, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
             "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown },
         },
         "messages": {
