@@ -222,7 +222,7 @@ fn lossy_calls_uac_hangs_up_with_cancels_and_rejects() {
         ..CallPolicy::default()
     };
     let setup = Setup {
-        calls: 2500,
+        calls: 10_000,
         loss_percent: 10,
         policy,
         cancel_percent: 15,
@@ -230,9 +230,9 @@ fn lossy_calls_uac_hangs_up_with_cancels_and_rejects() {
         seed: 1,
     };
     let mut sim = run(setup);
-    check(&mut sim, 2500);
+    check(&mut sim, 10_000);
     let s = sim.core.stats();
-    assert!(s.calls_completed > 1000 && s.calls_cancelled > 50 && s.calls_rejected > 100);
+    assert!(s.calls_completed > 4000 && s.calls_cancelled > 200 && s.calls_rejected > 400);
 }
 
 #[test]

@@ -757,3 +757,42 @@ fn inbox_delay_over_threshold_sheds_new_calls() {
     assert_eq!(s.shard(receiver, "/calls/overload_rejected"), 0, "{ctx}");
     assert_eq!(s.shard(receiver, "/calls/completed"), 300 - refused, "{ctx}");
 }
+
+/// `scripts/soak.sh`, shortened: 15 s of SIPp calls held 2 s against the
+/// server under test, with T1 = 50 ms so that the transactions' 64·T1
+/// timers drain in 3.2 s. The script checks RSS after the drain against
+/// RSS after warm-up, the server's tables at exit, and SIPp's calls
+/// against the server's counters; its verdict lines must say so.
+#[test]
+fn soak_script_short_run_leaks_nothing() {
+    require_sipp();
+    let dir = scratch("soak");
+    let ports = free_ports(LOOPBACK4);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/soak.sh");
+    let report = dir.join("report");
+    let port = ports.server.to_string();
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .args(["--seconds", "15", "--rate", "50", "--hold-ms", "2000", "--t1-ms", "50", "--port", &port])
+        .arg("--server")
+        .arg(SERVER_BIN)
+        .arg("--report")
+        .arg(&report)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(dir.join("soak.out")).expect("soak.out"))
+        .stderr(fs::File::create(dir.join("soak.err")).expect("soak.err"));
+    let mut child = cmd.spawn().expect("run scripts/soak.sh");
+    let status = wait_with_limit(&mut child, Duration::from_secs(120)).expect("soak.sh ran past 120 s");
+    let out = fs::read_to_string(dir.join("soak.out")).expect("soak output");
+    let ctx = format!("{out}\nstderr: {}", tail(&dir.join("soak.err"), 2000));
+    assert!(status.success(), "soak.sh failed: {ctx}");
+    assert!(out.contains("SIPp successful / failed       750 / 0 (of 750, exit 0)"), "{ctx}");
+    assert!(out.contains("server received / completed    750 / 750 (failed 0)"), "{ctx}");
+    assert!(out.contains("0 calls, 0 server txns, 0 client txns, 0 timers"), "{ctx}");
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(report.join("summary.json")).expect("summary.json"))
+            .expect("summary.json parses");
+    assert_eq!(summary["total"]["calls"]["completed"], 750, "{ctx}");
+    let samples = fs::read_to_string(report.join("rss.csv")).expect("rss.csv").lines().count();
+    assert!(samples >= 15, "RSS sampled {samples} times: {ctx}");
+}

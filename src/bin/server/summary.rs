@@ -40,7 +40,8 @@ calls rejected   {}\ncalls cancelled  {}\noverload 503     {} (inbox delay {})
 source limited   {}\ntxn limit 503    {}\npeak active      {}\n\
 requests in      {}\nresponses in     {}\nmessages out     {}\nretransmissions  {}\n\
 handoffs         {}\ninbox drops      {}\nsend errors      {}\nparse errors     {}\n\
-udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
+udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n\
+tables at exit   {} calls, {} server txns, {} client txns, {} timers\n",
         elapsed.as_secs_f64(),
         c.calls_received,
         c.calls_answered,
@@ -67,6 +68,10 @@ udp rcvbuf errs  {}\nsetup p50/p99    {:.2} / {:.2} ms\n",
         udp.rcvbuf_errors,
         pct(r, 0.5),
         pct(r, 0.99),
+        r.tables.calls,
+        r.tables.server_txns,
+        r.tables.client_txns,
+        r.tables.timers,
     )
 }
 
