@@ -660,7 +660,16 @@ Call-ID: hostile-1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
     // The flood's INVITE is one call of its own (retransmissions absorbed).
     assert_eq!(summary.total("/calls/received"), 1001, "{}", summary.stdout);
     assert_eq!(summary.total("/calls/completed"), 1000, "{}", summary.stdout);
-    assert!(summary.total("/drops/parse_errors") >= 30 * 50, "{}", summary.stdout);
+    let parse_errors = summary.total("/drops/parse_errors");
+    assert!(parse_errors >= 30 * 50, "{}", summary.stdout);
+    // Counted by cause: each cause the attack sent every round.
+    let by = |k: &str| summary.total(&format!("/drops/parse_errors_by_reason/{k}"));
+    for cause in ["headers_too_large", "bad_bytes", "bad_content_length", "bad_cseq", "truncated"] {
+        assert!(by(cause) >= 30, "{cause}: {}; {}", by(cause), summary.json);
+    }
+    let reasons = summary.json["total"]["drops"]["parse_errors_by_reason"].as_object().expect("by reason");
+    let sum: u64 = reasons.values().filter_map(Value::as_u64).sum();
+    assert_eq!(sum, parse_errors, "causes add up; {}", summary.json);
     assert!(summary.total("/messages/bad_requests_400") > 0, "{}", summary.stdout);
     assert!(summary.total("/messages/unknown_dialog_481") > 0, "{}", summary.stdout);
     assert!(summary.total("/drops/stray_responses") >= 30, "{}", summary.stdout);

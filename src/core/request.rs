@@ -168,6 +168,7 @@ impl ShardCore {
         out: &mut Outbox,
     ) {
         self.stats.parse_errors += 1;
+        self.stats.parse_errors_by_reason[err.kind.category()] += 1;
         if matches!(err.kind, ParseErrorKind::Empty) {
             return; // CRLF keep-alive
         }

@@ -1,7 +1,7 @@
 //! Per-shard counters: plain fields owned by one thread, merged by the
 //! collector by addition.
 
-use crate::sip::Method;
+use crate::sip::{Method, ParseErrorKind};
 
 /// Every counter a shard keeps.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +51,8 @@ pub struct CoreStats {
     pub retransmissions_in: u64,
     /// Datagrams that did not parse (400 sent or dropped).
     pub parse_errors: u64,
+    /// Those by cause (index: `ParseErrorKind::category`).
+    pub parse_errors_by_reason: [u64; ParseErrorKind::CATEGORIES.len()],
     /// Responses sent 400 because the request was malformed.
     pub bad_requests: u64,
     /// Responses matching no transaction (dropped).
@@ -104,6 +106,7 @@ impl CoreStats {
         add(&mut self.responses_in_by_class, &o.responses_in_by_class);
         add(&mut self.requests_out_by_method, &o.requests_out_by_method);
         add(&mut self.responses_out_by_class, &o.responses_out_by_class);
+        add(&mut self.parse_errors_by_reason, &o.parse_errors_by_reason);
         // Shards peak at different moments: the sum would overstate the
         // peak, so a merge keeps the largest (a lower bound the runtime
         // raises with its sampled total).

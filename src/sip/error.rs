@@ -76,6 +76,41 @@ pub enum ParseErrorKind {
     BadHeaderValue(&'static str),
 }
 
+impl ParseErrorKind {
+    /// Names of the categories `category` sorts errors into, for counters.
+    pub const CATEGORIES: [&'static str; 11] = [
+        "empty",
+        "truncated",
+        "too_large",
+        "headers_too_large",
+        "bad_start_line",
+        "bad_header",
+        "bad_bytes",
+        "bad_content_length",
+        "missing_header",
+        "duplicate_header",
+        "bad_cseq",
+    ];
+
+    /// This error's index into `CATEGORIES`.
+    pub fn category(&self) -> usize {
+        use ParseErrorKind::*;
+        match self {
+            Empty => 0,
+            Truncated => 1,
+            MessageTooLarge { .. } | BodyTooLarge { .. } => 2,
+            LineTooLong { .. } | TooManyHeaders { .. } => 3,
+            BadStartLine | BadMethod | BadRequestUri | BadVersion | BadStatusCode => 4,
+            MissingColon | BadHeaderName | BadHeaderValue(_) | BadUri => 5,
+            IllegalCharacter | InvalidUtf8 => 6,
+            BadContentLength | ContentLengthExceedsDatagram => 7,
+            MissingHeader(_) => 8,
+            DuplicateHeader(_) => 9,
+            BadCSeq | CSeqMethodMismatch => 10,
+        }
+    }
+}
+
 /// A parse failure: what and where (byte offset into the input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("{kind} at byte {offset}")]

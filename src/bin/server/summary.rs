@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use sipbench::runtime::ShardReport;
-use sipbench::sip::Method;
+use sipbench::sip::{Method, ParseErrorKind};
 use sipbench::transport::UdpStats;
 
 fn pct(r: &ShardReport, q: f64) -> f64 {
@@ -93,6 +93,13 @@ fn by_class(counts: &[u64]) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
+/// `{"truncated": n, ...}` over every parse error category.
+fn by_reason(counts: &[u64]) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> =
+        ParseErrorKind::CATEGORIES.iter().zip(counts).map(|(k, n)| (k.to_string(), json!(n))).collect();
+    serde_json::Value::Object(map)
+}
+
 fn counters(r: &ShardReport) -> serde_json::Value {
     let c = &r.core;
     json!({
@@ -112,7 +119,8 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "responses_out_by_class": by_class(&c.responses_out_by_class),
         },
         "drops": {
-            "parse_errors": c.parse_errors, "stray_responses": c.stray_responses, "stray_acks": c.stray_acks,
+            "parse_errors": c.parse_errors, "parse_errors_by_reason": by_reason(&c.parse_errors_by_reason),
+            "stray_responses": c.stray_responses, "stray_acks": c.stray_acks,
             "inbox_full": r.inbox_drops, "send_errors": r.send_errors, "timer_h_expired": c.timer_h_expired,
         },
         "datagrams_in": r.datagrams_in,
