@@ -145,7 +145,8 @@ impl Server {
                 .arg(addr.to_string())
                 .arg("--report")
                 .arg(dir.join("report"))
-                .args(["--quiet", "--no-pin", "--shutdown-secs", "3"])
+                .args(["--quiet", "--no-pin"])
+                .args(if args.contains(&"--shutdown-secs") { &[][..] } else { &["--shutdown-secs", "3"] })
                 .args(args)
                 .stdin(Stdio::null())
                 .stdout(fs::File::create(&out).expect("server.out"))
@@ -172,6 +173,11 @@ impl Server {
             }
         }
         panic!("cannot start sipbench-server: {last_err}");
+    }
+
+    /// The same server seen from a second SIPp on other ports (no process).
+    fn view_from(&self, ports: Ports) -> Server {
+        Server { child: None, dir: self.dir.clone(), addr: self.addr, ports }
     }
 
     /// SIGTERM by PID, wait for the graceful exit, read `summary.json`.
@@ -462,38 +468,45 @@ fn server_side_hangup() {
     assert_eq!(s.total("/messages/responses_in"), 400, "the 200s to the server's BYEs; {}", s.stdout);
 }
 
-/// Graceful shutdown under load: SIGTERM while 200 answered calls are up.
-/// The server hangs each up with BYE (SIPp's scenario waits for it and
-/// answers), counts them as ended by shutdown, writes its report and exits 0.
+/// Graceful shutdown under load: SIGTERM while 100 answered calls are up
+/// and new calls keep coming. The server hangs up each answered call with
+/// BYE (SIPp answers 2.5 s later, so the shutdown lasts that long), answers
+/// the INVITEs arriving meanwhile with 503, writes its report and exits 0.
+/// Neither SIPp sees a timeout or a failed call.
 #[test]
-fn sigterm_hangs_up_active_calls_and_exits_cleanly() {
+fn sigterm_under_load_byes_active_calls_and_refuses_new_ones() {
     let dir = scratch("shutdown");
-    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1"]);
-    let server = std::sync::Arc::new(std::sync::Mutex::new(Some(server)));
-    let (dir2, srv) = (dir.clone(), server.clone());
-    let sipp = std::thread::spawn(move || {
-        let guard = srv.lock().expect("server lock");
-        let server = guard.as_ref().expect("server");
-        let (addr, ports, d) = (server.addr, server.ports, server.dir.clone());
-        drop(guard);
-        let view = Server { child: None, dir: d, addr, ports };
-        run_sipp(
-            &dir2,
-            &view,
-            "uac_server_bye.xml",
-            &["-m", "200", "-r", "100", "-l", "200"],
-            Duration::from_secs(60),
-        )
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2", "--shutdown-secs", "10"]);
+    let (up_dir, late_dir) = (dir.join("answered"), dir.join("late"));
+    fs::create_dir_all(&up_dir).expect("mkdir");
+    fs::create_dir_all(&late_dir).expect("mkdir");
+    let view = server.view_from(server.ports);
+    let up = std::thread::spawn(move || {
+        let extra = ["-m", "100", "-r", "100", "-l", "200"];
+        run_sipp(&up_dir, &view, "uac_server_bye_slow.xml", &extra, Duration::from_secs(60))
     });
-    // All 200 INVITEs go out in 2 s at 100/s; the calls then wait for a BYE.
-    std::thread::sleep(Duration::from_secs(3));
-    let summary = server.lock().expect("server lock").take().expect("server").stop();
-    let sipp = sipp.join().expect("sipp thread");
-    sipp.assert_all_successful(200);
-    assert_eq!(sipp.count("_BYE_Recv"), 200);
-    assert_eq!(summary.total("/calls/received"), 200, "{}", summary.stdout);
-    assert_eq!(summary.total("/calls/failed_by_reason/shutdown"), 200, "{}", summary.stdout);
-    assert_eq!(summary.total("/calls/active"), 0, "{}", summary.stdout);
+    // All 100 INVITEs go out within 1 s; the calls then wait for a BYE.
+    std::thread::sleep(Duration::from_millis(1500));
+    kill(server.child.as_ref().expect("server"), libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(200));
+    let late_view = server.view_from(free_ports(LOOPBACK4));
+    let late = run_sipp(
+        &late_dir,
+        &late_view,
+        "uac_call_or_503.xml",
+        &["-m", "50", "-r", "50"],
+        Duration::from_secs(40),
+    );
+    let up = up.join().expect("sipp thread");
+    let s = server.stop();
+    up.assert_all_successful(100);
+    assert_eq!(up.count("_BYE_Recv"), 100, "{}", up.screen);
+    late.assert_all_successful(50);
+    assert_eq!(late.count("_503_Recv"), 50, "every late INVITE refused: {}", late.screen);
+    assert_eq!(s.total("/calls/received"), 100, "{}", s.stdout);
+    assert_eq!(s.total("/calls/failed_by_reason/shutdown"), 100, "{}", s.stdout);
+    assert_eq!(s.total("/calls/overload_rejected"), 50, "{}", s.stdout);
+    assert_eq!(s.total("/calls/active"), 0, "{}", s.stdout);
 }
 
 /// Every call rejected with 486: SIPp gets a 486 on each (its scenario
@@ -607,7 +620,7 @@ fn hostile_datagrams_during_load_harm_no_call() {
     let dir = scratch("hostile");
     let server = Server::start(&dir, LOOPBACK4, &["--shards", "2"]);
     let target = server.addr;
-    let view = Server { child: None, dir: server.dir.clone(), addr: server.addr, ports: server.ports };
+    let view = server.view_from(server.ports);
     let dir2 = dir.clone();
     let sipp = std::thread::spawn(move || {
         run_sipp(&dir2, &view, "uac_call.xml", &["-m", "1000", "-r", "200"], Duration::from_secs(60))
