@@ -389,6 +389,23 @@ fn five_thousand_calls_at_500_cps() {
     }
     assert_eq!(summary.total("/messages/responses_out_by_class/2xx"), 10_000, "{}", summary.stdout);
     assert_eq!(summary.total("/messages/responses_out_by_class/4xx"), 0, "{}", summary.stdout);
+    // Latency files: one .hgrm per histogram whose last row counts every
+    // sample, and the same counts in summary.json and the printed table.
+    // With `-t u1` and two shards, half the datagrams wait in an inbox.
+    let datagrams = summary.total("/datagrams_in");
+    let handed = summary.total("/handoffs/in");
+    for (name, count) in [("call_setup", 5000), ("message_service", datagrams), ("inbox_delay", handed)] {
+        let path = dir.join("report").join(format!("{name}.hgrm"));
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rows = sipbench::metrics::parse_percentile_distribution(&text);
+        let last = rows.last().unwrap_or_else(|| panic!("{name}.hgrm has no rows:\n{text}"));
+        assert_eq!((last.1, last.2), (1.0, count), "{name}.hgrm:\n{text}");
+        assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1), "{name}.hgrm:\n{text}");
+        assert_eq!(summary.json["latency_ms"][name]["count"], count, "{}", summary.json);
+        let line = summary.stdout.lines().find(|l| l.starts_with(name)).expect("a table row");
+        assert!(line.ends_with(&format!(" {count}")), "{line}");
+    }
+    assert!(handed > 4000, "hand-offs: {handed}");
 }
 
 /// Over 1,200 calls held at once (3 s each, SIPp capped at 1,300): all

@@ -10,6 +10,8 @@ use sipbench::transport::read_udp_stats;
 
 #[path = "server/args.rs"]
 mod args;
+#[path = "server/latency.rs"]
+mod latency;
 #[path = "server/summary.rs"]
 mod summary;
 
@@ -64,8 +66,10 @@ fn main() {
     total.core.peak_active_calls = total.core.peak_active_calls.max(peak_active);
     let udp = read_udp_stats().since(&udp_before);
     print!("{}", summary::final_text(&total, &udp, started.elapsed()));
+    print!("\n{}", latency::table(&total));
     if let Some(dir) = &args.report
         && let Err(e) = summary::write_json(dir, &total, &shard_reports, &udp, started.elapsed())
+            .and_then(|()| latency::write_files(dir, &total))
     {
         eprintln!("cannot write report to {}: {e}", dir.display());
         std::process::exit(1);

@@ -1,11 +1,27 @@
-//! Metrics shared by the layers: latency histograms (hdrhistogram).
+//! Metrics shared by the layers: latency histograms (hdrhistogram) and
+//! their report formats.
+
+mod hgrm;
+mod latency_text;
 
 use hdrhistogram::Histogram;
 
+pub use hgrm::{parse_percentile_distribution, percentile_distribution};
+pub use latency_text::{Latency, latency_table};
+
 /// A histogram for latencies in µs: 1 µs to 1 h, 3 significant digits.
 pub fn latency_histogram() -> Histogram<u64> {
+    bounded(3_600_000_000)
+}
+
+/// A histogram for short latencies in ns: 1 ns to 60 s, 3 significant digits.
+pub fn nanos_histogram() -> Histogram<u64> {
+    bounded(60_000_000_000)
+}
+
+fn bounded(high: u64) -> Histogram<u64> {
     // Constant bounds that hdrhistogram accepts; auto-resize is a fallback.
-    Histogram::new_with_bounds(1, 3_600_000_000, 3).unwrap_or_else(|_| {
+    Histogram::new_with_bounds(1, high, 3).unwrap_or_else(|_| {
         let mut h = Histogram::new(3).expect("3 significant figures is valid");
         h.auto(true);
         h

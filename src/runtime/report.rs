@@ -27,6 +27,11 @@ pub struct ShardReport {
     pub send_errors: u64,
     /// Call setup (INVITE in → 200 out) in microseconds.
     pub setup_us: Histogram<u64>,
+    /// Service time per datagram, ns: received (or handed over) → its
+    /// responses queued.
+    pub service_ns: Histogram<u64>,
+    /// Queueing delay of handed-off datagrams in the owner's inbox, ns.
+    pub inbox_delay_ns: Histogram<u64>,
 }
 
 impl ShardReport {
@@ -42,6 +47,8 @@ impl ShardReport {
             inbox_drops: 0,
             send_errors: 0,
             setup_us: crate::metrics::latency_histogram(),
+            service_ns: crate::metrics::nanos_histogram(),
+            inbox_delay_ns: crate::metrics::nanos_histogram(),
         }
     }
 
@@ -58,5 +65,7 @@ impl ShardReport {
         self.inbox_drops += o.inbox_drops;
         self.send_errors += o.send_errors;
         let _ = self.setup_us.add(&o.setup_us);
+        let _ = self.service_ns.add(&o.service_ns);
+        let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
     }
 }

@@ -119,11 +119,14 @@ impl Shard {
             let (core, out, peers, id, local) =
                 (&mut self.core, &mut self.out, &self.peers, self.id, &mut self.local);
             let mut wake = 0u64;
+            let mut batch_at = None;
             let n = self.rx.recv(&self.socket, |from, data| {
+                let at = *batch_at.get_or_insert_with(Instant::now);
                 let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
                 if owner == id {
                     core.on_datagram(Instant::now(), from, data, out);
-                } else if peers[owner].inbox.push(Handoff { from, data, queued: Instant::now() }).is_ok() {
+                    record(&mut local.service_ns, at);
+                } else if peers[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
                     handed += 1;
                     wake |= 1 << (owner % 64);
                 } else {
@@ -156,10 +159,13 @@ impl Shard {
             popped = true;
             self.local.handoffs_in += 1;
             let now = Instant::now();
+            let delay = now.saturating_duration_since(h.queued);
+            let _ = self.local.inbox_delay_ns.record(delay.as_nanos() as u64);
             if let Some(max) = self.max_inbox_delay {
-                self.core.set_overloaded(now.saturating_duration_since(h.queued) > max);
+                self.core.set_overloaded(delay > max);
             }
             self.core.on_datagram(now, h.from, h.data, &mut self.out);
+            record(&mut self.local.service_ns, h.queued);
         }
         if !popped {
             self.core.set_overloaded(false);
@@ -190,6 +196,13 @@ impl Shard {
         if with_histogram {
             shared.setup_us.reset();
             let _ = shared.setup_us.add(self.core.setup_histogram());
+            shared.service_ns.clone_from(&self.local.service_ns);
+            shared.inbox_delay_ns.clone_from(&self.local.inbox_delay_ns);
         }
     }
+}
+
+/// Records the time since `since` in ns.
+fn record(h: &mut hdrhistogram::Histogram<u64>, since: Instant) {
+    let _ = h.record(since.elapsed().as_nanos() as u64);
 }

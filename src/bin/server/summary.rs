@@ -144,6 +144,7 @@ pub fn write_json(
         "elapsed_s": elapsed.as_secs_f64(),
         "total": counters(total),
         "setup_ms": { "p50": pct(total, 0.5), "p90": pct(total, 0.9), "p99": pct(total, 0.99), "max": total.setup_us.max() as f64 / 1000.0, "count": total.setup_us.len() },
+        "latency_ms": super::latency::json(total),
         "udp_kernel_errors": udp,
         "shards": shards.iter().map(|s| json!({ "shard": s.shard, "counters": counters(s) })).collect::<Vec<_>>(),
     });

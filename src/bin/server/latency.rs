@@ -1,0 +1,53 @@
+//! The server's latency outputs: the wrk2-like table printed at exit, one
+//! `.hgrm` file per histogram and the percentiles in summary.json.
+
+use std::path::Path;
+
+use hdrhistogram::Histogram;
+use serde_json::json;
+use sipbench::metrics::{Latency, latency_table, percentile_distribution};
+use sipbench::runtime::ShardReport;
+
+/// Each histogram with its file stem and its unit's divisor to ms.
+fn histograms(r: &ShardReport) -> [(&'static str, &Histogram<u64>, f64); 3] {
+    [
+        ("call_setup", &r.setup_us, 1e3),
+        ("message_service", &r.service_ns, 1e6),
+        ("inbox_delay", &r.inbox_delay_ns, 1e6),
+    ]
+}
+
+/// The table printed at exit.
+pub fn table(r: &ShardReport) -> String {
+    let rows: Vec<Latency<'_>> = histograms(r)
+        .into_iter()
+        .map(|(name, histogram, per_ms)| Latency { name, histogram, per_ms })
+        .collect();
+    latency_table(&rows)
+}
+
+/// `{"call_setup": {"count": n, "mean": ms, "p50": ms, ...}, ...}`.
+pub fn json(r: &ShardReport) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (name, h, per_ms) in histograms(r) {
+        let at = |q: f64| if h.is_empty() { 0.0 } else { h.value_at_quantile(q) as f64 / per_ms };
+        let mean = if h.is_empty() { 0.0 } else { h.mean() / per_ms };
+        map.insert(
+            name.to_string(),
+            json!({
+                "count": h.len(), "mean": mean, "p50": at(0.5), "p90": at(0.9), "p99": at(0.99),
+                "p99_9": at(0.999), "p99_99": at(0.9999), "max": h.max() as f64 / per_ms,
+            }),
+        );
+    }
+    serde_json::Value::Object(map)
+}
+
+/// Writes `<name>.hgrm` (values in ms) for each histogram and the table as
+/// `latency.txt`.
+pub fn write_files(dir: &Path, r: &ShardReport) -> std::io::Result<()> {
+    for (name, h, per_ms) in histograms(r) {
+        std::fs::write(dir.join(format!("{name}.hgrm")), percentile_distribution(h, per_ms))?;
+    }
+    std::fs::write(dir.join("latency.txt"), table(r))
+}
