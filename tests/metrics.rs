@@ -56,3 +56,60 @@ fn table_shows_percentiles_mean_and_count() {
     assert_eq!(cells[7], 10_000.0);
     assert!(lines[2].trim_end().ends_with(" 0"), "{text}");
 }
+
+/// Parses an SVG file as XML; returns the text of its `<text>` elements
+/// and how many `<polyline>` elements it has.
+fn svg_texts_and_lines(path: &std::path::Path) -> (Vec<String>, usize) {
+    let svg = std::fs::read_to_string(path).expect("svg written");
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("not well-formed XML: {e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let texts =
+        doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(str::to_string);
+    let lines = doc.descendants().filter(|n| n.has_tag_name("polyline")).count();
+    (texts.collect(), lines)
+}
+
+#[test]
+fn percentile_plot_is_svg_with_a_labelled_line_per_histogram() {
+    let (a, b) = (uniform(), {
+        let mut h = latency_histogram();
+        h.record_n(2_000, 500).unwrap();
+        h
+    });
+    let dir = std::env::temp_dir().join(format!("sipbench-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latency.svg");
+    let rows = [
+        Latency { name: "call_setup", histogram: &a, per_ms: 1000.0 },
+        Latency { name: "message_service", histogram: &b, per_ms: 1000.0 },
+    ];
+    sipbench::metrics::plot_percentiles(&path, "latency by percentile", &rows).unwrap();
+    let (texts, lines) = svg_texts_and_lines(&path);
+    for want in ["latency by percentile", "call_setup", "message_service", "latency (ms)", "99%"] {
+        assert!(texts.iter().any(|t| t.contains(want)), "no {want:?} in {texts:?}");
+    }
+    assert!(lines >= 2, "{lines} polylines");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn timeline_plot_has_rate_active_and_failures() {
+    let samples: Vec<sipbench::metrics::Sample> = (1..=30)
+        .map(|t| sipbench::metrics::Sample {
+            t_s: f64::from(t),
+            calls_per_s: 400.0,
+            active: (t.min(3) * 400) as u64,
+            failed: 0,
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("sipbench-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("timeline.svg");
+    sipbench::metrics::plot_timeline(&path, "run", &samples).unwrap();
+    let (texts, lines) = svg_texts_and_lines(&path);
+    for want in ["calls/s", "active calls", "failed (total)", "seconds"] {
+        assert!(texts.iter().any(|t| t.contains(want)), "no {want:?} in {texts:?}");
+    }
+    assert!(lines >= 3, "{lines} polylines");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -406,6 +406,23 @@ fn five_thousand_calls_at_500_cps() {
         assert!(line.ends_with(&format!(" {count}")), "{line}");
     }
     assert!(handed > 4000, "hand-offs: {handed}");
+    // Plots: well-formed SVG naming each series.
+    for (file, series) in [
+        ("latency.svg", &["call_setup", "message_service", "inbox_delay"][..]),
+        ("timeline.svg", &["calls/s", "active calls", "failed (total)"][..]),
+    ] {
+        let svg = fs::read_to_string(dir.join("report").join(file)).expect("plot written");
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .map(str::trim)
+            .collect();
+        for name in series {
+            assert!(texts.contains(name), "{file} lacks {name}: {texts:?}");
+        }
+    }
 }
 
 /// Over 1,200 calls held at once (3 s each, SIPp capped at 1,300): all

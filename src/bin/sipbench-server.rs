@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use sipbench::metrics::Sample;
 use sipbench::runtime::{Runtime, ShardReport, install_signal_handlers, signalled};
 use sipbench::transport::read_udp_stats;
 
@@ -49,12 +50,20 @@ fn main() {
     let mut last = ShardReport::new(usize::MAX);
     let mut last_tick = Instant::now();
     let mut peak_active = 0u64;
+    let mut samples: Vec<Sample> = Vec::new();
     while !signalled() && run_for.is_none_or(|d| started.elapsed() < d) {
         std::thread::sleep(Duration::from_millis(100));
         // Total concurrency, sampled: per-shard peaks cannot be summed.
         peak_active = peak_active.max(rt.active_calls());
         if last_tick.elapsed() >= Duration::from_secs(1) {
             let now = rt.report();
+            samples.push(Sample {
+                t_s: started.elapsed().as_secs_f64(),
+                calls_per_s: (now.core.calls_received - last.core.calls_received) as f64
+                    / last_tick.elapsed().as_secs_f64(),
+                active: rt.active_calls(),
+                failed: now.core.calls_failed(),
+            });
             if !args.quiet {
                 eprintln!("{}", summary::progress_line(&now, &last, last_tick.elapsed()));
             }
@@ -69,7 +78,7 @@ fn main() {
     print!("\n{}", latency::table(&total));
     if let Some(dir) = &args.report
         && let Err(e) = summary::write_json(dir, &total, &shard_reports, &udp, started.elapsed())
-            .and_then(|()| latency::write_files(dir, &total))
+            .and_then(|()| latency::write_files(dir, &total, &samples))
     {
         eprintln!("cannot write report to {}: {e}", dir.display());
         std::process::exit(1);

@@ -3,11 +3,13 @@
 
 mod hgrm;
 mod latency_text;
+mod plot;
 
 use hdrhistogram::Histogram;
 
 pub use hgrm::{parse_percentile_distribution, percentile_distribution};
 pub use latency_text::{Latency, latency_table};
+pub use plot::{Sample, plot_percentiles, plot_timeline};
 
 /// A histogram for latencies in µs: 1 µs to 1 h, 3 significant digits.
 pub fn latency_histogram() -> Histogram<u64> {

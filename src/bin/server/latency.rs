@@ -1,11 +1,14 @@
 //! The server's latency outputs: the wrk2-like table printed at exit, one
-//! `.hgrm` file per histogram and the percentiles in summary.json.
+//! `.hgrm` file and plot per histogram, the timeline plot and the
+//! percentiles in summary.json.
 
 use std::path::Path;
 
 use hdrhistogram::Histogram;
 use serde_json::json;
-use sipbench::metrics::{Latency, latency_table, percentile_distribution};
+use sipbench::metrics::{
+    Latency, Sample, latency_table, percentile_distribution, plot_percentiles, plot_timeline,
+};
 use sipbench::runtime::ShardReport;
 
 /// Each histogram with its file stem and its unit's divisor to ms.
@@ -17,13 +20,13 @@ fn histograms(r: &ShardReport) -> [(&'static str, &Histogram<u64>, f64); 3] {
     ]
 }
 
+fn rows(r: &ShardReport) -> Vec<Latency<'_>> {
+    histograms(r).into_iter().map(|(name, histogram, per_ms)| Latency { name, histogram, per_ms }).collect()
+}
+
 /// The table printed at exit.
 pub fn table(r: &ShardReport) -> String {
-    let rows: Vec<Latency<'_>> = histograms(r)
-        .into_iter()
-        .map(|(name, histogram, per_ms)| Latency { name, histogram, per_ms })
-        .collect();
-    latency_table(&rows)
+    latency_table(&rows(r))
 }
 
 /// `{"call_setup": {"count": n, "mean": ms, "p50": ms, ...}, ...}`.
@@ -43,11 +46,20 @@ pub fn json(r: &ShardReport) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
-/// Writes `<name>.hgrm` (values in ms) for each histogram and the table as
+/// Writes `<name>.hgrm` (values in ms) and `<name>.svg` (latency by
+/// percentile) for each histogram, `latency.svg` with all of them,
+/// `timeline.svg` from the per-second samples, and the table as
 /// `latency.txt`.
-pub fn write_files(dir: &Path, r: &ShardReport) -> std::io::Result<()> {
-    for (name, h, per_ms) in histograms(r) {
-        std::fs::write(dir.join(format!("{name}.hgrm")), percentile_distribution(h, per_ms))?;
+pub fn write_files(dir: &Path, r: &ShardReport, samples: &[Sample]) -> std::io::Result<()> {
+    for row in rows(r) {
+        std::fs::write(
+            dir.join(format!("{}.hgrm", row.name)),
+            percentile_distribution(row.histogram, row.per_ms),
+        )?;
+        let title = format!("{} latency by percentile", row.name);
+        plot_percentiles(&dir.join(format!("{}.svg", row.name)), &title, std::slice::from_ref(&row))?;
     }
+    plot_percentiles(&dir.join("latency.svg"), "sipbench-server latency by percentile", &rows(r))?;
+    plot_timeline(&dir.join("timeline.svg"), "sipbench-server calls over time", samples)?;
     std::fs::write(dir.join("latency.txt"), table(r))
 }
