@@ -852,3 +852,52 @@ fn soak_script_short_run_leaks_nothing() {
     let samples = fs::read_to_string(report.join("rss.csv")).expect("rss.csv").lines().count();
     assert!(samples >= 15, "RSS sampled {samples} times: {ctx}");
 }
+
+/// `--metrics ADDR` serves Prometheus text: after 200 OPTIONS, a scrape
+/// shows them by method, the 2xx sent, and a service-time summary that
+/// counted every datagram; other paths get 404.
+#[test]
+fn prometheus_endpoint_serves_counters_and_summaries() {
+    use std::io::{Read, Write};
+    let dir = scratch("prometheus");
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2", "--metrics", "127.0.0.1:0"]);
+    let err = dir.join("server.err");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let metrics: SocketAddr = loop {
+        let log = fs::read_to_string(&err).unwrap_or_default();
+        if let Some(at) = log.split("metrics at http://").nth(1) {
+            break at.split('/').next().expect("address").parse().expect("metrics address");
+        }
+        assert!(Instant::now() < deadline, "no metrics address in: {log}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let sipp =
+        run_sipp(&dir, &server, "uac_options.xml", &["-m", "200", "-r", "200"], Duration::from_secs(40));
+    sipp.assert_all_successful(200);
+    // Shards publish histograms about once a second.
+    std::thread::sleep(Duration::from_millis(1500));
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(metrics).expect("connect to metrics");
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n").expect("send");
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read");
+        text
+    };
+    let text = get("/metrics");
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(text.contains("Content-Type: text/plain; version=0.0.4"), "{text}");
+    for line in [
+        "sipbench_requests_received_total{method=\"OPTIONS\"} 200",
+        "sipbench_responses_sent_total{class=\"2xx\"} 200",
+        "# TYPE sipbench_calls_received_total counter",
+        "# TYPE sipbench_active_calls gauge",
+        "# TYPE sipbench_message_service_seconds summary",
+        "sipbench_message_service_seconds_count 200",
+        "sipbench_parse_errors_total{reason=\"truncated\"} 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line {line:?} in:\n{text}");
+    }
+    assert!(text.contains("sipbench_message_service_seconds{quantile=\"0.99\"} "), "{text}");
+    assert!(get("/other").starts_with("HTTP/1.1 404"));
+    server.stop();
+}

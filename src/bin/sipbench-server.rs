@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use sipbench::metrics::Sample;
-use sipbench::runtime::{Runtime, ShardReport, install_signal_handlers, signalled};
+use sipbench::runtime::{Runtime, ShardReport, install_signal_handlers, serve_metrics, signalled};
 use sipbench::transport::read_udp_stats;
 
 #[path = "server/args.rs"]
@@ -45,6 +45,15 @@ fn main() {
         }
     };
     eprintln!("sipbench-server listening on {} with {shards} shard(s)", rt.local);
+    if let Some(addr) = args.metrics {
+        match serve_metrics(addr, rt.reports()) {
+            Ok(at) => eprintln!("metrics at http://{at}/metrics"),
+            Err(e) => {
+                eprintln!("cannot serve metrics on {addr}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     let run_for = args.run_for.map(Duration::from_secs);
     let started = Instant::now();
     let mut last = ShardReport::new(usize::MAX);

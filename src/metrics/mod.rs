@@ -4,12 +4,14 @@
 mod hgrm;
 mod latency_text;
 mod plot;
+mod prometheus;
 
 use hdrhistogram::Histogram;
 
 pub use hgrm::{parse_percentile_distribution, percentile_distribution};
 pub use latency_text::{Latency, latency_table};
 pub use plot::{Sample, plot_percentiles, plot_timeline};
+pub use prometheus::Exposition;
 
 /// A histogram for latencies in µs: 1 µs to 1 h, 3 significant digits.
 pub fn latency_histogram() -> Histogram<u64> {

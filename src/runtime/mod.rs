@@ -5,6 +5,7 @@
 
 mod dispatch;
 mod inbox;
+mod metrics_http;
 mod report;
 mod shard;
 mod signals;
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
+pub use metrics_http::{ReportHandle, exposition, serve_metrics};
 pub use report::ShardReport;
 pub use signals::{install_signal_handlers, signalled};
 
@@ -98,11 +100,13 @@ impl Runtime {
 
     /// Merged reports of every shard (published a few times a second).
     pub fn report(&self) -> ShardReport {
-        let mut total = ShardReport::new(usize::MAX);
-        for r in &self.reports {
-            total.merge(&r.lock());
-        }
-        total
+        self.reports().merged()
+    }
+
+    /// The shards' published reports, for another thread (the metrics
+    /// endpoint) to read.
+    pub fn reports(&self) -> ReportHandle {
+        ReportHandle(self.reports.clone())
     }
 
     /// Active calls over all shards, from their last publication.

@@ -90,6 +90,9 @@ pub struct Args {
     /// Stop after this many seconds (default: until SIGINT/SIGTERM). Example: --run-for 60
     #[arg(long)]
     pub run_for: Option<u64>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off by default). Example: --metrics 127.0.0.1:9090
+    #[arg(long)]
+    pub metrics: Option<SocketAddr>,
     /// Log level (error|warn|info|debug|trace). Example: --log info
     #[arg(long, default_value = "warn")]
     pub log: String,
