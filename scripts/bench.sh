@@ -3,11 +3,13 @@
 # with defaults that reach 1,000+ concurrent calls on a 2-core box: it
 # builds release, starts sipbench-server with a report directory, drives
 # it with SIPp (sipp/uac_call.xml), stops it by PID and prints SIPp's
-# outcome beside the server's counters and latency summary, the server's
-# CPU per call and peak RSS. Exits non-zero if any call failed.
+# outcome beside the server's counters and latency table, the server's
+# CPU per call and peak RSS, and the paths of the report files and plots
+# (.hgrm distributions, SVGs). Exits non-zero if any call failed.
 #
 #   scripts/bench.sh [--rate CPS] [--calls N] [--hold-ms MS] [--shards N]
 #                    [--transport u1|un] [--port P] [--quick]
+#                    [--server PATH] [--report DIR]
 # Defaults: 400 calls/s, 3 s calls (about 1,200 concurrent), 8,000 calls;
 # shards: one core is left to SIPp (1 shard on a 2-core box).
 set -euo pipefail
@@ -19,9 +21,9 @@ while [ $# -gt 0 ]; do
     --rate) rate=$2; shift ;;
     --calls) calls=$2; shift ;;
     --hold-ms) hold=$2; shift ;;
-    --shards | --transport | --port) args+=("$1" "$2"); shift ;;
+    --shards | --transport | --port | --server | --report) args+=("$1" "$2"); shift ;;
     --quick) rate=200 calls=600 hold=1000 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1" >&2; exit 2 ;;
   esac
   shift

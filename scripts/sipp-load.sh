@@ -9,14 +9,18 @@
 #
 #   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un]
 #                        [--shards N] [--duration-ms MS] [--limit N]
-#                        [--port P] [--server-arg ARG]...
+#                        [--port P] [--server-arg ARG]... [--server PATH]
+#                        [--report DIR]
 # Defaults: 1000 calls/s, 10000 calls, u1, 0 ms hold, shards = cores - 1
 # (one core left to SIPp; 1 shard on a 2-core box),
-# port 5070 (SIPp on P+1, media P+2, control P+6).
+# port 5070 (SIPp on P+1, media P+2, control P+6), the release build
+# (built here unless --server names a binary), report in
+# reports/sipp-load-<date>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rate=1000 calls=10000 transport=u1 shards=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )) hold=0 port=5070 limit=""
+server_bin="" report=""
 server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,7 +32,9 @@ while [ $# -gt 0 ]; do
     --limit) limit=$2; shift ;;
     --port) port=$2; shift ;;
     --server-arg) server_args+=("$2"); shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --server) server_bin=$2; shift ;;
+    --report) report=$2; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -36,9 +42,12 @@ done
 case "$transport" in u1|un) ;; *) echo "--transport must be u1 or un" >&2; exit 2 ;; esac
 command -v sipp >/dev/null 2>&1 || { echo "sipp is missing: run scripts/test.sh (installs sip-tester)" >&2; exit 1; }
 
-cargo build --release --bin sipbench-server
+if [ -z "$server_bin" ]; then
+  cargo build --release --bin sipbench-server
+  server_bin=target/release/sipbench-server
+fi
 
-report="reports/sipp-load-$(date +%Y%m%d-%H%M%S)"
+[ -n "$report" ] || report="reports/sipp-load-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$report"
 cp sipp/uac_call.xml "$report/"
 # Concurrent calls SIPp allows: the hold plus a second of slack at the rate.
@@ -46,7 +55,7 @@ cp sipp/uac_call.xml "$report/"
 # Hard limit for SIPp: the nominal run time, the hold, plus generous slack.
 budget=$(( calls / rate + hold / 1000 + 60 ))
 
-target/release/sipbench-server --listen "127.0.0.1:$port" --shards "$shards" --report "$report" --quiet \
+"$server_bin" --listen "127.0.0.1:$port" --shards "$shards" --report "$report" --quiet \
   "${server_args[@]}" >"$report/server.txt" 2>"$report/server.log" &
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null || true; }
@@ -119,6 +128,8 @@ printf '%-24s %10s\n' "SIPp retransmissions" "${retrans:-?}"
 echo "server CPU during load  ${cpu_s} s (all threads, schedstat)"
 echo "server CPU per call     ${cpu_us} us"
 echo "server peak RSS         $(( ${rss_kb:-0} / 1024 )) MiB (VmHWM ${rss_kb:-?} kB)"
-echo "report files            $report/{summary.json,server.txt,stat.csv,screen.log}"
+echo "report files            $report/{summary.json,latency.txt,server.txt,stat.csv,screen.log}"
+echo "latency distributions   $(cd "$report" && ls -- *.hgrm 2>/dev/null | tr '\n' ' ')"
+echo "plots                   $(cd "$report" && ls -- *.svg 2>/dev/null | tr '\n' ' ')"
 
 [ "$sipp_rc" = 0 ] && [ "$failed" = 0 ] && [ "$ok" = "$calls" ] && [ "${srv_failed:-1}" = 0 ]

@@ -824,22 +824,10 @@ fn soak_script_short_run_leaks_nothing() {
     require_sipp();
     let dir = scratch("soak");
     let ports = free_ports(LOOPBACK4);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/soak.sh");
     let report = dir.join("report");
     let port = ports.server.to_string();
-    let mut cmd = Command::new("bash");
-    cmd.arg(&script)
-        .args(["--seconds", "15", "--rate", "50", "--hold-ms", "2000", "--t1-ms", "50", "--port", &port])
-        .arg("--server")
-        .arg(SERVER_BIN)
-        .arg("--report")
-        .arg(&report)
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(dir.join("soak.out")).expect("soak.out"))
-        .stderr(fs::File::create(dir.join("soak.err")).expect("soak.err"));
-    let mut child = cmd.spawn().expect("run scripts/soak.sh");
-    let status = wait_with_limit(&mut child, Duration::from_secs(120)).expect("soak.sh ran past 120 s");
-    let out = fs::read_to_string(dir.join("soak.out")).expect("soak output");
+    let args = ["--seconds", "15", "--rate", "50", "--hold-ms", "2000", "--t1-ms", "50", "--port", &port];
+    let (status, out) = run_script(&dir, "soak", &args, &report, Duration::from_secs(120));
     let ctx = format!("{out}\nstderr: {}", tail(&dir.join("soak.err"), 2000));
     assert!(status.success(), "soak.sh failed: {ctx}");
     assert!(out.contains("SIPp successful / failed       750 / 0 (of 750, exit 0)"), "{ctx}");
@@ -900,4 +888,55 @@ fn prometheus_endpoint_serves_counters_and_summaries() {
     assert!(text.contains("sipbench_message_service_seconds{quantile=\"0.99\"} "), "{text}");
     assert!(get("/other").starts_with("HTTP/1.1 404"));
     server.stop();
+}
+
+/// Runs `scripts/<name>.sh` with `args`, the test's server binary and
+/// `--report report`, under a time limit; returns its status and stdout
+/// (stdout and stderr are kept as `<name>.out` / `<name>.err` in `dir`).
+fn run_script(dir: &Path, name: &str, args: &[&str], report: &Path, limit: Duration) -> (ExitStatus, String) {
+    require_sipp();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scripts/{name}.sh"));
+    let (out, err) = (dir.join(format!("{name}.out")), dir.join(format!("{name}.err")));
+    let mut child = Command::new("bash")
+        .arg(&script)
+        .args(args)
+        .arg("--server")
+        .arg(SERVER_BIN)
+        .arg("--report")
+        .arg(report)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out).expect("script stdout"))
+        .stderr(fs::File::create(&err).expect("script stderr"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("run {}: {e}", script.display()));
+    let status = wait_with_limit(&mut child, limit)
+        .unwrap_or_else(|| panic!("{name}.sh ran past {limit:?}: {}", tail(&err, 2000)));
+    (status, fs::read_to_string(&out).expect("script output"))
+}
+
+/// The main job in its short mode: `scripts/bench.sh --quick` (300 calls
+/// at 200/s held 1 s) against the server under test. It must succeed and
+/// print SIPp's outcome beside the server's, the latency table, CPU per
+/// call, peak RSS and the report files and plots it wrote.
+#[test]
+fn bench_script_quick_run_succeeds() {
+    let dir = scratch("bench");
+    let report = dir.join("report");
+    let port = free_ports(LOOPBACK4).server.to_string();
+    let args = ["--quick", "--calls", "300", "--port", &port];
+    let (status, out) = run_script(&dir, "bench", &args, &report, Duration::from_secs(120));
+    let ctx = format!("{out}\nstderr: {}", tail(&dir.join("bench.err"), 3000));
+    assert!(status.success(), "bench.sh failed: {ctx}");
+    let row =
+        out.lines().find(|l| l.starts_with("successful / completed")).unwrap_or_else(|| panic!("{ctx}"));
+    assert_eq!(row.split_whitespace().skip(3).collect::<Vec<_>>(), ["300", "300"], "{ctx}");
+    for want in ["latency (ms)", "call_setup", "message_service", "server CPU per call", "server peak RSS"] {
+        assert!(out.contains(want), "no {want:?}: {ctx}");
+    }
+    let plots = out.lines().find(|l| l.starts_with("plots")).unwrap_or_else(|| panic!("{ctx}"));
+    for file in ["latency.svg", "timeline.svg"] {
+        assert!(plots.contains(file), "{plots}");
+        assert!(report.join(file).is_file(), "{file} missing");
+    }
+    assert!(report.join("call_setup.hgrm").is_file() && report.join("summary.json").is_file());
 }
