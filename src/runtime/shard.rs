@@ -196,8 +196,12 @@ impl Shard {
         if with_histogram {
             shared.setup_us.reset();
             let _ = shared.setup_us.add(self.core.setup_histogram());
-            shared.service_ns.clone_from(&self.local.service_ns);
-            shared.inbox_delay_ns.clone_from(&self.local.inbox_delay_ns);
+            // Reset and add: same bounds, so no allocation (a clone of
+            // these few-hundred-KB histograms would fault fresh pages).
+            shared.service_ns.reset();
+            let _ = shared.service_ns.add(&self.local.service_ns);
+            shared.inbox_delay_ns.reset();
+            let _ = shared.inbox_delay_ns.add(&self.local.inbox_delay_ns);
         }
     }
 }
