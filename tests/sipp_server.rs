@@ -394,7 +394,13 @@ fn five_thousand_calls_at_500_cps() {
     // With `-t u1` and two shards, half the datagrams wait in an inbox.
     let datagrams = summary.total("/datagrams_in");
     let handed = summary.total("/handoffs/in");
-    for (name, count) in [("call_setup", 5000), ("message_service", datagrams), ("inbox_delay", handed)] {
+    let latencies = [
+        ("call_setup", 5000),
+        ("invite_first_response", 5000),
+        ("message_service", datagrams),
+        ("inbox_delay", handed),
+    ];
+    for (name, count) in latencies {
         let path = dir.join("report").join(format!("{name}.hgrm"));
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let rows = sipbench::metrics::parse_percentile_distribution(&text);
@@ -408,7 +414,7 @@ fn five_thousand_calls_at_500_cps() {
     assert!(handed > 4000, "hand-offs: {handed}");
     // Plots: well-formed SVG naming each series.
     for (file, series) in [
-        ("latency.svg", &["call_setup", "message_service", "inbox_delay"][..]),
+        ("latency.svg", &["call_setup", "invite_first_response", "message_service", "inbox_delay"][..]),
         ("timeline.svg", &["calls/s", "active calls", "failed (total)"][..]),
     ] {
         let svg = fs::read_to_string(dir.join("report").join(file)).expect("plot written");

@@ -89,6 +89,12 @@ pub fn exposition(r: &ShardReport) -> String {
     e.gauge("sipbench_timers", "Armed protocol timers.", r.tables.timers as f64);
     e.summary_seconds("sipbench_call_setup_seconds", "INVITE received to 200 sent.", &r.setup_us, 1e6);
     e.summary_seconds(
+        "sipbench_invite_first_response_seconds",
+        "INVITE received to its first response (100, 180 or final) queued.",
+        &r.invite_response_ns,
+        1e9,
+    );
+    e.summary_seconds(
         "sipbench_message_service_seconds",
         "Datagram received to responses queued.",
         &r.service_ns,

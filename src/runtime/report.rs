@@ -32,6 +32,9 @@ pub struct ShardReport {
     pub service_ns: Histogram<u64>,
     /// Queueing delay of handed-off datagrams in the owner's inbox, ns.
     pub inbox_delay_ns: Histogram<u64>,
+    /// INVITE received (or handed over) → its first response queued
+    /// (100 Trying, 180 or the final), ns.
+    pub invite_response_ns: Histogram<u64>,
 }
 
 impl ShardReport {
@@ -49,6 +52,7 @@ impl ShardReport {
             setup_us: crate::metrics::latency_histogram(),
             service_ns: crate::metrics::nanos_histogram(),
             inbox_delay_ns: crate::metrics::nanos_histogram(),
+            invite_response_ns: crate::metrics::nanos_histogram(),
         }
     }
 
@@ -67,5 +71,6 @@ impl ShardReport {
         let _ = self.setup_us.add(&o.setup_us);
         let _ = self.service_ns.add(&o.service_ns);
         let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
+        let _ = self.invite_response_ns.add(&o.invite_response_ns);
     }
 }

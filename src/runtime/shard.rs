@@ -124,8 +124,9 @@ impl Shard {
                 let at = *batch_at.get_or_insert_with(Instant::now);
                 let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
                 if owner == id {
+                    let invite = data.starts_with(b"INVITE ");
                     core.on_datagram(Instant::now(), from, data, out);
-                    record(&mut local.service_ns, at);
+                    served(local, at, invite);
                 } else if peers[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
                     handed += 1;
                     wake |= 1 << (owner % 64);
@@ -164,8 +165,9 @@ impl Shard {
             if let Some(max) = self.max_inbox_delay {
                 self.core.set_overloaded(delay > max);
             }
+            let invite = h.data.starts_with(b"INVITE ");
             self.core.on_datagram(now, h.from, h.data, &mut self.out);
-            record(&mut self.local.service_ns, h.queued);
+            served(&mut self.local, h.queued, invite);
         }
         if !popped {
             self.core.set_overloaded(false);
@@ -202,11 +204,19 @@ impl Shard {
             let _ = shared.service_ns.add(&self.local.service_ns);
             shared.inbox_delay_ns.reset();
             let _ = shared.inbox_delay_ns.add(&self.local.inbox_delay_ns);
+            shared.invite_response_ns.reset();
+            let _ = shared.invite_response_ns.add(&self.local.invite_response_ns);
         }
     }
 }
 
-/// Records the time since `since` in ns.
-fn record(h: &mut hdrhistogram::Histogram<u64>, since: Instant) {
-    let _ = h.record(since.elapsed().as_nanos() as u64);
+/// Records a datagram's service time since `since`, ns. An INVITE's is
+/// also its time to first response: the core answers every INVITE (100
+/// Trying, 180 or the final) in the step that reads it.
+fn served(local: &mut ShardReport, since: Instant, invite: bool) {
+    let ns = since.elapsed().as_nanos() as u64;
+    let _ = local.service_ns.record(ns);
+    if invite {
+        let _ = local.invite_response_ns.record(ns);
+    }
 }

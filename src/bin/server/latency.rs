@@ -12,9 +12,10 @@ use sipbench::metrics::{
 use sipbench::runtime::ShardReport;
 
 /// Each histogram with its file stem and its unit's divisor to ms.
-fn histograms(r: &ShardReport) -> [(&'static str, &Histogram<u64>, f64); 3] {
+fn histograms(r: &ShardReport) -> [(&'static str, &Histogram<u64>, f64); 4] {
     [
         ("call_setup", &r.setup_us, 1e3),
+        ("invite_first_response", &r.invite_response_ns, 1e6),
         ("message_service", &r.service_ns, 1e6),
         ("inbox_delay", &r.inbox_delay_ns, 1e6),
     ]
