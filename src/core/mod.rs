@@ -134,13 +134,6 @@ impl ShardCore {
         self.wheel.next_deadline()
     }
 
-    /// The runtime's overload signal (its inbox delay over threshold):
-    /// while set, new INVITEs get 503 with Retry-After; requests of
-    /// existing calls are served as usual.
-    pub fn set_overloaded(&mut self, on: bool) {
-        self.overloaded = on;
-    }
-
     /// Counters so far.
     pub fn stats(&self) -> &CoreStats {
         &self.stats

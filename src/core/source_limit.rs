@@ -1,8 +1,9 @@
-//! Per-source admission (issue: robustness, per-source limits): a token
-//! bucket per source IP address for new INVITEs and other out-of-dialog
-//! requests, and a cap on one source's live calls, so one noisy peer
-//! cannot take every call slot. Off unless configured; ACK, CANCEL,
-//! retransmissions and in-dialog requests never pass through them.
+//! Admission of new work. Per source: a token bucket per source IP
+//! address for new INVITEs and other out-of-dialog requests, and a cap on
+//! one source's live calls, so one noisy peer cannot take every call slot
+//! (off unless configured). Per shard: the call limit, shutdown and the
+//! runtime's overload signal. ACK, CANCEL, retransmissions and in-dialog
+//! requests never pass through them.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -70,6 +71,13 @@ impl super::ShardCore {
         self.cfg
             .max_calls_per_source
             .is_none_or(|cap| self.calls_by_source.get(&from.ip()).is_none_or(|&n| n < cap))
+    }
+
+    /// The runtime's overload signal (its inbox delay over threshold):
+    /// while set, new INVITEs get 503 with Retry-After; requests of
+    /// existing calls are served as usual.
+    pub fn set_overloaded(&mut self, on: bool) {
+        self.overloaded = on;
     }
 
     /// Whether a new call from `from` may start now.

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use hdrhistogram::Histogram;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::Latency;
@@ -66,15 +67,7 @@ pub fn plot_percentiles(path: &Path, title: &str, rows: &[Latency<'_>]) -> std::
         .x_label_formatter(&|x| percent_label(*x))
         .draw()
         .map_err(error)?;
-    for (i, (name, points)) in series.into_iter().enumerate() {
-        let color = COLORS[i % COLORS.len()];
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(error)?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
-    }
-    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw().map_err(error)?;
+    draw_lines(&mut chart, series)?;
     root.present().map_err(error)
 }
 
@@ -100,15 +93,23 @@ pub fn plot_timeline(path: &Path, title: &str, samples: &[Sample]) -> std::io::R
         ("active calls", |s| s.active as f64),
         ("failed (total)", |s| s.failed as f64),
     ];
-    for (i, (name, pick)) in lines.into_iter().enumerate() {
+    let series = lines.map(|(name, pick)| (name, samples.iter().map(|s| (s.t_s, pick(s))).collect()));
+    draw_lines(&mut chart, series)?;
+    root.present().map_err(error)
+}
+
+/// One coloured, labelled line per series, then the legend.
+fn draw_lines<'b, 'a, DB: DrawingBackend + 'b, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'b, DB, Cartesian2d<X, RangedCoordf64>>,
+    series: impl IntoIterator<Item = (&'a str, Vec<(f64, f64)>)>,
+) -> std::io::Result<()> {
+    for (i, (name, points)) in series.into_iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
-        let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.t_s, pick(s))).collect();
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(error)?
             .label(name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
     }
-    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw().map_err(error)?;
-    root.present().map_err(error)
+    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw().map_err(error)
 }

@@ -2,6 +2,8 @@
 //! counters and the call-setup histogram. Copied out a few times a second
 //! under a cold lock; nothing shared is touched per packet.
 
+use std::time::Instant;
+
 use hdrhistogram::Histogram;
 
 use crate::core::{CoreStats, TableSizes};
@@ -72,5 +74,41 @@ impl ShardReport {
         let _ = self.service_ns.add(&o.service_ns);
         let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
         let _ = self.invite_response_ns.add(&o.invite_response_ns);
+    }
+}
+
+impl ShardReport {
+    /// Records a datagram's service time since `since`, ns. An INVITE's is
+    /// also its time to first response: the core answers every INVITE (100
+    /// Trying, 180 or the final) in the step that reads it.
+    pub(crate) fn served(&mut self, since: Instant, invite: bool) {
+        let ns = since.elapsed().as_nanos() as u64;
+        let _ = self.service_ns.record(ns);
+        if invite {
+            let _ = self.invite_response_ns.record(ns);
+        }
+    }
+
+    /// Takes the runtime's own counters from a shard's local report.
+    pub(crate) fn copy_runtime_counters(&mut self, local: &ShardReport) {
+        self.datagrams_in = local.datagrams_in;
+        self.handoffs_out = local.handoffs_out;
+        self.handoffs_in = local.handoffs_in;
+        self.inbox_drops = local.inbox_drops;
+        self.send_errors = local.send_errors;
+    }
+
+    /// Takes the histograms: reset and add, since the bounds match, so no
+    /// allocation (a clone would fault in fresh pages every time).
+    pub(crate) fn copy_histograms(&mut self, local: &ShardReport, setup: &Histogram<u64>) {
+        for (to, from) in [
+            (&mut self.setup_us, setup),
+            (&mut self.service_ns, &local.service_ns),
+            (&mut self.inbox_delay_ns, &local.inbox_delay_ns),
+            (&mut self.invite_response_ns, &local.invite_response_ns),
+        ] {
+            to.reset();
+            let _ = to.add(from);
+        }
     }
 }

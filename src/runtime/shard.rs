@@ -126,7 +126,7 @@ impl Shard {
                 if owner == id {
                     let invite = data.starts_with(b"INVITE ");
                     core.on_datagram(Instant::now(), from, data, out);
-                    served(local, at, invite);
+                    local.served(at, invite);
                 } else if peers[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
                     handed += 1;
                     wake |= 1 << (owner % 64);
@@ -167,7 +167,7 @@ impl Shard {
             }
             let invite = h.data.starts_with(b"INVITE ");
             self.core.on_datagram(now, h.from, h.data, &mut self.out);
-            served(&mut self.local, h.queued, invite);
+            self.local.served(h.queued, invite);
         }
         if !popped {
             self.core.set_overloaded(false);
@@ -182,41 +182,17 @@ impl Shard {
         self.out.clear();
     }
 
-    /// Copies counters out under the cold lock. The histogram (a few
-    /// hundred KB) is copied only every fifth time, and at exit.
+    /// Copies counters out under the cold lock. The histograms (a few
+    /// hundred KB each) are copied only every fifth time, and at exit.
     fn publish(&mut self) {
         self.publications += 1;
-        let with_histogram = self.publications % 5 == 1 || self.stop.load(Ordering::Acquire);
+        let with_histograms = self.publications % 5 == 1 || self.stop.load(Ordering::Acquire);
         let mut shared = self.report.lock();
         shared.core = *self.core.stats();
         shared.tables = self.core.table_sizes();
-        shared.datagrams_in = self.local.datagrams_in;
-        shared.handoffs_out = self.local.handoffs_out;
-        shared.handoffs_in = self.local.handoffs_in;
-        shared.inbox_drops = self.local.inbox_drops;
-        shared.send_errors = self.local.send_errors;
-        if with_histogram {
-            shared.setup_us.reset();
-            let _ = shared.setup_us.add(self.core.setup_histogram());
-            // Reset and add: same bounds, so no allocation (a clone of
-            // these few-hundred-KB histograms would fault fresh pages).
-            shared.service_ns.reset();
-            let _ = shared.service_ns.add(&self.local.service_ns);
-            shared.inbox_delay_ns.reset();
-            let _ = shared.inbox_delay_ns.add(&self.local.inbox_delay_ns);
-            shared.invite_response_ns.reset();
-            let _ = shared.invite_response_ns.add(&self.local.invite_response_ns);
+        shared.copy_runtime_counters(&self.local);
+        if with_histograms {
+            shared.copy_histograms(&self.local, self.core.setup_histogram());
         }
-    }
-}
-
-/// Records a datagram's service time since `since`, ns. An INVITE's is
-/// also its time to first response: the core answers every INVITE (100
-/// Trying, 180 or the final) in the step that reads it.
-fn served(local: &mut ShardReport, since: Instant, invite: bool) {
-    let ns = since.elapsed().as_nanos() as u64;
-    let _ = local.service_ns.record(ns);
-    if invite {
-        let _ = local.invite_response_ns.record(ns);
     }
 }
