@@ -18,6 +18,7 @@
 # reports/sipp-load-<date>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 rate=1000 calls=10000 transport=u1 shards=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )) hold=0 port=5070 limit=""
 server_bin="" report=""
@@ -40,12 +41,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$transport" in u1|un) ;; *) echo "--transport must be u1 or un" >&2; exit 2 ;; esac
-command -v sipp >/dev/null 2>&1 || { echo "sipp is missing: run scripts/test.sh (installs sip-tester)" >&2; exit 1; }
+require_sipp
 
-if [ -z "$server_bin" ]; then
-  cargo build --release --bin sipbench-server
-  server_bin=target/release/sipbench-server
-fi
+ensure_server_bin
 
 [ -n "$report" ] || report="reports/sipp-load-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$report"
@@ -60,12 +58,7 @@ budget=$(( calls / rate + hold / 1000 + 60 ))
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null || true; }
 trap stop_server EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on' "$report/server.log" 2>/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$report/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q 'listening on' "$report/server.log" || { echo "server did not start" >&2; exit 1; }
+wait_listening
 
 # CPU time in ns: every thread's schedstat run time (ns resolution); the
 # utime+stime clock ticks of /proc/PID/stat (10 ms) where it is missing.
@@ -93,24 +86,13 @@ cpu1=$(cpu_ns)
 rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
 
 # Stop the server by PID and wait (bounded) for its summary.
-kill -TERM "$server"
-for _ in $(seq 200); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$server" 2>/dev/null; then
-  echo "server ignored SIGTERM for 20 s; killing it" >&2
-  kill -KILL "$server"
-fi
-wait "$server" || true
+stop_server_by_pid
 trap - EXIT
 
 # The last row of SIPp's statistics, by column name.
-stat() {
-  awk -F';' -v k="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
-    NF { v = $c } END { print (c && v != "") ? v : "?" }' "$report/stat.csv" 2>/dev/null || echo "?"
-}
-ok=$(stat 'SuccessfulCall(C)')
-failed=$(stat 'FailedCall(C)')
-retrans=$(stat 'Retransmissions(C)')
-server_line() { awk -v k="$1" 'index($0, k) == 1 { print $3; exit }' "$report/server.txt"; }
+ok=$(sipp_stat 'SuccessfulCall(C)')
+failed=$(sipp_stat 'FailedCall(C)')
+retrans=$(sipp_stat 'Retransmissions(C)')
 completed=$(server_line 'calls completed')
 srv_failed=$(server_line 'calls failed')
 cpu_us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="${completed:-0}" \

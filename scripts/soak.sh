@@ -17,6 +17,7 @@
 # reports/soak-<date>-<pid>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 seconds=600 rate=100 hold=3000 shards=1 t1=500 margin=10 port=5170 server_bin="" report=""
 while [ $# -gt 0 ]; do
@@ -35,11 +36,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-command -v sipp >/dev/null 2>&1 || { echo "sipp is missing: run scripts/test.sh (installs sip-tester)" >&2; exit 1; }
-if [ -z "$server_bin" ]; then
-  cargo build --release --bin sipbench-server
-  server_bin=target/release/sipbench-server
-fi
+require_sipp
+ensure_server_bin
 
 calls=$(( rate * seconds ))
 limit=$(( rate * (hold + 2000) / 1000 + 100 ))
@@ -63,12 +61,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 143' INT TERM
-for _ in $(seq 100); do
-  grep -q 'listening on' "$report/server.log" 2>/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$report/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q 'listening on' "$report/server.log" || { echo "server did not start" >&2; exit 1; }
+wait_listening
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$server/status"; }
 echo "== soak: $calls calls at $rate/s for ${seconds} s, hold ${hold} ms, $shards shard(s), T1 ${t1} ms; server pid $server"
@@ -99,19 +92,11 @@ sleep "$drain_s"
 rss_end=$(rss_kb)
 echo "$(( t + drain_s )),$rss_end" >>"$report/rss.csv"
 
-kill -TERM "$server"
-for _ in $(seq 200); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$server" 2>/dev/null && { echo "server ignored SIGTERM for 20 s; killing it" >&2; kill -KILL "$server"; }
-wait "$server" || true
+stop_server_by_pid
 trap - EXIT
 
-stat() {
-  awk -F';' -v k="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
-    NF { v = $c } END { print (c && v != "") ? v : "?" }' "$report/stat.csv" 2>/dev/null || echo "?"
-}
-line() { awk -v k="$1" 'index($0, k) == 1 { print $3; exit }' "$report/server.txt"; }
-ok=$(stat 'SuccessfulCall(C)') failed=$(stat 'FailedCall(C)')
-received=$(line 'calls received') completed=$(line 'calls completed') srv_failed=$(line 'calls failed')
+ok=$(sipp_stat 'SuccessfulCall(C)') failed=$(sipp_stat 'FailedCall(C)')
+received=$(server_line 'calls received') completed=$(server_line 'calls completed') srv_failed=$(server_line 'calls failed')
 tables=$(awk 'index($0, "tables at exit") == 1 { sub(/^tables at exit +/, ""); print; exit }' "$report/server.txt")
 allowed=$(( rss_warm * margin / 100 ))
 [ "$allowed" -ge 2048 ] || allowed=2048

@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use hdrhistogram::Histogram;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -51,15 +53,8 @@ pub fn plot_percentiles(path: &Path, title: &str, rows: &[Latency<'_>]) -> std::
     let series: Vec<(&str, Vec<(f64, f64)>)> =
         rows.iter().map(|r| (r.name, percentile_points(r.histogram, r.per_ms))).collect();
     let y_max = series.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)).fold(0.0, f64::max).max(0.001) * 1.1;
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
-    root.fill(&WHITE).map_err(error)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d((1f64..X_MAX).log_scale(), 0f64..y_max)
-        .map_err(error)?;
+    let root = canvas(path)?;
+    let mut chart = frame(&root, title, (1f64..X_MAX).log_scale(), y_max)?;
     chart
         .configure_mesh()
         .x_desc("percentile")
@@ -77,15 +72,8 @@ pub fn plot_timeline(path: &Path, title: &str, samples: &[Sample]) -> std::io::R
     let y_max =
         samples.iter().map(|s| s.calls_per_s.max(s.active as f64).max(s.failed as f64)).fold(1.0, f64::max)
             * 1.1;
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
-    root.fill(&WHITE).map_err(error)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(error)?;
+    let root = canvas(path)?;
+    let mut chart = frame(&root, title, 0f64..t_max, y_max)?;
     chart.configure_mesh().x_desc("seconds").y_desc("calls").draw().map_err(error)?;
     type Pick = fn(&Sample) -> f64;
     let lines: [(&str, Pick); 3] = [
@@ -96,6 +84,29 @@ pub fn plot_timeline(path: &Path, title: &str, samples: &[Sample]) -> std::io::R
     let series = lines.map(|(name, pick)| (name, samples.iter().map(|s| (s.t_s, pick(s))).collect()));
     draw_lines(&mut chart, series)?;
     root.present().map_err(error)
+}
+
+/// A white 960×540 SVG drawing area.
+fn canvas(path: &Path) -> std::io::Result<DrawingArea<SVGBackend<'_>, Shift>> {
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(error)?;
+    Ok(root)
+}
+
+/// A captioned chart on `root` over `x` and 0..`y_max`.
+fn frame<'a, 'b, X: AsRangedCoord<Value = f64>>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    x: X,
+    y_max: f64,
+) -> std::io::Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<X::CoordDescType, RangedCoordf64>>> {
+    ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, 0f64..y_max)
+        .map_err(error)
 }
 
 /// One coloured, labelled line per series, then the legend.
