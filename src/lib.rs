@@ -26,6 +26,7 @@
 
 pub mod core;
 pub mod dialog;
+pub mod media;
 pub mod metrics;
 pub mod runtime;
 pub mod sip;

@@ -222,6 +222,11 @@ impl Summary {
         self.at(&self.json["shards"][i]["counters"], pointer)
     }
 
+    /// A media total, e.g. `packets_in`.
+    fn media(&self, key: &str) -> u64 {
+        self.at(&self.json["media"]["totals"], &format!("/{key}"))
+    }
+
     fn shards(&self) -> usize {
         self.json["shards"].as_array().map_or(0, Vec::len)
     }
@@ -953,4 +958,98 @@ fn bench_script_quick_run_succeeds() {
         assert!(report.join(file).is_file(), "{file} missing");
     }
     assert!(report.join("call_setup.hgrm").is_file() && report.join("summary.json").is_file());
+}
+
+/// The G.711 recording Debian's sip-tester ships (236 RTP packets).
+const PCAP: &str = "/usr/share/sip-tester/g711a.pcap";
+const PCAP_PACKETS: u64 = 236;
+
+/// SIPp plays RTP into every call (`play_pcap_audio`) and the server in
+/// `--media echo` reflects each packet from the port of its SDP answer.
+#[test]
+fn sipp_rtp_is_echoed_and_counted() {
+    let dir = scratch("media_echo");
+    let media = ["--media", "echo", "--rtp-ports", "20000-20199"];
+    let server = Server::start(&dir, LOOPBACK4, &[&media[..], &["--shards", "2"]].concat());
+    let sipp = run_sipp(
+        &dir,
+        &server,
+        "uac_call_rtp.xml",
+        &["-m", "10", "-r", "5", "-key", "pcap", PCAP],
+        Duration::from_secs(60),
+    );
+    let s = server.stop();
+    sipp.assert_all_successful(10);
+    assert_eq!((s.media("streams_opened"), s.media("streams_closed")), (10, 10), "{}", s.stdout);
+    let (rx, tx) = (s.media("packets_in"), s.media("packets_out"));
+    assert!((10 * PCAP_PACKETS * 99 / 100..=10 * PCAP_PACKETS).contains(&rx), "{rx} received; {}", s.stdout);
+    assert_eq!(tx, rx, "every packet echoed; {}", s.stdout);
+    assert_eq!((s.media("malformed"), s.media("duplicates")), (0, 0), "{}", s.stdout);
+    assert!(s.stdout.contains("media streams    10 opened"), "{}", s.stdout);
+}
+
+/// `--media play` sends paced G.711 to SIPp, whose `-rtp_echo` reflects
+/// it: the server receives its own stream back with no gap or reorder.
+#[test]
+fn play_mode_stream_comes_back_in_sequence() {
+    let dir = scratch("media_play");
+    let server = Server::start(&dir, LOOPBACK4, &["--media", "play", "--rtp-ports", "20400-20599"]);
+    let sipp = run_sipp(
+        &dir,
+        &server,
+        "uac_call.xml",
+        &["-m", "6", "-r", "6", "-d", "3000", "-rtp_echo"],
+        Duration::from_secs(40),
+    );
+    let s = server.stop();
+    sipp.assert_all_successful(6);
+    let (tx, rx) = (s.media("packets_out"), s.media("packets_in"));
+    // 3 s of calls at 50 packets/s: about 150 each.
+    assert!(tx >= 6 * 100, "{tx} sent; {}", s.stdout);
+    assert!(rx >= tx * 95 / 100, "{rx} of {tx} came back; {}", s.stdout);
+    assert_eq!((s.media("lost"), s.media("late"), s.media("duplicates")), (0, 0, 0), "{}", s.stdout);
+}
+
+/// Five port pairs, twenty calls at once: the calls beyond the pairs get
+/// 503 with a reason naming the cause, the others complete, and every
+/// pair is free again afterwards.
+#[test]
+fn rtp_port_exhaustion_gets_503_and_ports_return() {
+    let dir = scratch("media_ports");
+    let server = Server::start(&dir, LOOPBACK4, &["--media", "sink", "--rtp-ports", "20200-20209"]);
+    let sipp = run_sipp(
+        &dir,
+        &server,
+        "uac_call_or_503.xml",
+        &["-m", "20", "-r", "40", "-d", "2000"],
+        Duration::from_secs(40),
+    );
+    let s = server.stop();
+    sipp.assert_all_successful(20);
+    let (refused, answered) = (sipp.count("_503_Recv"), sipp.count("4_200_Recv"));
+    assert_eq!(refused + answered, 20);
+    assert!(answered >= 5 && refused >= 10, "{answered} answered, {refused} refused: {}", sipp.screen);
+    assert_eq!(s.total("/calls/media_refused"), refused, "{}", s.stdout);
+    assert_eq!(s.media("streams_opened"), answered, "{}", s.stdout);
+    assert_eq!(s.media("streams_closed"), answered, "{}", s.stdout);
+    assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
+    for port in (20200..20209).step_by(2) {
+        assert!(sipbench::media::bind_pair(LOOPBACK4, port).is_ok(), "pair {port} still held");
+    }
+}
+
+/// No RTP at all: with `--media-timeout-ms` the server ends each call with
+/// a BYE and counts it as a media timeout.
+#[test]
+fn silent_calls_hang_up_on_media_timeout() {
+    let dir = scratch("media_timeout");
+    let args = ["--media", "sink", "--rtp-ports", "20600-20699", "--media-timeout-ms", "500"];
+    let server = Server::start(&dir, LOOPBACK4, &args);
+    let sipp =
+        run_sipp(&dir, &server, "uac_server_bye.xml", &["-m", "10", "-r", "10"], Duration::from_secs(30));
+    let s = server.stop();
+    sipp.assert_all_successful(10);
+    assert_eq!(sipp.count("_BYE_Recv"), 10);
+    assert_eq!(s.total("/calls/failed_by_reason/media_timeout"), 10, "{}", s.stdout);
+    assert_eq!(s.media("timeouts"), 10, "{}", s.stdout);
 }

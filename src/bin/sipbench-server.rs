@@ -21,12 +21,6 @@ use args::Args;
 fn main() {
     let args = Args::parse();
     tracing_subscriber::fmt().with_env_filter(args.log.as_str()).with_writer(std::io::stderr).init();
-    if args.media != "off" {
-        eprintln!(
-            "note: --media {} is not wired yet (RTP relay pool pending); answering without media",
-            args.media
-        );
-    }
     let cfg = match args::runtime_config(&args) {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -84,6 +78,7 @@ fn main() {
     total.core.peak_active_calls = total.core.peak_active_calls.max(peak_active);
     let udp = read_udp_stats().since(&udp_before);
     print!("{}", summary::final_text(&total, &udp, started.elapsed()));
+    print!("{}", summary::media_text(&total));
     print!("\n{}", latency::table(&total));
     if let Some(dir) = &args.report
         && let Err(e) = summary::write_json(dir, &total, &shard_reports, &udp, started.elapsed())

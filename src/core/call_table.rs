@@ -62,6 +62,8 @@ pub(crate) struct Call {
     pub sdp_version: u64,
     pub remote_held: bool,
     pub remote_media: Option<std::net::SocketAddr>,
+    /// The payload type our media plays.
+    pub payload_type: u8,
     pub local_held: bool,
     /// Set when we sent BYE: the reason the call will end with.
     pub ending: Option<EndReason>,

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::uac::InDialog;
-use super::{Outbox, ShardCore};
+use super::{EventKind, Outbox, ShardCore};
 use crate::dialog::{CallHandle, CallState, EndReason};
 
 /// What the application can ask of a call (or of the shard).
@@ -20,6 +20,14 @@ pub enum Command {
     Hold(CallHandle),
     /// Resume a held call (re-INVITE, sendrecv).
     Resume(CallHandle),
+    /// The media layer heard no RTP for its timeout: tell the
+    /// application and, when `hangup` is set, end the call with a BYE.
+    MediaTimeout {
+        /// The call.
+        call: CallHandle,
+        /// Hang up.
+        hangup: bool,
+    },
     /// Stop taking calls (503) and end every active one.
     Shutdown,
     /// The shutdown deadline passed: end every remaining call now, counted
@@ -62,6 +70,15 @@ impl ShardCore {
             self.accepting = false;
             for slot in self.calls.slots() {
                 self.end_call(slot, EndReason::Shutdown, now, out);
+            }
+            return Ok(());
+        }
+        if let Command::MediaTimeout { call, hangup } = cmd {
+            let c = self.calls.live(call).ok_or(CommandError::UnknownCall)?;
+            let (slot, state) = (call.slot as usize, c.state);
+            self.emit(slot, EventKind::MediaTimeout, out);
+            if hangup && state == CallState::Confirmed {
+                self.hang_up(now, slot, EndReason::MediaTimeout, out);
             }
             return Ok(());
         }

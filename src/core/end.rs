@@ -35,8 +35,10 @@ impl ShardCore {
         {
             t.call = None;
         }
-        if let (Some(port), true) = (c.local_port, c.media_open) {
-            out.media.push(MediaCommand::Close { call: handle, local_port: port });
+        match (c.local_port, c.media_open) {
+            (Some(port), true) => out.media.push(MediaCommand::Close { call: handle, local_port: port }),
+            (port, false) => self.release_port(port),
+            _ => {}
         }
         let s = &mut self.stats;
         s.active_calls = s.active_calls.saturating_sub(1);
@@ -47,6 +49,7 @@ impl ShardCore {
             EndReason::AckTimeout => s.failed_ack_timeout += 1,
             EndReason::ByeFailed => s.failed_bye += 1,
             EndReason::Shutdown => s.failed_shutdown += 1,
+            EndReason::MediaTimeout => s.failed_media_timeout += 1,
         }
         if self.cfg.events {
             let duration = now.saturating_duration_since(c.started);

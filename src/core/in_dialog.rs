@@ -134,7 +134,10 @@ impl ShardCore {
         }
         if was_held != answer.held {
             let handle = self.calls.handle(call);
-            out.media.push(MediaCommand::Direction { call: handle, send: !answer.held });
+            if let Some(local_port) = self.calls.get(call).and_then(|c| c.local_port.filter(|_| c.media_open))
+            {
+                out.media.push(MediaCommand::Direction { call: handle, local_port, send: !answer.held });
+            }
             self.emit(call, if answer.held { EventKind::Held } else { EventKind::Resumed }, out);
         }
     }

@@ -40,10 +40,21 @@ impl ShardCore {
             self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
             return;
         }
-        let port = self.sdp.allocate_port();
+        let Some(port) = self.ports.acquire() else {
+            self.stats.media_refused += 1;
+            let extra = Extra { retry_after: Some(5), ..Extra::default() };
+            self.answer_invite(now, slot, 503, "Service Unavailable - No RTP Ports", Some(&tag), extra, out);
+            return;
+        };
         let sdp_answer = match self.sdp.answer_offer(&msg, port, 1) {
-            Ok(a) => a,
+            Ok(a) => {
+                if a.port.is_none() {
+                    self.ports.release(port);
+                }
+                a
+            }
             Err((code, reason)) => {
+                self.ports.release(port);
                 let extra = Extra { accept: code == 415, ..Extra::default() };
                 self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
                 return;
@@ -52,6 +63,7 @@ impl ShardCore {
         let dialog = match Dialog::from_invite(&msg, &tag, from) {
             Ok(d) => d,
             Err(e) => {
+                self.release_port(sdp_answer.port);
                 self.answer_invite(now, slot, 400, e.reason_phrase(), Some(&tag), Extra::default(), out);
                 return;
             }
@@ -78,6 +90,7 @@ impl ShardCore {
             local_port: sdp_answer.port,
             sdp_version: 1,
             remote_held: sdp_answer.held,
+            payload_type: sdp_answer.payload_type,
             remote_media: sdp_answer.remote,
             local_held: false,
             ending: None,
@@ -163,7 +176,14 @@ impl ShardCore {
             && let Some(local_port) = c.local_port
         {
             c.media_open = true;
-            out.media.push(super::MediaCommand::Open { call: handle, local_port, remote: c.remote_media });
+            let (remote, payload_type, send) = (c.remote_media, c.payload_type, !c.remote_held);
+            out.media.push(super::MediaCommand::Open {
+                call: handle,
+                local_port,
+                remote,
+                payload_type,
+                send,
+            });
         }
         self.emit(call, EventKind::Answered, out);
     }

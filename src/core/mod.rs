@@ -13,6 +13,7 @@ mod outbox;
 mod request;
 mod respond;
 mod response;
+mod rtp_ports;
 mod sdp_glue;
 mod source_limit;
 mod stats;
@@ -28,6 +29,7 @@ use bytes::Bytes;
 pub use commands::{Command, CommandError};
 pub use config::CoreConfig;
 pub use outbox::{Event, EventKind, MediaCommand, Outbox};
+pub use rtp_ports::RtpPorts;
 pub use source_limit::{LimitAction, SourceLimit};
 pub use stats::CoreStats;
 
@@ -63,6 +65,7 @@ pub struct ShardCore {
     calls: CallTable,
     writer: Writer,
     sdp: sdp_glue::SdpAnswerer,
+    ports: Box<dyn RtpPorts>,
     sources: source_limit::SourceBuckets,
     calls_by_source: std::collections::HashMap<std::net::IpAddr, u32, ahash::RandomState>,
     stats: CoreStats,
@@ -87,6 +90,7 @@ impl ShardCore {
             calls: CallTable::default(),
             writer: Writer::new(),
             sdp,
+            ports: Box::new(rtp_ports::NamedPorts::new(cfg.rtp_ports)),
             sources: Default::default(),
             calls_by_source: Default::default(),
             stats: CoreStats::default(),

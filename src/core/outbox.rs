@@ -18,11 +18,17 @@ pub enum MediaCommand {
         local_port: u16,
         /// The peer's RTP address from the offer.
         remote: Option<SocketAddr>,
+        /// The payload type to play (0 PCMU, 8 PCMA).
+        payload_type: u8,
+        /// Whether we may send (false when the offer holds us).
+        send: bool,
     },
     /// Direction changed (hold/resume): `send` false while held.
     Direction {
         /// The call.
         call: CallHandle,
+        /// The call's RTP port.
+        local_port: u16,
         /// Whether we may send.
         send: bool,
     },
@@ -55,6 +61,8 @@ pub enum EventKind {
     Held,
     /// The peer resumed the call.
     Resumed,
+    /// No RTP arrived for the media timeout.
+    MediaTimeout,
     /// The call ended.
     Terminated {
         /// Why.

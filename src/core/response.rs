@@ -105,8 +105,11 @@ impl ShardCore {
             c.reinvite = None;
             c.local_held = hold;
             let kind = if hold { EventKind::Held } else { EventKind::Resumed };
+            let port = c.local_port.filter(|_| c.media_open);
             let handle = self.calls.handle(call);
-            out.media.push(MediaCommand::Direction { call: handle, send: !hold });
+            if let Some(local_port) = port {
+                out.media.push(MediaCommand::Direction { call: handle, local_port, send: !hold });
+            }
             self.emit(call, kind, out);
         }
     }

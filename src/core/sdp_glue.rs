@@ -19,14 +19,14 @@ pub(crate) struct SdpAnswer {
     pub held: bool,
     /// The peer's RTP address.
     pub remote: Option<SocketAddr>,
+    /// The payload type we play: the first accepted G.711 format.
+    pub payload_type: u8,
 }
 
 /// Local media parameters plus the port cursor.
 #[derive(Debug)]
 pub(crate) struct SdpAnswerer {
     local: LocalMedia,
-    ports: (u16, u16),
-    next_port: u16,
     buf: BytesMut,
     /// Our Contact URI.
     pub contact: String,
@@ -43,27 +43,11 @@ impl SdpAnswerer {
             username: "sipbench".to_string(),
             ptime: Some(20),
         };
-        let (start, end) = cfg.rtp_ports;
-        let start = start + start % 2;
         let host = match cfg.local {
             SocketAddr::V4(a) => a.to_string(),
             SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
         };
-        SdpAnswerer {
-            local,
-            ports: (start, end.max(start + 2)),
-            next_port: start,
-            buf: BytesMut::with_capacity(2048),
-            contact: format!("sip:sipbench@{host}"),
-        }
-    }
-
-    /// The next even RTP port of the range, in turn. (The RTP relay pool
-    /// owns real sockets; without media this only names the port.)
-    pub(crate) fn allocate_port(&mut self) -> u16 {
-        let p = self.next_port;
-        self.next_port = if p + 2 >= self.ports.1 { self.ports.0 } else { p + 2 };
-        p
+        SdpAnswerer { local, buf: BytesMut::with_capacity(2048), contact: format!("sip:sipbench@{host}") }
     }
 
     /// Our SDP for a request's body: an answer to its offer, or an offer
@@ -80,7 +64,7 @@ impl SdpAnswerer {
         if body.is_empty() {
             sdp::write_offer(&self.local, Direction::SendRecv, &mut self.buf);
             let body = self.buf.split().freeze();
-            return Ok(SdpAnswer { body, port: Some(port), held: false, remote: None });
+            return Ok(SdpAnswer { body, port: Some(port), held: false, remote: None, payload_type: 0 });
         }
         let is_sdp = req.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
         if !is_sdp {
@@ -95,6 +79,9 @@ impl SdpAnswerer {
             port: accepted.map(|_| port),
             held: answer.hold == HoldState::Held,
             remote: accepted.and_then(|m| m.remote),
+            payload_type: accepted
+                .and_then(|m| m.formats.iter().find(|(_, c)| matches!(c, Codec::Pcmu | Codec::Pcma)))
+                .map_or(0, |&(pt, _)| pt),
         })
     }
 

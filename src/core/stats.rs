@@ -22,6 +22,10 @@ pub struct CoreStats {
     pub failed_bye: u64,
     /// Calls ended by shutdown.
     pub failed_shutdown: u64,
+    /// Calls we hung up because no RTP arrived for the media timeout.
+    pub failed_media_timeout: u64,
+    /// New INVITEs refused 503 because no RTP port pair was free.
+    pub media_refused: u64,
     /// New INVITEs refused with 503 for overload (call limit or delay).
     pub overload_rejected: u64,
     /// Of those, refused because the shard's inbox delay was over its
@@ -84,6 +88,8 @@ impl CoreStats {
             failed_ack_timeout,
             failed_bye,
             failed_shutdown,
+            failed_media_timeout,
+            media_refused,
             overload_rejected,
             overload_by_delay,
             source_limited,
@@ -130,6 +136,6 @@ impl CoreStats {
 
     /// Calls that failed for any reason.
     pub fn calls_failed(&self) -> u64 {
-        self.failed_ack_timeout + self.failed_bye + self.failed_shutdown
+        self.failed_ack_timeout + self.failed_bye + self.failed_shutdown + self.failed_media_timeout
     }
 }

@@ -43,6 +43,8 @@ pub enum EndReason {
     ByeFailed,
     /// The engine shut down.
     Shutdown,
+    /// No RTP for the media timeout; we sent BYE.
+    MediaTimeout,
 }
 
 impl EndReason {
@@ -56,6 +58,7 @@ impl EndReason {
             EndReason::AckTimeout => "ack_timeout",
             EndReason::ByeFailed => "bye_failed",
             EndReason::Shutdown => "shutdown",
+            EndReason::MediaTimeout => "media_timeout",
         }
     }
 

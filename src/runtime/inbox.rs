@@ -1,11 +1,11 @@
 //! What other threads hold of a shard: its hand-off inbox (lock-free,
-//! bounded) and its waker.
+//! bounded), its media event queue and its waker.
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
-use crossbeam::queue::ArrayQueue;
+use crossbeam::queue::{ArrayQueue, SegQueue};
 use mio::{Poll, Token, Waker};
 use parking_lot::Mutex;
 
@@ -22,6 +22,8 @@ pub(crate) struct Handoff {
 /// What other threads hold of a shard: its inbox and its waker.
 pub(crate) struct Peer {
     pub(crate) inbox: ArrayQueue<Handoff>,
+    /// Timeouts and closes from the media threads.
+    pub(crate) media_events: SegQueue<crate::media::MediaEvent>,
     waker: Waker,
     pub(crate) deadline: Mutex<Option<Instant>>,
 }
@@ -29,7 +31,12 @@ pub(crate) struct Peer {
 impl Peer {
     pub(crate) fn new(poll: &Poll, capacity: usize) -> std::io::Result<Peer> {
         let waker = Waker::new(poll.registry(), WAKER)?;
-        Ok(Peer { inbox: ArrayQueue::new(capacity.max(16)), waker, deadline: Mutex::new(None) })
+        Ok(Peer {
+            inbox: ArrayQueue::new(capacity.max(16)),
+            media_events: SegQueue::new(),
+            waker,
+            deadline: Mutex::new(None),
+        })
     }
 
     pub(crate) fn wake(&self) {

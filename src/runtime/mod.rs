@@ -5,6 +5,7 @@
 
 mod dispatch;
 mod inbox;
+mod media_link;
 mod metrics_http;
 mod report;
 mod shard;
@@ -25,6 +26,7 @@ pub use report::ShardReport;
 pub use signals::{install_signal_handlers, signalled};
 
 use crate::core::CoreConfig;
+use crate::media::{MediaConfig, MediaPool, MediaTotals};
 use inbox::Peer;
 use shard::Shard;
 
@@ -47,6 +49,10 @@ pub struct RuntimeConfig {
     pub max_inbox_delay: Option<Duration>,
     /// The core's configuration (the shard number is set per shard).
     pub core: CoreConfig,
+    /// The RTP relay pool (`None`: answer without media).
+    pub media: Option<MediaConfig>,
+    /// End a call with BYE when its media times out.
+    pub media_timeout_hangup: bool,
 }
 
 /// Running shards.
@@ -55,6 +61,7 @@ pub struct Runtime {
     reports: Vec<Arc<Mutex<ShardReport>>>,
     peers: Arc<Vec<Peer>>,
     stop: Arc<AtomicBool>,
+    media: Option<Arc<MediaPool>>,
     started: Instant,
     /// The address actually bound (port 0 resolved).
     pub local: SocketAddr,
@@ -77,6 +84,10 @@ impl Runtime {
         let stop = Arc::new(AtomicBool::new(false));
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cfg.pin && cores.len() >= shards;
+        let media = match &cfg.media {
+            Some(m) => Some(Arc::new(start_media(m, &cores, cfg.pin.then_some(shards), &peers)?)),
+            None => None,
+        };
         let started = Instant::now();
         let mut threads = Vec::new();
         let mut reports = Vec::new();
@@ -85,7 +96,14 @@ impl Runtime {
             reports.push(report.clone());
             let core_cfg = CoreConfig { shard: id as u16, local, ..cfg.core.clone() };
             let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?
-                .with_max_inbox_delay(cfg.max_inbox_delay);
+                .with_max_inbox_delay(cfg.max_inbox_delay)
+                .with_media(
+                    media.as_ref().map(|pool| media_link::MediaLink {
+                        pool: pool.clone(),
+                        hangup_on_timeout: cfg.media_timeout_hangup,
+                    }),
+                    cfg.core.media_addr,
+                );
             let core_id = pin.then(|| cores[id]);
             let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
                 if let Some(c) = core_id {
@@ -95,12 +113,14 @@ impl Runtime {
             })?;
             threads.push(t);
         }
-        Ok(Runtime { threads, reports, peers, stop, started, local })
+        Ok(Runtime { threads, reports, peers, stop, media, started, local })
     }
 
     /// Merged reports of every shard (published a few times a second).
     pub fn report(&self) -> ShardReport {
-        self.reports().merged()
+        let mut r = self.reports().merged();
+        r.media = self.media_totals().unwrap_or_default();
+        r
     }
 
     /// The shards' published reports, for another thread (the metrics
@@ -117,6 +137,11 @@ impl Runtime {
     /// Each shard's last report.
     pub fn shard_reports(&self) -> Vec<ShardReport> {
         self.reports.iter().map(|r| r.lock().clone()).collect()
+    }
+
+    /// The media threads' totals (`None` without media).
+    pub fn media_totals(&self) -> Option<MediaTotals> {
+        self.media.as_ref().map(|m| m.totals())
     }
 
     /// Time since start.
@@ -137,11 +162,42 @@ impl Runtime {
         for t in self.threads {
             let _ = t.join();
         }
+        let media = self.media.as_ref().map(|m| {
+            m.stop();
+            m.totals()
+        });
         let shards: Vec<ShardReport> = self.reports.iter().map(|r| r.lock().clone()).collect();
         let mut total = ShardReport::new(usize::MAX);
         for r in &shards {
             total.merge(r);
         }
+        total.media = media.unwrap_or_default();
         (total, shards)
     }
+}
+
+/// Starts the media pool; its events go to the owning shard's queue. The
+/// threads take the cores after the shards' when there are enough.
+fn start_media(
+    cfg: &MediaConfig,
+    cores: &[core_affinity::CoreId],
+    shards: Option<usize>,
+    peers: &Arc<Vec<Peer>>,
+) -> io::Result<MediaPool> {
+    let mut cfg = cfg.clone();
+    cfg.cores = match shards {
+        Some(n) if cores.len() >= n + cfg.threads => cores[n..n + cfg.threads].to_vec(),
+        _ => Vec::new(),
+    };
+    let peers = peers.clone();
+    MediaPool::start(
+        &cfg,
+        Arc::new(move |ev| {
+            // Closes are in the pool's totals; only timeouts need the call.
+            if let (Some(p), crate::media::MediaEventKind::Timeout) = (peers.get(ev.owner), &ev.kind) {
+                p.media_events.push(ev);
+                p.wake();
+            }
+        }),
+    )
 }

@@ -37,6 +37,8 @@ pub struct ShardReport {
     /// INVITE received (or handed over) → its first response queued
     /// (100 Trying, 180 or the final), ns.
     pub invite_response_ns: Histogram<u64>,
+    /// The RTP relay pool's totals (set on the runtime's merged report).
+    pub media: crate::media::MediaTotals,
 }
 
 impl ShardReport {
@@ -51,6 +53,7 @@ impl ShardReport {
             handoffs_in: 0,
             inbox_drops: 0,
             send_errors: 0,
+            media: Default::default(),
             setup_us: crate::metrics::latency_histogram(),
             service_ns: crate::metrics::nanos_histogram(),
             inbox_delay_ns: crate::metrics::nanos_histogram(),

@@ -13,6 +13,7 @@ use parking_lot::Mutex;
 
 use super::dispatch::{owner_shard, scan_call_id};
 use super::inbox::{Handoff, Peer};
+use super::media_link::MediaLink;
 use super::report::ShardReport;
 use crate::core::{Command, CoreConfig, Outbox, ShardCore};
 use crate::transport::{BatchReceiver, send_batch};
@@ -34,6 +35,7 @@ pub(crate) struct Shard {
     publications: u64,
     stop: Arc<AtomicBool>,
     max_inbox_delay: Option<Duration>,
+    media: Option<MediaLink>,
 }
 
 impl Shard {
@@ -64,11 +66,22 @@ impl Shard {
             publications: 0,
             stop,
             max_inbox_delay: None,
+            media: None,
         })
     }
 
     pub(crate) fn with_max_inbox_delay(mut self, max: Option<Duration>) -> Shard {
         self.max_inbox_delay = max;
+        self
+    }
+
+    pub(crate) fn with_media(mut self, link: Option<MediaLink>, ip: std::net::IpAddr) -> Shard {
+        if let Some(l) = &link {
+            let core =
+                std::mem::replace(&mut self.core, ShardCore::new(CoreConfig::default(), Instant::now()));
+            self.core = core.with_rtp_ports(l.ports(ip));
+        }
+        self.media = link;
         self
     }
 
@@ -89,6 +102,11 @@ impl Shard {
             self.drain_socket();
             self.drain_inbox();
             let now = Instant::now();
+            if let Some(m) = &self.media {
+                while let Some(ev) = self.peers[self.id].media_events.pop() {
+                    m.on_event(&mut self.core, ev, now, &mut self.out);
+                }
+            }
             self.core.on_timers(now, &mut self.out);
             if self.stop.load(Ordering::Acquire) && !stopping {
                 stopping = true;
@@ -178,7 +196,10 @@ impl Shard {
         if !self.out.datagrams.is_empty() {
             self.local.send_errors += send_batch(&self.socket, &self.out.datagrams) as u64;
         }
-        // Media and events have no consumer in this runtime yet.
+        if let Some(m) = &self.media {
+            m.forward(&mut self.core, &mut self.out, self.id);
+        }
+        // Application events have no consumer in this runtime yet.
         self.out.clear();
     }
 

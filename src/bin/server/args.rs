@@ -1,12 +1,13 @@
 //! The server's command line and the runtime configuration it builds.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
 use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
 use sipbench::dialog::CallPolicy;
+use sipbench::media::{MediaConfig, MediaMode};
 use sipbench::runtime::RuntimeConfig;
 use sipbench::sip::ParseLimits;
 use sipbench::txn::TimerConfig;
@@ -75,9 +76,15 @@ pub struct Args {
     /// Largest body, bytes. Example: --max-body-size 8192
     #[arg(long, default_value_t = 32_768)]
     pub max_body_size: usize,
-    /// Media mode: echo|play|sink|off (RTP relay not wired yet: off). Example: --media off
+    /// Media mode: off|echo|play|sink|bridge (RTP relay pool). Example: --media echo
     #[arg(long, default_value = "off")]
     pub media: String,
+    /// End a call with BYE after this long without RTP (0: off). Example: --media-timeout-ms 30000
+    #[arg(long, default_value_t = 0)]
+    pub media_timeout_ms: u64,
+    /// On media timeout only count it, keep the call. Example: --media-timeout-keep-call
+    #[arg(long)]
+    pub media_timeout_keep_call: bool,
     /// RTP port range A-B (even ports used). Example: --rtp-ports 20000-30000
     #[arg(long, default_value = "20000-40000")]
     pub rtp_ports: String,
@@ -139,7 +146,7 @@ fn parse_ports(s: &str) -> Result<(u16, u16), String> {
 
 /// Per-shard core settings and the runtime's, from the flags.
 pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
-    let _ = args.rtp_threads;
+    let mode: MediaMode = args.media.parse().map_err(|e| format!("--media: {e}"))?;
     let rtp_ports = parse_ports(&args.rtp_ports).map_err(|e| format!("--rtp-ports: {e}"))?;
     let ms = Duration::from_millis;
     let policy = CallPolicy {
@@ -166,7 +173,11 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
             max_line_len: args.max_line_len,
             max_body_size: args.max_body_size,
         },
-        media_addr: args.listen.ip(),
+        media_addr: if args.listen.ip().is_unspecified() {
+            Ipv4Addr::LOCALHOST.into()
+        } else {
+            args.listen.ip()
+        },
         rtp_ports,
         events: false,
         source_limit: source_limit(args, shards),
@@ -183,5 +194,13 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
         max_inbox_delay: (args.max_inbox_delay_ms > 0.0)
             .then(|| Duration::from_secs_f64(args.max_inbox_delay_ms / 1e3)),
         core,
+        media: (mode != MediaMode::Off).then(|| MediaConfig {
+            threads: args.rtp_threads.max(1),
+            mode,
+            ports: rtp_ports,
+            timeout: (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms)),
+            cores: Vec::new(),
+        }),
+        media_timeout_hangup: !args.media_timeout_keep_call,
     })
 }

@@ -17,7 +17,7 @@ pub fn progress_line(now: &ShardReport, last: &ShardReport, dt: Duration) -> Str
     let secs = dt.as_secs_f64().max(1e-3);
     let cps = (now.core.calls_received - last.core.calls_received) as f64 / secs;
     format!(
-        "calls/s {cps:7.0} | active {:6} | completed {:8} | failed {:4} | rejected {:5} | retrans {:6} | handoffs {:8} | drops {:4} | setup p50 {:.2} ms p99 {:.2} ms",
+        "calls/s {cps:7.0} | active {:6} | completed {:8} | failed {:4} | rejected {:5} | retrans {:6} | handoffs {:8} | drops {:4} | setup p50 {:.2} ms p99 {:.2} ms | rtp in/s {:6.0} out/s {:6.0}",
         now.core.active_calls,
         now.core.calls_completed,
         now.core.calls_failed(),
@@ -27,6 +27,43 @@ pub fn progress_line(now: &ShardReport, last: &ShardReport, dt: Duration) -> Str
         now.inbox_drops + now.send_errors,
         pct(now, 0.5),
         pct(now, 0.99),
+        (now.media.packets_in - last.media.packets_in) as f64 / secs,
+        (now.media.packets_out - last.media.packets_out) as f64 / secs,
+    )
+}
+
+/// The media lines of the summary (empty when no stream opened).
+pub fn media_text(r: &ShardReport) -> String {
+    let m = &r.media;
+    if m.streams_opened == 0 && r.core.media_refused == 0 {
+        return String::new();
+    }
+    format!(
+        "media streams    {} opened, {} closed, {} refused 503 (no RTP ports)
+rtp packets      {} in, {} out ({} / {} bytes)
+rtp loss         {} lost, {} late, {} duplicate, {} malformed
+rtcp             {} in, {} out
+media timeouts   {} ({} calls ended)
+media quality    mean MOS {:.2}, worst jitter {:.2} ms
+media cpu        {:.3} s\n",
+        m.streams_opened,
+        m.streams_closed,
+        r.core.media_refused,
+        m.packets_in,
+        m.packets_out,
+        m.bytes_in,
+        m.bytes_out,
+        m.lost,
+        m.late,
+        m.duplicates,
+        m.malformed,
+        m.rtcp_in,
+        m.rtcp_out,
+        m.timeouts,
+        r.core.failed_media_timeout,
+        m.mean_mos().unwrap_or(0.0),
+        m.jitter_us_max as f64 / 1000.0,
+        m.cpu_ns as f64 / 1e9,
     )
 }
 
@@ -107,7 +144,8 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed,
             "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
             "overload_rejected": c.overload_rejected, "overload_by_delay": c.overload_by_delay, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
-            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown },
+            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout },
+            "media_refused": c.media_refused,
         },
         "messages": {
             "requests_in": c.requests_in, "responses_in": c.responses_in, "out": c.messages_out,
@@ -146,6 +184,7 @@ pub fn write_json(
         "setup_ms": { "p50": pct(total, 0.5), "p90": pct(total, 0.9), "p99": pct(total, 0.99), "max": total.setup_us.max() as f64 / 1000.0, "count": total.setup_us.len() },
         "latency_ms": super::latency::json(total),
         "udp_kernel_errors": udp,
+        "media": { "totals": total.media, "mean_mos": total.media.mean_mos(), "refused_no_ports": total.core.media_refused },
         "shards": shards.iter().map(|s| json!({ "shard": s.shard, "counters": counters(s) })).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;

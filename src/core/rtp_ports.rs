@@ -1,0 +1,60 @@
+//! Where a call's RTP port comes from. The core only names ports; the
+//! runtime's source binds the socket pair while the answer is written
+//! (so the SDP carries a port that is really ours) and may run out.
+
+use super::ShardCore;
+
+/// A source of even RTP ports (RTCP on the next odd one).
+pub trait RtpPorts: Send + std::any::Any {
+    /// A port pair for a new call, or `None` when none is free (the call
+    /// is answered 503).
+    fn acquire(&mut self) -> Option<u16>;
+    /// Gives back a pair whose media never opened.
+    fn release(&mut self, port: u16);
+}
+
+/// Without media: ports of the configured range named in turn, never
+/// bound and never exhausted.
+#[derive(Debug)]
+pub(crate) struct NamedPorts {
+    range: (u16, u16),
+    next: u16,
+}
+
+impl NamedPorts {
+    pub(crate) fn new((start, end): (u16, u16)) -> NamedPorts {
+        let start = start + start % 2;
+        NamedPorts { range: (start, end.max(start + 2)), next: start }
+    }
+}
+
+impl RtpPorts for NamedPorts {
+    fn acquire(&mut self) -> Option<u16> {
+        let p = self.next;
+        self.next = if p + 2 >= self.range.1 { self.range.0 } else { p + 2 };
+        Some(p)
+    }
+
+    fn release(&mut self, _port: u16) {}
+}
+
+impl ShardCore {
+    /// Takes RTP ports from `ports` instead of naming them.
+    pub fn with_rtp_ports(mut self, ports: Box<dyn RtpPorts>) -> ShardCore {
+        self.ports = ports;
+        self
+    }
+
+    /// The port source, for the runtime to reach its own type (the
+    /// sockets it bound).
+    pub fn rtp_ports_mut(&mut self) -> &mut dyn RtpPorts {
+        &mut *self.ports
+    }
+
+    /// Gives back a call's port whose media never opened.
+    pub(crate) fn release_port(&mut self, port: Option<u16>) {
+        if let Some(p) = port {
+            self.ports.release(p);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! What crosses into and out of the media threads: commands from the
+//! shards, events back to them, and a stream's final report.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+/// What a media thread does with a stream's packets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaMode {
+    /// No sockets; the SDP answer names a port nobody listens on.
+    Off,
+    /// Reflect each packet back to its sender.
+    Echo,
+    /// Send a paced G.711 tone (or file) every 20 ms; count what arrives.
+    Play,
+    /// Count and discard.
+    Sink,
+    /// Cross-connect with another stream (calls paired in arrival order).
+    Bridge,
+}
+
+impl std::str::FromStr for MediaMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "off" => MediaMode::Off,
+            "echo" => MediaMode::Echo,
+            "play" => MediaMode::Play,
+            "sink" => MediaMode::Sink,
+            "bridge" => MediaMode::Bridge,
+            _ => return Err(format!("unknown media mode {s:?} (off, echo, play, sink, bridge)")),
+        })
+    }
+}
+
+/// A new stream: bound sockets and where to send.
+#[derive(Debug)]
+pub struct OpenStream {
+    /// The caller's key for the stream (a call handle).
+    pub id: u64,
+    /// Which event queue hears about it (a shard number).
+    pub owner: usize,
+    /// Our RTP port (the key of later commands).
+    pub local_port: u16,
+    /// RTP socket (even port).
+    pub rtp: UdpSocket,
+    /// RTCP socket (odd port).
+    pub rtcp: UdpSocket,
+    /// The peer's RTP address from its SDP (latched on the first packet).
+    pub remote: Option<SocketAddr>,
+    /// Payload type to play: 0 PCMU, 8 PCMA.
+    pub payload_type: u8,
+    /// Whether we may send (false while the peer holds).
+    pub send: bool,
+    /// Bridge mode: the port of the stream to cross-connect with (the
+    /// pool fills it in).
+    pub partner: Option<u16>,
+}
+
+/// Work for the media pool.
+#[derive(Debug)]
+pub enum StreamCommand {
+    /// Start a stream.
+    Open(OpenStream),
+    /// Hold (`send` false) or resume.
+    Direction {
+        /// The stream's RTP port.
+        local_port: u16,
+        /// Whether we may send.
+        send: bool,
+    },
+    /// Close the sockets, report, and free the port pair.
+    Close {
+        /// The stream's RTP port.
+        local_port: u16,
+    },
+}
+
+/// Counters of one stream when it closed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StreamReport {
+    /// RTP packets and bytes received (malformed ones excluded).
+    pub packets_in: u64,
+    /// RTP payload and header bytes received.
+    pub bytes_in: u64,
+    /// RTP packets sent.
+    pub packets_out: u64,
+    /// RTP bytes sent.
+    pub bytes_out: u64,
+    /// Lost by sequence numbers.
+    pub lost: u64,
+    /// Arrived after a later packet.
+    pub late: u64,
+    /// Arrived twice.
+    pub duplicates: u64,
+    /// Not RTP (dropped and counted).
+    pub malformed: u64,
+    /// RFC 3550 interarrival jitter at the end, ms.
+    pub jitter_ms: f64,
+    /// Estimated MOS of what we received (0 when nothing arrived).
+    pub mos: f64,
+    /// RTCP packets received and sent.
+    pub rtcp_in: u64,
+    /// RTCP reports we sent.
+    pub rtcp_out: u64,
+    /// The far end's last report about our stream: fraction lost (1/256).
+    pub far_fraction_lost: u8,
+    /// ... its cumulative loss.
+    pub far_cumulative_lost: i32,
+    /// ... its jitter, ms.
+    pub far_jitter_ms: f64,
+    /// How long the stream was open.
+    pub duration: Duration,
+}
+
+/// What happened to a stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaEventKind {
+    /// No RTP for the configured media timeout.
+    Timeout,
+    /// The stream closed; its final counters.
+    Closed(StreamReport),
+}
+
+/// An event for the stream's owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaEvent {
+    /// The owner given at open (a shard).
+    pub owner: usize,
+    /// The caller's key given at open.
+    pub id: u64,
+    /// The stream's RTP port.
+    pub local_port: u16,
+    /// What happened.
+    pub kind: MediaEventKind,
+}

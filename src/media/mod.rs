@@ -1,0 +1,27 @@
+//! The RTP relay pool: media threads apart from the shards, each owning
+//! its streams' RTP/RTCP sockets, with RTP/RTCP parsing, RFC 3550
+//! statistics and a lock-free port allocator. A leaf: it knows nothing of
+//! SIP.
+
+mod command;
+mod counters;
+mod g711;
+mod pool;
+mod ports;
+mod quality;
+mod receiver_stats;
+mod rtcp;
+mod rtp;
+mod stream;
+mod worker;
+
+pub use command::{MediaEvent, MediaEventKind, MediaMode, OpenStream, StreamCommand, StreamReport};
+pub use counters::MediaTotals;
+pub use g711::{FRAME_SAMPLES, linear_to_alaw, linear_to_ulaw, tone_frame};
+pub use pool::{MediaConfig, MediaPool};
+pub use ports::{PortPool, bind_pair};
+pub use quality::estimated_mos;
+pub use receiver_stats::ReceiverStats;
+pub use rtcp::{ReportBlock, RtcpError, RtcpPacket, parse_rtcp, write_receiver_report};
+pub use rtp::{RtpError, RtpHeader, looks_like_rtcp, parse_rtp, write_rtp_header};
+pub use worker::EventSink;

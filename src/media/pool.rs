@@ -1,0 +1,193 @@
+//! The RTP relay pool: `M` media threads, each with its own poll and
+//! command queue. Commands are routed by the stream's port, so a stream's
+//! open, direction changes and close reach the same thread in order.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam::queue::SegQueue;
+use mio::{Poll, Waker};
+use parking_lot::Mutex;
+
+use super::command::{MediaMode, StreamCommand};
+use super::counters::{MediaCounters, MediaTotals};
+use super::g711::tone_frame;
+use super::ports::PortPool;
+use super::worker::{EventSink, WAKER, Worker};
+
+/// How to run the media threads.
+#[derive(Debug, Clone)]
+pub struct MediaConfig {
+    /// Media threads.
+    pub threads: usize,
+    /// What each stream does.
+    pub mode: MediaMode,
+    /// RTP port range, inclusive (even ports carry RTP).
+    pub ports: (u16, u16),
+    /// Raise a timeout event after this long without RTP.
+    pub timeout: Option<Duration>,
+    /// Cores to pin the threads to, one each (empty: no pinning).
+    pub cores: Vec<core_affinity::CoreId>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            threads: 1,
+            mode: MediaMode::Echo,
+            ports: (20_000, 29_999),
+            timeout: None,
+            cores: Vec::new(),
+        }
+    }
+}
+
+struct Lane {
+    commands: Arc<SegQueue<StreamCommand>>,
+    waker: Waker,
+    counters: Arc<MediaCounters>,
+}
+
+/// Running media threads.
+pub struct MediaPool {
+    lanes: Vec<Lane>,
+    /// Which lane owns each port pair, by `(port - first) / 2`.
+    route: Vec<AtomicU8>,
+    next_lane: AtomicUsize,
+    /// A bridge stream still waiting for its partner.
+    waiting: Mutex<Option<u16>>,
+    ports: Arc<PortPool>,
+    mode: MediaMode,
+    stop: Arc<AtomicBool>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl MediaPool {
+    /// Starts the threads. `events` hears every timeout and close.
+    pub fn start(cfg: &MediaConfig, events: EventSink) -> io::Result<MediaPool> {
+        let ports = Arc::new(PortPool::new(cfg.ports.0, cfg.ports.1));
+        let frames = Arc::new([tone_frame(true), tone_frame(false)]);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (mut lanes, mut threads) = (Vec::new(), Vec::new());
+        for i in 0..cfg.threads.clamp(1, 64) {
+            let poll = Poll::new()?;
+            let waker = Waker::new(poll.registry(), WAKER)?;
+            let lane = Lane { commands: Arc::default(), waker, counters: Arc::default() };
+            let worker = Worker {
+                poll,
+                commands: lane.commands.clone(),
+                stop: stop.clone(),
+                ports: ports.clone(),
+                events: events.clone(),
+                counters: lane.counters.clone(),
+                mode: cfg.mode,
+                timeout: cfg.timeout,
+                frames: frames.clone(),
+                streams: slab::Slab::new(),
+                by_port: hashbrown::HashMap::new(),
+                schedule: Default::default(),
+                totals: MediaTotals::default(),
+            };
+            let core = cfg.cores.get(i).copied();
+            threads.push(std::thread::Builder::new().name(format!("media-{i}")).spawn(move || {
+                if let Some(c) = core {
+                    core_affinity::set_for_current(c);
+                }
+                worker.run();
+            })?);
+            lanes.push(lane);
+        }
+        let route = (0..ports.capacity()).map(|_| AtomicU8::new(0)).collect();
+        Ok(MediaPool {
+            lanes,
+            route,
+            next_lane: AtomicUsize::new(0),
+            waiting: Mutex::new(None),
+            ports,
+            mode: cfg.mode,
+            stop,
+            threads: Mutex::new(threads),
+        })
+    }
+
+    /// The port pairs the shards take from.
+    pub fn ports(&self) -> &Arc<PortPool> {
+        &self.ports
+    }
+
+    /// What the streams do.
+    pub fn mode(&self) -> MediaMode {
+        self.mode
+    }
+
+    fn route_slot(&self, port: u16) -> Option<&AtomicU8> {
+        self.route.get(usize::from(port.wrapping_sub(self.ports.first()) / 2))
+    }
+
+    fn lane_of(&self, port: u16) -> usize {
+        self.route_slot(port).map_or(0, |r| usize::from(r.load(Ordering::Acquire)))
+    }
+
+    /// Queues a command on the stream's media thread and wakes it.
+    pub fn submit(&self, mut cmd: StreamCommand) {
+        let lane = match &mut cmd {
+            StreamCommand::Open(open) => {
+                let mut lane = self.next_lane.fetch_add(1, Ordering::Relaxed) % self.lanes.len();
+                if self.mode == MediaMode::Bridge {
+                    let mut waiting = self.waiting.lock();
+                    match waiting.take() {
+                        Some(p) => {
+                            open.partner = Some(p);
+                            lane = self.lane_of(p);
+                        }
+                        None => *waiting = Some(open.local_port),
+                    }
+                }
+                if let Some(r) = self.route_slot(open.local_port) {
+                    r.store(lane as u8, Ordering::Release);
+                }
+                lane
+            }
+            StreamCommand::Direction { local_port, .. } => self.lane_of(*local_port),
+            StreamCommand::Close { local_port } => {
+                let mut waiting = self.waiting.lock();
+                if *waiting == Some(*local_port) {
+                    *waiting = None;
+                }
+                self.lane_of(*local_port)
+            }
+        };
+        let lane = &self.lanes[lane];
+        lane.commands.push(cmd);
+        let _ = lane.waker.wake();
+    }
+
+    /// Totals over all media threads (as last published).
+    pub fn totals(&self) -> MediaTotals {
+        let mut t = MediaTotals::default();
+        for l in &self.lanes {
+            l.counters.add_to(&mut t);
+        }
+        t
+    }
+
+    /// Closes every stream (each reports) and joins the threads.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Release);
+        for l in &self.lanes {
+            let _ = l.waker.wake();
+        }
+        for t in self.threads.lock().drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for MediaPool {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

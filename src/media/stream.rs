@@ -1,0 +1,204 @@
+//! One media stream on a media thread: its sockets, the latched peer,
+//! receiver statistics, the state of what we play, and our RTCP reports.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use mio::net::UdpSocket;
+
+use super::command::{OpenStream, StreamReport};
+use super::g711::FRAME_SAMPLES;
+use super::quality::estimated_mos;
+use super::receiver_stats::ReceiverStats;
+use super::rtcp::{ReportBlock, parse_rtcp, write_receiver_report};
+use super::rtp::{parse_rtp, write_rtp_header};
+
+/// RTP clock of the audio we handle (G.711, telephone-event).
+const CLOCK_HZ: u128 = 8_000;
+/// RFC 3550 §6.2: the minimum RTCP interval.
+const RTCP_INTERVAL: Duration = Duration::from_secs(5);
+
+pub(crate) struct Stream {
+    pub(crate) id: u64,
+    pub(crate) owner: usize,
+    pub(crate) local_port: u16,
+    pub(crate) rtp: UdpSocket,
+    pub(crate) rtcp: UdpSocket,
+    pub(crate) remote: Option<SocketAddr>,
+    latched: bool,
+    rtcp_remote: Option<SocketAddr>,
+    pub(crate) send: bool,
+    pub(crate) payload_type: u8,
+    rx: ReceiverStats,
+    pub(crate) counts: StreamReport,
+    opened: Instant,
+    pub(crate) last_rx: Instant,
+    pub(crate) timed_out: bool,
+    seq: u16,
+    timestamp: u32,
+    ssrc: u32,
+    resumed: bool,
+    next_rr: Instant,
+    last_sr: Option<(u32, Instant)>,
+    pub(crate) partner: Option<usize>,
+}
+
+impl Stream {
+    pub(crate) fn new(open: OpenStream, now: Instant) -> std::io::Result<Stream> {
+        open.rtp.set_nonblocking(true)?;
+        open.rtcp.set_nonblocking(true)?;
+        // A per-stream SSRC and start point that differ between streams.
+        let seed = (u64::from(open.local_port) << 32 ^ open.id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // RFC 3550 §6.2: the first report after half the minimum interval,
+        // randomised over [0.5, 1.5] of it.
+        let first_rr = RTCP_INTERVAL / 4 + Duration::from_millis(seed % 2_500);
+        Ok(Stream {
+            id: open.id,
+            owner: open.owner,
+            local_port: open.local_port,
+            rtp: UdpSocket::from_std(open.rtp),
+            rtcp: UdpSocket::from_std(open.rtcp),
+            remote: open.remote,
+            latched: false,
+            rtcp_remote: open.remote.map(|a| SocketAddr::new(a.ip(), a.port().wrapping_add(1))),
+            send: open.send,
+            payload_type: open.payload_type,
+            rx: ReceiverStats::default(),
+            counts: StreamReport::default(),
+            opened: now,
+            last_rx: now,
+            timed_out: false,
+            seq: (seed >> 16) as u16,
+            timestamp: (seed >> 32) as u32,
+            ssrc: (seed >> 8) as u32 | 1,
+            resumed: false,
+            next_rr: now + first_rr,
+            last_sr: None,
+            partner: None,
+        })
+    }
+
+    /// Accounts one arrived datagram; false when it is not RTP (dropped).
+    /// The first good packet latches the peer's address (symmetric RTP).
+    pub(crate) fn on_rtp(&mut self, now: Instant, data: &[u8], from: SocketAddr) -> bool {
+        let Ok(h) = parse_rtp(data) else {
+            self.counts.malformed += 1;
+            return false;
+        };
+        if !self.latched {
+            self.latched = true;
+            self.remote = Some(from);
+        }
+        let arrival =
+            (now.saturating_duration_since(self.opened).as_nanos() * CLOCK_HZ / 1_000_000_000) as u32;
+        self.rx.on_packet(h.seq, h.ssrc, h.timestamp, arrival);
+        self.counts.packets_in += 1;
+        self.counts.bytes_in += data.len() as u64;
+        self.last_rx = now;
+        self.timed_out = false;
+        true
+    }
+
+    /// Reads the far end's reports; false (a counted drop) when the
+    /// compound does not parse.
+    pub(crate) fn on_rtcp(&mut self, now: Instant, data: &[u8], from: SocketAddr) -> bool {
+        let Ok(p) = parse_rtcp(data) else {
+            self.counts.malformed += 1;
+            return false;
+        };
+        self.counts.rtcp_in += 1;
+        self.rtcp_remote = Some(from);
+        if let Some(ntp) = p.sr_ntp_middle {
+            self.last_sr = Some((ntp, now));
+        }
+        // One source each way: the block is about what we send (our SSRC
+        // when we play, the echoed one when we reflect).
+        if let Some(b) = p.block {
+            self.counts.far_fraction_lost = b.fraction_lost;
+            self.counts.far_cumulative_lost = b.cumulative_lost;
+            self.counts.far_jitter_ms = f64::from(b.jitter) * 1000.0 / CLOCK_HZ as f64;
+        }
+        true
+    }
+
+    /// Sends `data` from our RTP socket (counted when it went out).
+    pub(crate) fn send_to(&mut self, data: &[u8], to: SocketAddr) -> bool {
+        match self.rtp.send_to(data, to) {
+            Ok(_) => {
+                self.counts.packets_out += 1;
+                self.counts.bytes_out += data.len() as u64;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// One 20 ms frame of what we play; the clock runs on while held, and
+    /// the first packet after a resume carries the marker bit.
+    pub(crate) fn play(&mut self, frame: &[u8; FRAME_SAMPLES]) -> bool {
+        let mut packet = [0u8; 12 + FRAME_SAMPLES];
+        let (seq, ts) = (self.seq, self.timestamp);
+        self.timestamp = self.timestamp.wrapping_add(FRAME_SAMPLES as u32);
+        let Some(to) = self.remote.filter(|_| self.send) else {
+            self.resumed = true;
+            return false;
+        };
+        let mut header = [0u8; 12];
+        write_rtp_header(
+            &mut header,
+            self.payload_type,
+            std::mem::take(&mut self.resumed),
+            seq,
+            ts,
+            self.ssrc,
+        );
+        packet[..12].copy_from_slice(&header);
+        packet[12..].copy_from_slice(frame);
+        self.seq = self.seq.wrapping_add(1);
+        self.send_to(&packet, to)
+    }
+
+    /// Sends our RR when it is due and we have something to report.
+    pub(crate) fn rtcp_due(&mut self, now: Instant) {
+        if now < self.next_rr {
+            return;
+        }
+        self.next_rr = now + RTCP_INTERVAL;
+        let Some(to) = self.rtcp_remote.filter(|_| self.rx.received > 0) else { return };
+        let (last_sr, delay) = match self.last_sr {
+            Some((ntp, at)) => {
+                (ntp, (now.saturating_duration_since(at).as_micros() * 65_536 / 1_000_000) as u32)
+            }
+            None => (0, 0),
+        };
+        let block = ReportBlock {
+            ssrc: self.rx.ssrc(),
+            fraction_lost: self.rx.fraction_lost_since_last(),
+            cumulative_lost: self.rx.lost().min(0x7f_ffff) as i32,
+            highest_seq: self.rx.extended_highest(),
+            jitter: self.rx.jitter as u32,
+            last_sr,
+            delay_since_last_sr: delay,
+        };
+        let mut buf = [0u8; 64];
+        let n = write_receiver_report(&mut buf, self.ssrc, &block);
+        if self.rtcp.send_to(&buf[..n], to).is_ok() {
+            self.counts.rtcp_out += 1;
+        }
+    }
+
+    /// The counters as they stand, with loss, jitter and MOS filled in.
+    pub(crate) fn report(&self, now: Instant) -> StreamReport {
+        let mut r = self.counts;
+        r.lost = self.rx.lost();
+        r.late = self.rx.late;
+        r.duplicates = self.rx.duplicates;
+        r.jitter_ms = self.rx.jitter * 1000.0 / CLOCK_HZ as f64;
+        let expected = self.rx.expected();
+        if expected > 0 {
+            r.mos = estimated_mos(100.0 * r.lost as f64 / expected as f64, r.jitter_ms, 0.0);
+        }
+        r.duration = now.saturating_duration_since(self.opened);
+        r
+    }
+}
