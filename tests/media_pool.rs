@@ -3,6 +3,7 @@
 //! the RFC 3550 statistics the pool reports when a stream closes.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -242,4 +243,30 @@ fn silence_raises_one_timeout_event() {
     let rep = r.close(to.port());
     assert_eq!(rep.packets_out, 0, "sink sends nothing");
     assert_eq!(r.pool.totals().timeouts, 1);
+}
+
+/// `scripts/rtp-load.sh`, the RTP benchmark, on a small load: it builds,
+/// relays every paced packet and writes its JSON and .hgrm report.
+#[test]
+fn rtp_load_script_quick_run_writes_its_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = std::env::temp_dir().join(format!("sipbench-rtp-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&report);
+    let status = std::process::Command::new("bash")
+        .arg(root.join("scripts/rtp-load.sh"))
+        .args(["--streams", "40", "--seconds", "1", "--blast-seconds", "1", "--ports", "20800-20899"])
+        .arg("--report")
+        .arg(&report)
+        .current_dir(root)
+        .status()
+        .expect("run rtp-load.sh");
+    assert!(status.success(), "rtp-load.sh failed: {status}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("rtp_load.json")).unwrap()).unwrap();
+    let sent = doc["paced"]["sent"].as_u64().unwrap();
+    assert!(sent >= 40 * 40, "{sent} packets in a 1 s paced phase of 40 streams");
+    assert_eq!(doc["paced"]["echoed"].as_u64(), Some(sent));
+    assert!(doc["blast"]["relayed"].as_u64().unwrap() > 0);
+    let hgrm = std::fs::read_to_string(report.join("echo_latency.hgrm")).unwrap();
+    assert!(!sipbench::metrics::parse_percentile_distribution(&hgrm).is_empty());
 }

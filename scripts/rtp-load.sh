@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# RTP relay benchmark (no SIP): builds examples/rtp_load.rs in release and
+# runs it. It opens N echo streams on the media pool (one media thread by
+# default), feeds each P packets/s of 172-byte G.711-sized RTP from
+# loopback clients for S seconds, and prints the packets lost, the echo
+# round trip (client send -> echo back, p50/p99/p99.9) and the media
+# thread's CPU; then a blast phase sends as fast as the client can to find
+# the most packets/s one media thread relays. Writes rtp_load.json and
+# echo_latency.hgrm into the report directory. Exits non-zero if the paced
+# phase lost a packet.
+#
+#   scripts/rtp-load.sh [--streams N] [--pps P] [--seconds S]
+#                       [--blast-seconds S] [--threads M] [--ports A-B]
+#                       [--report DIR]
+# Defaults: 1000 streams x 50 packets/s (50k packets/s each way) for 30 s,
+# 5 s blast, 1 media thread, ports 24000-27999, reports/rtp-load-<date>.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+args=() report="reports/rtp-load-$(date +%Y%m%d-%H%M%S)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --streams | --pps | --seconds | --blast-seconds | --threads | --ports) args+=("$1" "$2"); shift ;;
+    --report) report=$2; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown flag: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+cargo build --release --example rtp_load
+target/release/examples/rtp_load "${args[@]}" --report "$report"
+lost=$(sed -n 's/.*"lost": \([0-9]*\).*/\1/p' "$report/rtp_load.json" | head -1)
+if [ "${lost:-1}" != 0 ]; then
+  echo "rtp-load: $lost packets lost in the paced phase" >&2
+  exit 1
+fi
