@@ -986,6 +986,10 @@ fn sipp_rtp_is_echoed_and_counted() {
     assert_eq!(tx, rx, "every packet echoed; {}", s.stdout);
     assert_eq!((s.media("malformed"), s.media("duplicates")), (0, 0), "{}", s.stdout);
     assert!(s.stdout.contains("media streams    10 opened"), "{}", s.stdout);
+    // Each echo's time in the media thread is in the latency report.
+    assert_eq!(s.json["latency_ms"]["media_echo"]["count"].as_u64(), Some(tx), "{}", s.json["latency_ms"]);
+    assert!(s.stdout.contains("media_echo"), "{}", s.stdout);
+    assert!(dir.join("report").join("media_echo.hgrm").exists());
 }
 
 /// `--media play` sends paced G.711 to SIPp, whose `-rtp_echo` reflects

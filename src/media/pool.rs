@@ -47,6 +47,7 @@ impl Default for MediaConfig {
 
 struct Lane {
     commands: Arc<SegQueue<StreamCommand>>,
+    echo: Arc<Mutex<hdrhistogram::Histogram<u64>>>,
     waker: Waker,
     counters: Arc<MediaCounters>,
 }
@@ -75,7 +76,8 @@ impl MediaPool {
         for i in 0..cfg.threads.clamp(1, 64) {
             let poll = Poll::new()?;
             let waker = Waker::new(poll.registry(), WAKER)?;
-            let lane = Lane { commands: Arc::default(), waker, counters: Arc::default() };
+            let echo = Arc::new(Mutex::new(echo_histogram()));
+            let lane = Lane { commands: Arc::default(), echo, waker, counters: Arc::default() };
             let worker = Worker {
                 poll,
                 commands: lane.commands.clone(),
@@ -90,6 +92,8 @@ impl MediaPool {
                 by_port: hashbrown::HashMap::new(),
                 schedule: Default::default(),
                 totals: MediaTotals::default(),
+                echo_ns: echo_histogram(),
+                echo_shared: lane.echo.clone(),
             };
             let core = cfg.cores.get(i).copied();
             threads.push(std::thread::Builder::new().name(format!("media-{i}")).spawn(move || {
@@ -174,6 +178,16 @@ impl MediaPool {
         t
     }
 
+    /// Packet received → echo (or bridged copy) sent, ns, over all media
+    /// threads (published once a second).
+    pub fn echo_latency(&self) -> hdrhistogram::Histogram<u64> {
+        let mut h = echo_histogram();
+        for l in &self.lanes {
+            let _ = h.add(&*l.echo.lock());
+        }
+        h
+    }
+
     /// Closes every stream (each reports) and joins the threads.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Release);
@@ -190,4 +204,9 @@ impl Drop for MediaPool {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// 1 ns to 60 s, 3 significant digits.
+fn echo_histogram() -> hdrhistogram::Histogram<u64> {
+    hdrhistogram::Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
 }

@@ -39,6 +39,10 @@ pub(crate) struct Worker {
     pub(crate) by_port: hashbrown::HashMap<u16, usize>,
     pub(crate) schedule: BinaryHeap<Reverse<(Instant, usize, u16)>>,
     pub(crate) totals: MediaTotals,
+    /// Packet received → its echo (or bridged copy) sent, ns; merged into
+    /// `echo_shared` once a second.
+    pub(crate) echo_ns: hdrhistogram::Histogram<u64>,
+    pub(crate) echo_shared: Arc<parking_lot::Mutex<hdrhistogram::Histogram<u64>>>,
 }
 
 fn slot_of(token: Token) -> (usize, bool) {
@@ -50,6 +54,7 @@ impl Worker {
         let mut events = Events::with_capacity(256);
         let mut buf = vec![0u8; 2048];
         let mut next_housekeeping = Instant::now() + HOUSEKEEPING;
+        let mut next_histogram = Instant::now() + Duration::from_secs(1);
         loop {
             let now = Instant::now();
             let next = self.schedule.peek().map_or(next_housekeeping, |r| r.0.0.min(next_housekeeping));
@@ -65,6 +70,11 @@ impl Worker {
             if now >= next_housekeeping {
                 next_housekeeping = now + HOUSEKEEPING;
                 self.housekeeping(now);
+            }
+            if now >= next_histogram || self.stop.load(Ordering::Acquire) {
+                next_histogram = now + Duration::from_secs(1);
+                let _ = self.echo_shared.lock().add(&self.echo_ns);
+                self.echo_ns.reset();
             }
             self.totals.cpu_ns = thread_cpu_ns();
             self.counters.publish(&self.totals);
@@ -113,6 +123,8 @@ impl Worker {
                 _ => false,
             };
             if sent {
+                let took = now.elapsed().as_nanos() as u64;
+                let _ = self.echo_ns.record(took.max(1));
                 self.totals.packets_out += 1;
                 self.totals.bytes_out += n as u64;
             }

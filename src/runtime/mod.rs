@@ -119,7 +119,10 @@ impl Runtime {
     /// Merged reports of every shard (published a few times a second).
     pub fn report(&self) -> ShardReport {
         let mut r = self.reports().merged();
-        r.media = self.media_totals().unwrap_or_default();
+        if let Some(m) = &self.media {
+            r.media = m.totals();
+            r.media_echo_ns = m.echo_latency();
+        }
         r
     }
 
@@ -164,14 +167,16 @@ impl Runtime {
         }
         let media = self.media.as_ref().map(|m| {
             m.stop();
-            m.totals()
+            (m.totals(), m.echo_latency())
         });
         let shards: Vec<ShardReport> = self.reports.iter().map(|r| r.lock().clone()).collect();
         let mut total = ShardReport::new(usize::MAX);
         for r in &shards {
             total.merge(r);
         }
-        total.media = media.unwrap_or_default();
+        if let Some((totals, echo)) = media {
+            (total.media, total.media_echo_ns) = (totals, echo);
+        }
         (total, shards)
     }
 }

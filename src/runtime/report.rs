@@ -39,6 +39,9 @@ pub struct ShardReport {
     pub invite_response_ns: Histogram<u64>,
     /// The RTP relay pool's totals (set on the runtime's merged report).
     pub media: crate::media::MediaTotals,
+    /// RTP packet received → its echo sent by a media thread, ns (set on
+    /// the runtime's merged report).
+    pub media_echo_ns: Histogram<u64>,
 }
 
 impl ShardReport {
@@ -54,6 +57,7 @@ impl ShardReport {
             inbox_drops: 0,
             send_errors: 0,
             media: Default::default(),
+            media_echo_ns: crate::metrics::nanos_histogram(),
             setup_us: crate::metrics::latency_histogram(),
             service_ns: crate::metrics::nanos_histogram(),
             inbox_delay_ns: crate::metrics::nanos_histogram(),

@@ -11,14 +11,19 @@ use sipbench::metrics::{
 };
 use sipbench::runtime::ShardReport;
 
-/// Each histogram with its file stem and its unit's divisor to ms.
-fn histograms(r: &ShardReport) -> [(&'static str, &Histogram<u64>, f64); 4] {
-    [
+/// Each histogram with its file stem and its unit's divisor to ms (media
+/// echo only when media ran).
+fn histograms(r: &ShardReport) -> Vec<(&'static str, &Histogram<u64>, f64)> {
+    let mut all = vec![
         ("call_setup", &r.setup_us, 1e3),
         ("invite_first_response", &r.invite_response_ns, 1e6),
         ("message_service", &r.service_ns, 1e6),
         ("inbox_delay", &r.inbox_delay_ns, 1e6),
-    ]
+    ];
+    if !r.media_echo_ns.is_empty() {
+        all.push(("media_echo", &r.media_echo_ns, 1e6));
+    }
+    all
 }
 
 fn rows(r: &ShardReport) -> Vec<Latency<'_>> {
