@@ -40,22 +40,14 @@ impl ShardCore {
             self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
             return;
         }
-        let Some(port) = self.ports.acquire() else {
-            self.stats.media_refused += 1;
-            let extra = Extra { retry_after: Some(5), ..Extra::default() };
-            self.answer_invite(now, slot, 503, "Service Unavailable - No RTP Ports", Some(&tag), extra, out);
-            return;
-        };
-        let sdp_answer = match self.sdp.answer_offer(&msg, port, 1) {
-            Ok(a) => {
-                if a.port.is_none() {
-                    self.ports.release(port);
-                }
-                a
-            }
+        let sdp_answer = match self.answer_new_call(&msg) {
+            Ok(a) => a,
             Err((code, reason)) => {
-                self.ports.release(port);
-                let extra = Extra { accept: code == 415, ..Extra::default() };
+                let extra = Extra {
+                    accept: code == 415,
+                    retry_after: (code == 503).then_some(5),
+                    ..Extra::default()
+                };
                 self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
                 return;
             }

@@ -3,6 +3,8 @@
 //! (so the SDP carries a port that is really ours) and may run out.
 
 use super::ShardCore;
+use super::sdp_glue::SdpAnswer;
+use crate::sip::Message;
 
 /// A source of even RTP ports (RTCP on the next odd one).
 pub trait RtpPorts: Send + std::any::Any {
@@ -49,6 +51,21 @@ impl ShardCore {
     /// sockets it bound).
     pub fn rtp_ports_mut(&mut self) -> &mut dyn RtpPorts {
         &mut *self.ports
+    }
+
+    /// Our SDP for a new call's INVITE on a freshly taken pair, which goes
+    /// back when no stream was accepted. Errors are the status to refuse
+    /// the call with (503 when no pair is free, counted).
+    pub(crate) fn answer_new_call(&mut self, msg: &Message) -> Result<SdpAnswer, (u16, &'static str)> {
+        let Some(port) = self.ports.acquire() else {
+            self.stats.media_refused += 1;
+            return Err((503, "Service Unavailable - No RTP Ports"));
+        };
+        let answer = self.sdp.answer_offer(msg, port, 1);
+        if !matches!(&answer, Ok(a) if a.port.is_some()) {
+            self.ports.release(port);
+        }
+        answer
     }
 
     /// Gives back a call's port whose media never opened.

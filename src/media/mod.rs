@@ -4,21 +4,24 @@
 //! SIP.
 
 mod command;
+mod config;
 mod counters;
 mod g711;
 mod pool;
 mod ports;
 mod quality;
 mod receiver_stats;
+mod relay;
 mod rtcp;
 mod rtp;
 mod stream;
 mod worker;
 
 pub use command::{MediaEvent, MediaEventKind, MediaMode, OpenStream, StreamCommand, StreamReport};
+pub use config::MediaConfig;
 pub use counters::MediaTotals;
 pub use g711::{FRAME_SAMPLES, linear_to_alaw, linear_to_ulaw, tone_frame};
-pub use pool::{MediaConfig, MediaPool};
+pub use pool::MediaPool;
 pub use ports::{PortPool, bind_pair};
 pub use quality::estimated_mos;
 pub use receiver_stats::ReceiverStats;

@@ -6,44 +6,17 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use crossbeam::queue::SegQueue;
 use mio::{Poll, Waker};
 use parking_lot::Mutex;
 
 use super::command::{MediaMode, StreamCommand};
+use super::config::MediaConfig;
 use super::counters::{MediaCounters, MediaTotals};
 use super::g711::tone_frame;
 use super::ports::PortPool;
 use super::worker::{EventSink, WAKER, Worker};
-
-/// How to run the media threads.
-#[derive(Debug, Clone)]
-pub struct MediaConfig {
-    /// Media threads.
-    pub threads: usize,
-    /// What each stream does.
-    pub mode: MediaMode,
-    /// RTP port range, inclusive (even ports carry RTP).
-    pub ports: (u16, u16),
-    /// Raise a timeout event after this long without RTP.
-    pub timeout: Option<Duration>,
-    /// Cores to pin the threads to, one each (empty: no pinning).
-    pub cores: Vec<core_affinity::CoreId>,
-}
-
-impl Default for MediaConfig {
-    fn default() -> Self {
-        MediaConfig {
-            threads: 1,
-            mode: MediaMode::Echo,
-            ports: (20_000, 29_999),
-            timeout: None,
-            cores: Vec::new(),
-        }
-    }
-}
 
 struct Lane {
     commands: Arc<SegQueue<StreamCommand>>,

@@ -18,7 +18,7 @@ use super::ports::PortPool;
 use super::stream::Stream;
 
 pub(crate) const WAKER: Token = Token(0);
-const FRAME: Duration = Duration::from_millis(20);
+pub(crate) const FRAME: Duration = Duration::from_millis(20);
 const HOUSEKEEPING: Duration = Duration::from_millis(100);
 
 /// Where media events go (the runtime pushes them to the owner's queue).
@@ -43,10 +43,6 @@ pub(crate) struct Worker {
     /// `echo_shared` once a second.
     pub(crate) echo_ns: hdrhistogram::Histogram<u64>,
     pub(crate) echo_shared: Arc<parking_lot::Mutex<hdrhistogram::Histogram<u64>>>,
-}
-
-fn slot_of(token: Token) -> (usize, bool) {
-    ((token.0 - 1) / 2, (token.0 - 1) % 2 == 1)
 }
 
 impl Worker {
@@ -85,48 +81,6 @@ impl Worker {
                 }
                 self.counters.publish(&self.totals);
                 return;
-            }
-        }
-    }
-
-    fn on_readable(&mut self, token: Token, buf: &mut [u8]) {
-        let (slot, is_rtcp) = slot_of(token);
-        loop {
-            let Some(s) = self.streams.get_mut(slot) else { return };
-            let got = if is_rtcp { s.rtcp.recv_from(buf) } else { s.rtp.recv_from(buf) };
-            let Ok((n, from)) = got else { return };
-            let now = Instant::now();
-            let data = &buf[..n];
-            if is_rtcp || super::rtp::looks_like_rtcp(data) {
-                if s.on_rtcp(now, data, from) {
-                    self.totals.rtcp_in += 1;
-                } else {
-                    self.totals.malformed += 1;
-                }
-                continue;
-            }
-            if !s.on_rtp(now, data, from) {
-                self.totals.malformed += 1;
-                continue;
-            }
-            self.totals.packets_in += 1;
-            self.totals.bytes_in += n as u64;
-            let sent = match self.mode {
-                MediaMode::Echo if s.send => s.send_to(data, from),
-                MediaMode::Bridge => match s.partner.and_then(|p| self.streams.get_mut(p)) {
-                    Some(p) => match p.remote.filter(|_| p.send) {
-                        Some(to) => p.send_to(data, to),
-                        None => false,
-                    },
-                    None => false,
-                },
-                _ => false,
-            };
-            if sent {
-                let took = now.elapsed().as_nanos() as u64;
-                let _ = self.echo_ns.record(took.max(1));
-                self.totals.packets_out += 1;
-                self.totals.bytes_out += n as u64;
             }
         }
     }
@@ -197,45 +151,5 @@ impl Worker {
         self.ports.release(port);
         self.totals.add_closed(&report);
         (self.events)(MediaEvent { owner, id, local_port: port, kind: MediaEventKind::Closed(report) });
-    }
-
-    fn play_due(&mut self, now: Instant) {
-        while let Some(&Reverse((at, slot, port))) = self.schedule.peek() {
-            if at > now {
-                return;
-            }
-            self.schedule.pop();
-            let Some(s) = self.streams.get_mut(slot).filter(|s| s.local_port == port) else { continue };
-            let frame = &self.frames[usize::from(s.payload_type == 8)];
-            if s.play(frame) {
-                self.totals.packets_out += 1;
-                self.totals.bytes_out += (12 + FRAME_SAMPLES) as u64;
-            }
-            // Keep the 20 ms grid; after a long stall, restart it from now.
-            let next = if now.saturating_duration_since(at) > 10 * FRAME { now + FRAME } else { at + FRAME };
-            self.schedule.push(Reverse((next, slot, port)));
-        }
-    }
-
-    fn housekeeping(&mut self, now: Instant) {
-        let mut timed_out = Vec::new();
-        for (_, s) in self.streams.iter_mut() {
-            let before = s.counts.rtcp_out;
-            s.rtcp_due(now);
-            self.totals.rtcp_out += s.counts.rtcp_out - before;
-            let silent = now.saturating_duration_since(s.last_rx);
-            if let Some(limit) = self.timeout
-                && s.send
-                && !s.timed_out
-                && silent > limit
-            {
-                s.timed_out = true;
-                timed_out.push((s.owner, s.id, s.local_port));
-            }
-        }
-        for (owner, id, local_port) in timed_out {
-            self.totals.timeouts += 1;
-            (self.events)(MediaEvent { owner, id, local_port, kind: MediaEventKind::Timeout });
-        }
     }
 }

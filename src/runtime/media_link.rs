@@ -4,13 +4,17 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::io;
 use std::net::{IpAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::inbox::Peer;
 use crate::core::{Command, MediaCommand, Outbox, RtpPorts, ShardCore};
 use crate::dialog::CallHandle;
-use crate::media::{MediaEvent, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair};
+use crate::media::{
+    MediaConfig, MediaEvent, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair,
+};
 
 /// Pairs tried per call before it is refused: a port another program
 /// holds goes back to the end of the list.
@@ -114,4 +118,30 @@ impl MediaLink {
             let _ = core.on_command(now, cmd, out);
         }
     }
+}
+
+/// Starts the media pool; its events go to the owning shard's queue. The
+/// threads take the cores after the shards' when there are enough.
+pub(crate) fn start_media(
+    cfg: &MediaConfig,
+    cores: &[core_affinity::CoreId],
+    shards: Option<usize>,
+    peers: &Arc<Vec<Peer>>,
+) -> io::Result<MediaPool> {
+    let mut cfg = cfg.clone();
+    cfg.cores = match shards {
+        Some(n) if cores.len() >= n + cfg.threads => cores[n..n + cfg.threads].to_vec(),
+        _ => Vec::new(),
+    };
+    let peers = peers.clone();
+    MediaPool::start(
+        &cfg,
+        Arc::new(move |ev| {
+            // Closes are in the pool's totals; only timeouts need the call.
+            if let (Some(p), MediaEventKind::Timeout) = (peers.get(ev.owner), &ev.kind) {
+                p.media_events.push(ev);
+                p.wake();
+            }
+        }),
+    )
 }

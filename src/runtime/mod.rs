@@ -26,7 +26,7 @@ pub use report::ShardReport;
 pub use signals::{install_signal_handlers, signalled};
 
 use crate::core::CoreConfig;
-use crate::media::{MediaConfig, MediaPool, MediaTotals};
+use crate::media::{MediaPool, MediaTotals};
 use inbox::Peer;
 use shard::Shard;
 
@@ -50,7 +50,7 @@ pub struct RuntimeConfig {
     /// The core's configuration (the shard number is set per shard).
     pub core: CoreConfig,
     /// The RTP relay pool (`None`: answer without media).
-    pub media: Option<MediaConfig>,
+    pub media: Option<crate::media::MediaConfig>,
     /// End a call with BYE when its media times out.
     pub media_timeout_hangup: bool,
 }
@@ -85,7 +85,7 @@ impl Runtime {
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cfg.pin && cores.len() >= shards;
         let media = match &cfg.media {
-            Some(m) => Some(Arc::new(start_media(m, &cores, cfg.pin.then_some(shards), &peers)?)),
+            Some(m) => Some(Arc::new(media_link::start_media(m, &cores, cfg.pin.then_some(shards), &peers)?)),
             None => None,
         };
         let started = Instant::now();
@@ -179,30 +179,4 @@ impl Runtime {
         }
         (total, shards)
     }
-}
-
-/// Starts the media pool; its events go to the owning shard's queue. The
-/// threads take the cores after the shards' when there are enough.
-fn start_media(
-    cfg: &MediaConfig,
-    cores: &[core_affinity::CoreId],
-    shards: Option<usize>,
-    peers: &Arc<Vec<Peer>>,
-) -> io::Result<MediaPool> {
-    let mut cfg = cfg.clone();
-    cfg.cores = match shards {
-        Some(n) if cores.len() >= n + cfg.threads => cores[n..n + cfg.threads].to_vec(),
-        _ => Vec::new(),
-    };
-    let peers = peers.clone();
-    MediaPool::start(
-        &cfg,
-        Arc::new(move |ev| {
-            // Closes are in the pool's totals; only timeouts need the call.
-            if let (Some(p), crate::media::MediaEventKind::Timeout) = (peers.get(ev.owner), &ev.kind) {
-                p.media_events.push(ev);
-                p.wake();
-            }
-        }),
-    )
 }
