@@ -8,7 +8,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use sipbench::core::{CoreConfig, LimitAction, MediaCommand, RtpPorts, ShardCore, SourceLimit};
+use sipbench::core::{CoreConfig, LimitAction, MediaCommand, RtpPorts, SourceLimit};
 
 fn limited(rate: u32, burst: u32, action: LimitAction) -> Harness {
     Harness::new(CoreConfig {
@@ -158,8 +158,7 @@ impl RtpPorts for FixedPorts {
 fn no_free_rtp_port_gets_503_and_unused_ports_go_back() {
     let (free, released) = (Arc::new(Mutex::new(vec![40_000])), Arc::new(Mutex::new(Vec::new())));
     let mut h = Harness::new(CoreConfig::default());
-    let core = std::mem::replace(&mut h.core, ShardCore::new(CoreConfig::default(), h.epoch));
-    h.core = core.with_rtp_ports(Box::new(FixedPorts { free: free.clone(), released: released.clone() }));
+    h.core.set_rtp_ports(Box::new(FixedPorts { free: free.clone(), released: released.clone() }));
     let mut a = UacCall::new(1);
     let out = h.send(a.invite());
     assert!(std::str::from_utf8(only(&out, "200 INVITE").body()).unwrap().contains("m=audio 40000 "));

@@ -40,23 +40,21 @@ impl ShardCore {
             self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
             return;
         }
-        let sdp_answer = match self.answer_new_call(&msg) {
-            Ok(a) => a,
-            Err((code, reason)) => {
-                let extra = Extra {
-                    accept: code == 415,
-                    retry_after: (code == 503).then_some(5),
-                    ..Extra::default()
-                };
-                self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
-                return;
-            }
-        };
         let dialog = match Dialog::from_invite(&msg, &tag, from) {
             Ok(d) => d,
             Err(e) => {
-                self.release_port(sdp_answer.port);
                 self.answer_invite(now, slot, 400, e.reason_phrase(), Some(&tag), Extra::default(), out);
+                return;
+            }
+        };
+        // The port pair is taken (and bound) only for a request that can
+        // become a call.
+        let sdp_answer = match self.answer_new_call(&msg) {
+            Ok(a) => a,
+            Err((code, reason)) => {
+                let retry_after = (code == 503).then_some(5);
+                let extra = Extra { accept: code == 415, retry_after, ..Extra::default() };
+                self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
                 return;
             }
         };
@@ -163,20 +161,7 @@ impl ShardCore {
         let ok = self.answer_invite(now, slot, 200, "OK", Some(&tag), extra, out);
         self.stats.calls_answered += 1;
         self.start_2xx_retransmission(now, call, ok, seq);
-        let handle = self.calls.handle(call);
-        if let Some(c) = self.calls.get_mut(call)
-            && let Some(local_port) = c.local_port
-        {
-            c.media_open = true;
-            let (remote, payload_type, send) = (c.remote_media, c.payload_type, !c.remote_held);
-            out.media.push(super::MediaCommand::Open {
-                call: handle,
-                local_port,
-                remote,
-                payload_type,
-                send,
-            });
-        }
+        self.open_media(call, out);
         self.emit(call, EventKind::Answered, out);
     }
 

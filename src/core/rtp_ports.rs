@@ -42,9 +42,8 @@ impl RtpPorts for NamedPorts {
 
 impl ShardCore {
     /// Takes RTP ports from `ports` instead of naming them.
-    pub fn with_rtp_ports(mut self, ports: Box<dyn RtpPorts>) -> ShardCore {
+    pub fn set_rtp_ports(&mut self, ports: Box<dyn RtpPorts>) {
         self.ports = ports;
-        self
     }
 
     /// The port source, for the runtime to reach its own type (the
@@ -66,6 +65,16 @@ impl ShardCore {
             self.ports.release(port);
         }
         answer
+    }
+
+    /// The call is answered: its media starts on its pair.
+    pub(crate) fn open_media(&mut self, call: usize, out: &mut super::Outbox) {
+        let handle = self.calls.handle(call);
+        let Some(c) = self.calls.get_mut(call) else { return };
+        let Some(local_port) = c.local_port else { return };
+        c.media_open = true;
+        let (remote, payload_type, send) = (c.remote_media, c.payload_type, !c.remote_held);
+        out.media.push(super::MediaCommand::Open { call: handle, local_port, remote, payload_type, send });
     }
 
     /// Gives back a call's port whose media never opened.

@@ -123,14 +123,10 @@ impl Stream {
 
     /// Sends `data` from our RTP socket (counted when it went out).
     pub(crate) fn send_to(&mut self, data: &[u8], to: SocketAddr) -> bool {
-        match self.rtp.send_to(data, to) {
-            Ok(_) => {
-                self.counts.packets_out += 1;
-                self.counts.bytes_out += data.len() as u64;
-                true
-            }
-            Err(_) => false,
-        }
+        let sent = self.rtp.send_to(data, to).is_ok();
+        self.counts.packets_out += u64::from(sent);
+        self.counts.bytes_out += if sent { data.len() as u64 } else { 0 };
+        sent
     }
 
     /// One 20 ms frame of what we play; the clock runs on while held, and

@@ -12,9 +12,7 @@ use std::time::Instant;
 use super::inbox::Peer;
 use crate::core::{Command, MediaCommand, Outbox, RtpPorts, ShardCore};
 use crate::dialog::CallHandle;
-use crate::media::{
-    MediaConfig, MediaEvent, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair,
-};
+use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair};
 
 /// Pairs tried per call before it is refused: a port another program
 /// holds goes back to the end of the list.
@@ -111,11 +109,13 @@ impl MediaLink {
         }
     }
 
-    /// Applies one media event from the pool to the call it concerns.
-    pub(crate) fn on_event(&self, core: &mut ShardCore, ev: MediaEvent, now: Instant, out: &mut Outbox) {
-        if ev.kind == MediaEventKind::Timeout {
-            let cmd = Command::MediaTimeout { call: call_of(ev.id), hangup: self.hangup_on_timeout };
-            let _ = core.on_command(now, cmd, out);
+    /// Applies the media events queued for this shard to their calls.
+    pub(crate) fn drain_events(&self, me: &Peer, core: &mut ShardCore, now: Instant, out: &mut Outbox) {
+        while let Some(ev) = me.media_events.pop() {
+            if ev.kind == MediaEventKind::Timeout {
+                let cmd = Command::MediaTimeout { call: call_of(ev.id), hangup: self.hangup_on_timeout };
+                let _ = core.on_command(now, cmd, out);
+            }
         }
     }
 }

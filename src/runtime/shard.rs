@@ -1,5 +1,6 @@
 //! One shard thread: poll the socket and the inbox, feed the core, send
-//! what it produced, publish counters, stop gracefully.
+//! what it produced, publish counters, stop gracefully. (Slightly over 200
+//! lines: the loop and its drains are one thread's body, read together.)
 
 use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
@@ -77,9 +78,7 @@ impl Shard {
 
     pub(crate) fn with_media(mut self, link: Option<MediaLink>, ip: std::net::IpAddr) -> Shard {
         if let Some(l) = &link {
-            let core =
-                std::mem::replace(&mut self.core, ShardCore::new(CoreConfig::default(), Instant::now()));
-            self.core = core.with_rtp_ports(l.ports(ip));
+            self.core.set_rtp_ports(l.ports(ip));
         }
         self.media = link;
         self
@@ -103,9 +102,7 @@ impl Shard {
             self.drain_inbox();
             let now = Instant::now();
             if let Some(m) = &self.media {
-                while let Some(ev) = self.peers[self.id].media_events.pop() {
-                    m.on_event(&mut self.core, ev, now, &mut self.out);
-                }
+                m.drain_events(&self.peers[self.id], &mut self.core, now, &mut self.out);
             }
             self.core.on_timers(now, &mut self.out);
             if self.stop.load(Ordering::Acquire) && !stopping {
