@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use hdrhistogram::Histogram;
 use parking_lot::Mutex;
-use sipbench::media::{MediaConfig, MediaMode, MediaPool, MediaTotals, OpenStream, StreamCommand, bind_pair};
+use sipbench::media::{MediaConfig, MediaMode, MediaPool, MediaTotals};
 
 #[derive(Parser)]
 struct Args {
@@ -133,22 +133,11 @@ fn main() {
     let pool = MediaPool::start(&cfg, Arc::new(|_| {})).expect("media pool");
     let mut targets = Vec::new();
     while targets.len() < a.streams {
-        let Some(port) = pool.ports().acquire() else { break };
-        let Ok((rtp, rtcp)) = bind_pair(LO, port) else { continue };
-        let id = targets.len() as u64;
-        let open = OpenStream {
-            id,
-            owner: 0,
-            local_port: port,
-            rtp,
-            rtcp,
-            remote: None,
-            payload_type: 8,
-            send: true,
-            partner: None,
-        };
-        pool.submit(StreamCommand::Open(open));
-        targets.push(SocketAddr::new(LO, port));
+        match pool.open_on_free_pair(LO, targets.len() as u64, None, 8) {
+            Ok(port) => targets.push(SocketAddr::new(LO, port)),
+            Err(_) if pool.ports().free() > 0 => continue,
+            Err(_) => break,
+        }
     }
     assert_eq!(targets.len(), a.streams, "not enough free ports in {}", a.ports);
     let clients: Vec<UdpSocket> = (0..CLIENTS).map(|_| client_socket()).collect();

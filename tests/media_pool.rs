@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use sipbench::media::{
-    MediaConfig, MediaEvent, MediaEventKind, MediaMode, MediaPool, OpenStream, ReportBlock, StreamCommand,
-    StreamReport, bind_pair, parse_rtcp, parse_rtp, write_receiver_report, write_rtp_header,
+    MediaConfig, MediaEvent, MediaEventKind, MediaMode, MediaPool, ReportBlock, StreamCommand, StreamReport,
+    bind_pair, parse_rtcp, parse_rtp, write_receiver_report, write_rtp_header,
 };
 
 const LO: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -31,20 +31,7 @@ fn rig(mode: MediaMode, ports: (u16, u16), timeout: Option<Duration>) -> Rig {
 impl Rig {
     /// Takes a pair, binds it and opens a stream; returns our RTP address.
     fn open(&self, id: u64, remote: Option<SocketAddr>) -> SocketAddr {
-        let port = self.pool.ports().acquire().expect("a free pair");
-        let (rtp, rtcp) = bind_pair(LO, port).unwrap();
-        let open = OpenStream {
-            id,
-            owner: 0,
-            local_port: port,
-            rtp,
-            rtcp,
-            remote,
-            payload_type: 0,
-            send: true,
-            partner: None,
-        };
-        self.pool.submit(StreamCommand::Open(open));
+        let port = self.pool.open_on_free_pair(LO, id, remote, 0).expect("a free pair");
         SocketAddr::new(LO, port)
     }
 

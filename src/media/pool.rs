@@ -11,9 +11,9 @@ use crossbeam::queue::SegQueue;
 use mio::{Poll, Waker};
 use parking_lot::Mutex;
 
-use super::command::{MediaMode, StreamCommand};
+use super::command::{MediaMode, OpenStream, StreamCommand};
 use super::config::MediaConfig;
-use super::counters::{MediaCounters, MediaTotals};
+use super::counters::{MediaCounters, MediaTotals, echo_histogram};
 use super::g711::tone_frame;
 use super::ports::PortPool;
 use super::worker::{EventSink, WAKER, Worker};
@@ -142,6 +142,24 @@ impl MediaPool {
         let _ = lane.waker.wake();
     }
 
+    /// Takes a free pair, binds it on `ip` and opens a stream on it (for
+    /// users that bind at open time; shards bind while answering). Returns
+    /// the RTP port.
+    pub fn open_on_free_pair(
+        &self,
+        ip: std::net::IpAddr,
+        id: u64,
+        remote: Option<std::net::SocketAddr>,
+        payload_type: u8,
+    ) -> io::Result<u16> {
+        let port = self.ports.acquire().ok_or_else(|| io::Error::other("no free RTP port pair"))?;
+        let (rtp, rtcp) = super::ports::bind_pair(ip, port).inspect_err(|_| self.ports.release(port))?;
+        let (owner, send, partner, local_port) = (0, true, None, port);
+        let open = OpenStream { id, owner, local_port, rtp, rtcp, remote, payload_type, send, partner };
+        self.submit(StreamCommand::Open(open));
+        Ok(port)
+    }
+
     /// Totals over all media threads (as last published).
     pub fn totals(&self) -> MediaTotals {
         let mut t = MediaTotals::default();
@@ -177,9 +195,4 @@ impl Drop for MediaPool {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// 1 ns to 60 s, 3 significant digits.
-fn echo_histogram() -> hdrhistogram::Histogram<u64> {
-    hdrhistogram::Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
 }
