@@ -1,11 +1,46 @@
-//! sipbench: a multi-threaded, high-performance SIP packet engine.
+//! sipbench: a multi-threaded, high-performance SIP engine for user agent
+//! servers, built to be embedded.
 //!
-//! Layers, lowest first (see DESIGN.md): [`sip`] (messages), [`timer`]
-//! (timing wheel), [`txn`] (RFC 3261 transactions), [`dialog`] (dialogs
-//! and the call state machine), [`core`] (one shard's sans-IO engine).
+//! An application starts an [`Engine`] with a [`Config`] and a
+//! [`CallHandler`]. The handler decides each new call on the shard that
+//! owns it ([`Decision`]: accept, ring, reject, redirect or defer);
+//! [`CallControl`] steers calls from any thread (answer, hang up, hold,
+//! resume, play, bridge); [`Event`]s tell what happened. Transactions,
+//! retransmissions, dialogs, SDP and RTP are the engine's business.
 //!
-//! Parsing is zero-copy: a [`sip::Message`] is the datagram's `Bytes`
-//! plus an index, and typed views read slices on demand.
+//! ```no_run
+//! use std::time::Duration;
+//! use sipbench::{CallHandler, Config, Decision, Engine, EventKind, IncomingCall};
+//!
+//! #[derive(Clone)]
+//! struct Answer;
+//!
+//! impl CallHandler for Answer {
+//!     fn on_incoming(&mut self, call: &IncomingCall<'_>) -> Decision {
+//!         if call.request.from().contains("blocked") {
+//!             Decision::reject(403)
+//!         } else {
+//!             Decision::ring_then_accept(Duration::from_millis(500))
+//!         }
+//!     }
+//! }
+//!
+//! let config = Config::builder().listen("127.0.0.1:5060".parse().unwrap()).shards(2).build()?;
+//! let engine = Engine::start(config, Answer)?;
+//! for event in engine.events().iter().take(100) {
+//!     if let EventKind::Terminated { reason, duration, .. } = event.kind {
+//!         println!("{} ended: {reason:?} after {duration:?}", event.call);
+//!     }
+//! }
+//! engine.shutdown(Duration::from_secs(5));
+//! # Ok::<(), sipbench::Error>(())
+//! ```
+//!
+//! The layers below are public for tools and tests, lowest first (see
+//! DESIGN.md): [`sip`] (zero-copy messages), [`timer`] (timing wheel),
+//! [`txn`] (RFC 3261 transactions), [`dialog`] (dialogs and call states),
+//! [`core`] (one shard's sans-IO engine), [`media`] (the RTP relay pool),
+//! [`runtime`] (threads and sockets), [`metrics`] (reports).
 //!
 //! ```
 //! use bytes::Bytes;
@@ -20,12 +55,13 @@
 //! let msg = Message::parse(raw).unwrap();
 //! assert_eq!(msg.method(), Method::Options);
 //! assert_eq!(msg.via().unwrap().branch(), Some("z9hG4bK-1"));
-//! assert_eq!(msg.from().unwrap().tag(), Some("a1"));
-//! assert_eq!(msg.cseq().unwrap().seq, 7);
 //! ```
+
+#![deny(missing_docs)]
 
 pub mod core;
 pub mod dialog;
+pub mod engine;
 pub mod media;
 pub mod metrics;
 pub mod runtime;
@@ -33,3 +69,18 @@ pub mod sip;
 pub mod timer;
 pub mod transport;
 pub mod txn;
+
+pub use crate::core::{
+    CallHandler, CallId, CommandError, Event, EventKind, IncomingCall, IncomingRequest, LimitAction,
+    OfferSummary, PolicyHandler, SourceLimit,
+};
+pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
+pub use crate::engine::{
+    CallControl, Config, ConfigBuilder, ConfigError, Engine, Error, ErrorCategory, Pending, Result,
+    StatsSnapshot,
+};
+pub use crate::media::{MediaConfig, MediaMode, StreamReport};
+pub use crate::runtime::{ReportHandle, ShardReport, install_signal_handlers, serve_metrics, signalled};
+pub use crate::sip::ParseLimits;
+pub use crate::sip::sdp::Codec;
+pub use crate::transport::{UdpStats, read_udp_stats};

@@ -139,7 +139,7 @@ fn server_hangup_with_lost_bye_answer_fails_after_64_t1() {
     let s = *h.core.stats();
     assert_eq!((s.failed_bye, s.calls_completed, s.active_calls), (1, 0, 0));
     let last = h.take_events().pop().unwrap();
-    let EventKind::Terminated { reason, duration } = last else { panic!("{last:?}") };
+    let EventKind::Terminated { reason, duration, .. } = last else { panic!("{last:?}") };
     assert_eq!((reason, duration), (EndReason::ByeFailed, ms(34_000)), "ends at Timer F");
     h.drain();
 }

@@ -83,10 +83,10 @@ impl Sim {
             match e.kind {
                 EventKind::Incoming { call_id, .. } => {
                     let i = call_index(&call_id);
-                    assert!(self.by_handle.insert(e.call, i).is_none(), "handle reused");
+                    assert!(self.by_handle.insert(e.call.handle, i).is_none(), "handle reused");
                 }
                 EventKind::Terminated { reason, .. } => {
-                    let i = self.by_handle[&e.call];
+                    let i = self.by_handle[&e.call.handle];
                     assert!(self.ended.insert(i, reason).is_none(), "call {i} ended twice");
                 }
                 _ => {}

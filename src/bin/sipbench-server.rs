@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use sipbench::metrics::Sample;
-use sipbench::runtime::{Runtime, ShardReport, install_signal_handlers, serve_metrics, signalled};
-use sipbench::transport::read_udp_stats;
+use sipbench::{
+    Engine, PolicyHandler, ShardReport, install_signal_handlers, read_udp_stats, serve_metrics, signalled,
+};
 
 #[path = "server/args.rs"]
 mod args;
@@ -21,26 +22,26 @@ use args::Args;
 fn main() {
     let args = Args::parse();
     tracing_subscriber::fmt().with_env_filter(args.log.as_str()).with_writer(std::io::stderr).init();
-    let cfg = match args::runtime_config(&args) {
-        Ok(cfg) => cfg,
+    let (cfg, policy) = match args::engine_config(&args) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    let shards = cfg.shards;
+    let shards = cfg.shards();
     install_signal_handlers();
     let udp_before = read_udp_stats();
-    let rt = match Runtime::start(cfg) {
-        Ok(rt) => rt,
+    let engine = match Engine::start(cfg, PolicyHandler::new(policy)) {
+        Ok(e) => e,
         Err(e) => {
             eprintln!("cannot start on {}: {e}", args.listen);
             std::process::exit(1);
         }
     };
-    eprintln!("sipbench-server listening on {} with {shards} shard(s)", rt.local);
+    eprintln!("sipbench-server listening on {} with {shards} shard(s)", engine.local_addr());
     if let Some(addr) = args.metrics {
-        match serve_metrics(addr, rt.reports()) {
+        match serve_metrics(addr, engine.report_handle()) {
             Ok(at) => eprintln!("metrics at http://{at}/metrics"),
             Err(e) => {
                 eprintln!("cannot serve metrics on {addr}: {e}");
@@ -57,14 +58,14 @@ fn main() {
     while !signalled() && run_for.is_none_or(|d| started.elapsed() < d) {
         std::thread::sleep(Duration::from_millis(100));
         // Total concurrency, sampled: per-shard peaks cannot be summed.
-        peak_active = peak_active.max(rt.active_calls());
+        peak_active = peak_active.max(engine.active_calls());
         if last_tick.elapsed() >= Duration::from_secs(1) {
-            let now = rt.report();
+            let now = engine.stats().total;
             samples.push(Sample {
                 t_s: started.elapsed().as_secs_f64(),
                 calls_per_s: (now.core.calls_received - last.core.calls_received) as f64
                     / last_tick.elapsed().as_secs_f64(),
-                active: rt.active_calls(),
+                active: engine.active_calls(),
                 failed: now.core.calls_failed(),
             });
             if !args.quiet {
@@ -74,7 +75,8 @@ fn main() {
             last_tick = Instant::now();
         }
     }
-    let (mut total, shard_reports) = rt.shutdown(Duration::from_secs(args.shutdown_secs));
+    let end = engine.shutdown(Duration::from_secs(args.shutdown_secs));
+    let (mut total, shard_reports) = (end.total, end.shards);
     total.core.peak_active_calls = total.core.peak_active_calls.max(peak_active);
     let udp = read_udp_stats().since(&udp_before);
     print!("{}", summary::final_text(&total, &udp, started.elapsed()));

@@ -15,7 +15,8 @@ use crate::timer::TimerHandle;
 pub(crate) enum CallTimer {
     /// Send the 200 OK.
     Answer,
-    /// Configured duration reached: send BYE.
+    /// Configured duration reached: send BYE (or, for a deferred call
+    /// still unanswered, reject it with 480).
     Hangup,
     /// Retransmit our 2xx (RFC 3261 §13.3.1.4).
     Retransmit2xx,
@@ -64,6 +65,8 @@ pub(crate) struct Call {
     pub remote_media: Option<std::net::SocketAddr>,
     /// The payload type our media plays.
     pub payload_type: u8,
+    /// The application's media mode for this call (None: configured).
+    pub media_mode: Option<crate::media::MediaMode>,
     pub local_held: bool,
     /// Set when we sent BYE: the reason the call will end with.
     pub ending: Option<EndReason>,
@@ -101,7 +104,12 @@ impl CallTable {
     }
 
     /// The call in `slot` if it still has this generation.
-    pub(crate) fn live(&mut self, h: CallHandle) -> Option<&mut Call> {
+    pub(crate) fn live(&self, h: CallHandle) -> Option<&Call> {
+        self.calls.get(h.slot as usize).filter(|c| c.generation == h.generation)
+    }
+
+    /// The same, to change.
+    pub(crate) fn live_mut(&mut self, h: CallHandle) -> Option<&mut Call> {
         self.calls.get_mut(h.slot as usize).filter(|c| c.generation == h.generation)
     }
 

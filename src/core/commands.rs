@@ -4,8 +4,9 @@
 use std::time::Instant;
 
 use super::uac::InDialog;
-use super::{EventKind, Outbox, ShardCore};
+use super::{EventKind, MediaCommand, Outbox, ShardCore};
 use crate::dialog::{CallHandle, CallState, EndReason};
+use crate::media::MediaMode;
 
 /// What the application can ask of a call (or of the shard).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,9 @@ pub enum Command {
     Hold(CallHandle),
     /// Resume a held call (re-INVITE, sendrecv).
     Resume(CallHandle),
+    /// Change what the call's media does (echo, play a tone, sink); an
+    /// unanswered call starts its media that way.
+    SetMedia(CallHandle, crate::media::MediaMode),
     /// The media layer heard no RTP for its timeout: tell the
     /// application and, when `hangup` is set, end the call with a BYE.
     MediaTimeout {
@@ -47,6 +51,18 @@ pub enum CommandError {
     /// Another offer/answer exchange is in progress.
     #[error("a re-INVITE is already in progress")]
     Pending,
+    /// The call has no media stream (no SDP, or media is off).
+    #[error("the call has no media stream")]
+    NoMedia,
+    /// A call cannot be bridged with itself.
+    #[error("a call cannot be bridged with itself")]
+    SameCall,
+    /// The owning shard's command queue is full: try again later.
+    #[error("the engine is overloaded (command queue full)")]
+    Overloaded,
+    /// The engine has stopped: nobody will apply the command.
+    #[error("the engine has stopped")]
+    Stopped,
 }
 
 impl ShardCore {
@@ -72,6 +88,9 @@ impl ShardCore {
                 self.end_call(slot, EndReason::Shutdown, now, out);
             }
             return Ok(());
+        }
+        if let Command::SetMedia(call, mode) = cmd {
+            return self.set_media(call, mode, out);
         }
         if let Command::MediaTimeout { call, hangup } = cmd {
             let c = self.calls.live(call).ok_or(CommandError::UnknownCall)?;
@@ -118,6 +137,32 @@ impl ShardCore {
             _ => return Err(CommandError::InvalidState(state)),
         }
         Ok(())
+    }
+
+    fn set_media(&mut self, h: CallHandle, mode: MediaMode, out: &mut Outbox) -> Result<(), CommandError> {
+        let c = self.calls.live_mut(h).ok_or(CommandError::UnknownCall)?;
+        if c.state == CallState::Terminating {
+            return Err(CommandError::InvalidState(c.state));
+        }
+        c.media_mode = Some(mode);
+        match (c.media_open, c.local_port) {
+            (true, Some(local_port)) => out.media.push(MediaCommand::Mode { call: h, local_port, mode }),
+            (true, None) => return Err(CommandError::NoMedia),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The call's RTP port while its media runs (for bridging).
+    pub fn media_port(&self, h: CallHandle) -> Result<u16, CommandError> {
+        let c = self.calls.live(h).ok_or(CommandError::UnknownCall)?;
+        match (c.media_open, c.local_port) {
+            (true, Some(p)) => Ok(p),
+            _ if matches!(c.state, CallState::Incoming | CallState::Ringing) => {
+                Err(CommandError::InvalidState(c.state))
+            }
+            _ => Err(CommandError::NoMedia),
+        }
     }
 
     /// Shutdown: unanswered calls get 503, answered ones a BYE.

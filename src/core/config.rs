@@ -38,6 +38,12 @@ pub struct CoreConfig {
     pub source_limit: Option<super::SourceLimit>,
     /// Most live calls from one source address (503 beyond).
     pub max_calls_per_source: Option<u32>,
+    /// A deferred call still unanswered after this gets 480.
+    pub defer_timeout: std::time::Duration,
+    /// Codecs we accept, in order of preference.
+    pub codecs: Vec<crate::sip::sdp::Codec>,
+    /// Host part of our Contact (None: the listen address).
+    pub contact_host: Option<String>,
 }
 
 impl Default for CoreConfig {
@@ -56,6 +62,9 @@ impl Default for CoreConfig {
             events: true,
             source_limit: None,
             max_calls_per_source: None,
+            defer_timeout: std::time::Duration::from_secs(60),
+            codecs: crate::sip::sdp::Codec::DEFAULT_ORDER.to_vec(),
+            contact_host: None,
         }
     }
 }

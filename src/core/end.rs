@@ -10,7 +10,8 @@ impl ShardCore {
     /// Queues an application event for a call.
     pub(crate) fn emit(&mut self, call: usize, kind: EventKind, out: &mut Outbox) {
         if self.cfg.events {
-            out.events.push(super::Event { call: self.calls.handle(call), kind });
+            let call = super::CallId::new(self.cfg.shard, self.calls.handle(call));
+            out.events.push(super::Event { call, kind });
         }
     }
 
@@ -53,7 +54,9 @@ impl ShardCore {
         }
         if self.cfg.events {
             let duration = now.saturating_duration_since(c.started);
-            out.events.push(super::Event { call: handle, kind: EventKind::Terminated { reason, duration } });
+            // With media, the runtime holds this until the stream's report.
+            let kind = EventKind::Terminated { reason, duration, media: None };
+            out.events.push(super::Event { call: super::CallId::new(self.cfg.shard, handle), kind });
         }
     }
 

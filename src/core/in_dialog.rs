@@ -70,8 +70,13 @@ impl ShardCore {
             }
             Method::Invite | Method::Update => self.on_reinvite(now, from, key, msg, call, state, out),
             Method::Info | Method::Message | Method::Notify | Method::Options => {
+                let id = super::CallId::new(self.cfg.shard, self.calls.handle(call));
+                let request = super::IncomingRequest { msg: &msg, source: from };
+                let code = self.handler.on_in_dialog_request(id, &request);
+                let code = if (200..700).contains(&code) { code } else { 500 };
                 let extra = Extra { allow: msg.method() == Method::Options, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 200, "OK", None, extra, out);
+                let reason = super::response::reason_phrase(code);
+                self.reply_non_invite(now, key, &msg, from, code, reason, None, extra, out);
             }
             Method::Refer | Method::Prack | Method::Subscribe | Method::Publish | Method::Register => {
                 let extra = Extra { allow: true, ..Extra::default() };

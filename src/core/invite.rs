@@ -4,10 +4,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use super::CallId;
 use super::call_table::{Call, CallTimer};
+use super::handler::{IncomingCall, IncomingRequest, OfferSummary};
 use super::respond::Extra;
 use super::{CoreTimer, EventKind, Outbox, ShardCore};
-use crate::dialog::{CallState, Decision, Dialog, EndReason};
+use crate::dialog::{CallState, Dialog};
 use crate::sip::Message;
 use crate::txn::{InviteServerTxn, TxnKey};
 
@@ -81,6 +83,7 @@ impl ShardCore {
             sdp_version: 1,
             remote_held: sdp_answer.held,
             payload_type: sdp_answer.payload_type,
+            media_mode: None,
             remote_media: sdp_answer.remote,
             local_held: false,
             ending: None,
@@ -99,28 +102,15 @@ impl ShardCore {
             let call_id = msg.call_id().to_owned();
             self.emit(call_slot, EventKind::Incoming { call_id, source: from }, out);
         }
-        match self.cfg.policy.decide(&mut self.reject_credit) {
-            Decision::Reject(code) => self.reject_call(now, call_slot, code, out),
-            Decision::Accept { ring, answer, hangup } => {
-                if let Some(c) = self.calls.get_mut(call_slot) {
-                    c.hangup_after = hangup;
-                }
-                // RFC 3261 §17.2.1: 100 Trying only when no other response
-                // goes out at once (a 180 or the final does its job).
-                if ring.is_none() && !answer.is_zero() {
-                    self.answer_invite(now, slot, 100, "Trying", None, Extra::default(), out);
-                }
-                if ring.is_some() {
-                    self.ring_call(now, call_slot, out);
-                }
-                let delay = ring.unwrap_or_default() + answer;
-                if delay.is_zero() {
-                    self.answer_call(now, call_slot, out);
-                } else {
-                    self.arm_call_timer(now, call_slot, CallTimer::Answer, delay);
-                }
-            }
-        }
+        let offer = sdp_answer.port.map(|_| OfferSummary {
+            media_addr: sdp_answer.remote,
+            codec: if sdp_answer.payload_type == 8 { "PCMA" } else { "PCMU" },
+            on_hold: sdp_answer.held,
+        });
+        let id = CallId::new(self.cfg.shard, self.calls.handle(call_slot));
+        let incoming = IncomingCall { id, request: IncomingRequest { msg: &msg, source: from }, offer };
+        let decision = self.handler.on_incoming(&incoming);
+        self.apply_decision(now, slot, call_slot, decision, out);
     }
 
     /// Arms a call timer and records its handle.
@@ -182,15 +172,5 @@ impl ShardCore {
         }
         self.arm_call_timer(now, call, CallTimer::Retransmit2xx, t1);
         self.arm_call_timer(now, call, CallTimer::AckTimeout, self.cfg.timers.t1x64());
-    }
-
-    /// Rejects a call that has not been answered yet.
-    pub(crate) fn reject_call(&mut self, now: Instant, call: usize, code: u16, out: &mut Outbox) {
-        let Some(c) = self.calls.get_mut(call) else { return };
-        let Some(slot) = c.invite_txn.take() else { return };
-        let tag = super::Token::copy_of(c.dialog.local_tag());
-        let reason = super::response::reason_phrase(code);
-        self.answer_invite(now, slot, code, reason, Some(&tag), Extra::default(), out);
-        self.end_call(call, EndReason::Rejected(code), now, out);
     }
 }

@@ -3,11 +3,14 @@
 //! datagrams, commands and clock readings and drains its `Outbox`. (Just
 //! over 200 lines: the struct, its constructor and three entry points.)
 
+mod call_id;
 mod call_table;
 mod cancel;
 mod commands;
 mod config;
+mod decision;
 mod end;
+mod handler;
 mod in_dialog;
 mod invite;
 mod outbox;
@@ -27,12 +30,14 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
+pub use call_id::CallId;
 pub use commands::{Command, CommandError};
 pub use config::CoreConfig;
+pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
 pub use outbox::{Event, EventKind, MediaCommand, Outbox};
 pub use rtp_ports::RtpPorts;
 pub use source_limit::{LimitAction, SourceLimit};
-pub use stats::CoreStats;
+pub use stats::{CoreStats, TableSizes};
 
 use crate::sip::{Message, Writer};
 use crate::timer::TimerWheel;
@@ -67,13 +72,13 @@ pub struct ShardCore {
     writer: Writer,
     sdp: sdp_glue::SdpAnswerer,
     ports: Box<dyn RtpPorts>,
+    handler: Box<dyn CallHandler>,
     sources: source_limit::SourceBuckets,
     calls_by_source: std::collections::HashMap<std::net::IpAddr, u32, ahash::RandomState>,
     stats: CoreStats,
     setup_us: hdrhistogram::Histogram<u64>,
     generation: u32,
     ids: u64,
-    reject_credit: u32,
     accepting: bool,
     overloaded: bool,
 }
@@ -92,13 +97,13 @@ impl ShardCore {
             writer: Writer::new(),
             sdp,
             ports: Box::new(rtp_ports::NamedPorts::new(cfg.rtp_ports)),
+            handler: Box::new(PolicyHandler::new(cfg.policy)),
             sources: Default::default(),
             calls_by_source: Default::default(),
             stats: CoreStats::default(),
             setup_us: crate::metrics::latency_histogram(),
             generation: 0,
             ids: 0,
-            reject_credit: 0,
             accepting: true,
             overloaded: false,
             cfg,
@@ -181,25 +186,5 @@ impl ShardCore {
     fn next_id(&mut self) -> Token {
         self.ids += 1;
         Token::id(self.cfg.shard, self.ids)
-    }
-}
-
-/// Sizes of the shard's tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TableSizes {
-    /// Live calls.
-    pub calls: usize,
-    /// Live server transactions.
-    pub server_txns: usize,
-    /// Live client transactions.
-    pub client_txns: usize,
-    /// Armed timers.
-    pub timers: usize,
-}
-
-impl TableSizes {
-    /// Everything drained.
-    pub fn is_empty(&self) -> bool {
-        *self == TableSizes::default()
     }
 }

@@ -4,7 +4,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::CallId;
 use crate::dialog::{CallHandle, EndReason};
+use crate::media::StreamReport;
 use crate::txn::OutDatagram;
 
 /// Media work for the RTP layer.
@@ -22,6 +24,17 @@ pub enum MediaCommand {
         payload_type: u8,
         /// Whether we may send (false when the offer holds us).
         send: bool,
+        /// The application's mode for this call (None: configured).
+        mode: Option<crate::media::MediaMode>,
+    },
+    /// The application changed what the call's media does.
+    Mode {
+        /// The call.
+        call: CallHandle,
+        /// The call's RTP port.
+        local_port: u16,
+        /// The new mode.
+        mode: crate::media::MediaMode,
     },
     /// Direction changed (hold/resume): `send` false while held.
     Direction {
@@ -42,7 +55,7 @@ pub enum MediaCommand {
 }
 
 /// What the application is told about a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// A new INVITE (Call-ID and peer address).
     Incoming {
@@ -57,26 +70,44 @@ pub enum EventKind {
     Answered,
     /// The ACK arrived.
     Established,
-    /// The peer put the call on hold.
+    /// The call is on hold (the peer held it, or our hold was accepted).
     Held,
-    /// The peer resumed the call.
+    /// The call is off hold again.
     Resumed,
+    /// The call's RTP stream opened on `local_port`.
+    MediaStarted {
+        /// Our RTP port.
+        local_port: u16,
+    },
+    /// The call's RTP stream closed; its counters.
+    MediaStopped(StreamReport),
     /// No RTP arrived for the media timeout.
     MediaTimeout,
+    /// A request we sent in the call failed (hold/resume re-INVITE
+    /// rejected): the call goes on as before.
+    RequestFailed {
+        /// The method.
+        method: &'static str,
+        /// The final status.
+        code: u16,
+    },
     /// The call ended.
     Terminated {
         /// Why.
         reason: EndReason,
         /// Time since the INVITE.
         duration: Duration,
+        /// The media stream's final counters (the runtime fills them in
+        /// when the stream has closed; None without media).
+        media: Option<StreamReport>,
     },
 }
 
 /// An event for one call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The call.
-    pub call: CallHandle,
+    pub call: CallId,
     /// What happened.
     pub kind: EventKind,
 }

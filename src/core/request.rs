@@ -109,17 +109,7 @@ impl ShardCore {
         }
         let tag = self.next_id();
         match msg.method() {
-            Method::Options => {
-                let extra = Extra { allow: true, accept: true, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), extra, out);
-            }
-            Method::Register => {
-                let contact = msg.header(crate::sip::HeaderName::Contact).map(str::to_owned);
-                let expires = msg.expires().and_then(Result::ok).unwrap_or(3600);
-                let registered = contact.as_deref().map(|c| (c, expires));
-                let extra = Extra { registered, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), extra, out);
-            }
+            Method::Options | Method::Register => self.answer_by_handler(now, key, &msg, from, &tag, out),
             Method::Message => {
                 self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), Extra::default(), out)
             }

@@ -25,6 +25,8 @@ pub(crate) struct Extra<'a> {
     pub retry_after: Option<u32>,
     /// A REGISTER's Contact echoed with this expiry.
     pub registered: Option<(&'a str, u32)>,
+    /// A 3xx's Contact: where the caller should go instead.
+    pub redirect: Option<&'a str>,
     pub sdp: Option<&'a [u8]>,
 }
 
@@ -170,6 +172,9 @@ fn write_response(
     }
     if let Some((contact, expires)) = extra.registered {
         b = b.header("Contact", contact).header_u32("Expires", expires);
+    }
+    if let Some(uri) = extra.redirect {
+        b = if uri.starts_with('<') { b.header("Contact", uri) } else { b.contact(uri) };
     }
     b = b.header("Server", ours.server);
     match extra.sdp {

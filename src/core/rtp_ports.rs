@@ -41,6 +41,12 @@ impl RtpPorts for NamedPorts {
 }
 
 impl ShardCore {
+    /// Lets `handler` decide new calls and requests instead of the
+    /// configured policy.
+    pub fn set_handler(&mut self, handler: Box<dyn super::CallHandler>) {
+        self.handler = handler;
+    }
+
     /// Takes RTP ports from `ports` instead of naming them.
     pub fn set_rtp_ports(&mut self, ports: Box<dyn RtpPorts>) {
         self.ports = ports;
@@ -73,8 +79,19 @@ impl ShardCore {
         let Some(c) = self.calls.get_mut(call) else { return };
         let Some(local_port) = c.local_port else { return };
         c.media_open = true;
-        let (remote, payload_type, send) = (c.remote_media, c.payload_type, !c.remote_held);
-        out.media.push(super::MediaCommand::Open { call: handle, local_port, remote, payload_type, send });
+        let (remote, payload_type, send, mode) =
+            (c.remote_media, c.payload_type, !c.remote_held, c.media_mode);
+        out.media.push(super::MediaCommand::Open {
+            call: handle,
+            local_port,
+            remote,
+            payload_type,
+            send,
+            mode,
+        });
+        if mode != Some(crate::media::MediaMode::Off) {
+            self.emit(call, super::EventKind::MediaStarted { local_port }, out);
+        }
     }
 
     /// Gives back a call's port whose media never opened.

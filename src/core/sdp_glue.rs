@@ -35,7 +35,7 @@ pub(crate) struct SdpAnswerer {
 impl SdpAnswerer {
     pub(crate) fn new(cfg: &CoreConfig) -> Self {
         let local = LocalMedia {
-            codecs: vec![Codec::Pcmu, Codec::Pcma, Codec::TelephoneEvent],
+            codecs: cfg.codecs.clone(),
             address: cfg.media_addr,
             port: 0,
             session_id: u64::from(cfg.shard) + 1,
@@ -43,9 +43,10 @@ impl SdpAnswerer {
             username: "sipbench".to_string(),
             ptime: Some(20),
         };
-        let host = match cfg.local {
-            SocketAddr::V4(a) => a.to_string(),
-            SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        let host = match (&cfg.contact_host, cfg.local) {
+            (Some(h), a) => format!("{h}:{}", a.port()),
+            (None, SocketAddr::V4(a)) => a.to_string(),
+            (None, SocketAddr::V6(a)) => format!("[{}]:{}", a.ip(), a.port()),
         };
         SdpAnswerer { local, buf: BytesMut::with_capacity(2048), contact: format!("sip:sipbench@{host}") }
     }

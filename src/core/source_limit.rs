@@ -25,6 +25,7 @@ pub struct SourceLimit {
     pub rate: u32,
     /// Requests allowed at once after a quiet spell.
     pub burst: u32,
+    /// Reject or drop what is over the limit.
     pub action: LimitAction,
 }
 

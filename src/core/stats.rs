@@ -139,3 +139,23 @@ impl CoreStats {
         self.failed_ack_timeout + self.failed_bye + self.failed_shutdown + self.failed_media_timeout
     }
 }
+
+/// Sizes of the shard's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TableSizes {
+    /// Live calls.
+    pub calls: usize,
+    /// Live server transactions.
+    pub server_txns: usize,
+    /// Live client transactions.
+    pub client_txns: usize,
+    /// Armed timers.
+    pub timers: usize,
+}
+
+impl TableSizes {
+    /// Everything drained.
+    pub fn is_empty(&self) -> bool {
+        *self == TableSizes::default()
+    }
+}

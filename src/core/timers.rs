@@ -87,6 +87,10 @@ impl ShardCore {
             }
             CallTimer::Hangup => {
                 c.hangup = None;
+                if c.invite_txn.is_some() {
+                    // A deferred call nobody answered in time.
+                    return self.reject_call(now, call, 480, out);
+                }
                 self.hang_up(now, call, EndReason::LocalBye, out);
             }
             CallTimer::Retransmit2xx => {

@@ -7,4 +7,4 @@ mod policy;
 
 pub use call::{CallHandle, CallState, EndReason};
 pub use dialog_state::Dialog;
-pub use policy::{CallPolicy, Decision};
+pub use policy::{Accept, CallPolicy, Decision};

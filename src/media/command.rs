@@ -55,6 +55,8 @@ pub struct OpenStream {
     /// Bridge mode: the port of the stream to cross-connect with (the
     /// pool fills it in).
     pub partner: Option<u16>,
+    /// This stream's mode (None: the pool's).
+    pub mode: Option<MediaMode>,
 }
 
 /// Work for the media pool.
@@ -74,6 +76,38 @@ pub enum StreamCommand {
         /// The stream's RTP port.
         local_port: u16,
     },
+    /// Change what the stream does (echo, play, sink).
+    Mode {
+        /// The stream's RTP port.
+        local_port: u16,
+        /// The new mode.
+        mode: MediaMode,
+    },
+    /// Cross-connect two streams: what one receives goes out the other.
+    /// The first stream moves to the partner's thread when they differ.
+    Bridge {
+        /// The stream's RTP port.
+        local_port: u16,
+        /// The partner's RTP port.
+        partner: u16,
+    },
+    /// A stream moving from another media thread (bridging).
+    #[doc(hidden)]
+    Adopt(Box<super::stream::Stream>, u16),
+}
+
+impl StreamCommand {
+    /// The port of the stream the command is about (None for an open).
+    pub(crate) fn port(&self) -> Option<u16> {
+        match self {
+            StreamCommand::Open(_) => None,
+            StreamCommand::Direction { local_port, .. }
+            | StreamCommand::Close { local_port }
+            | StreamCommand::Mode { local_port, .. }
+            | StreamCommand::Bridge { local_port, .. } => Some(*local_port),
+            StreamCommand::Adopt(s, _) => Some(s.local_port),
+        }
+    }
 }
 
 /// Counters of one stream when it closed.

@@ -4,7 +4,7 @@
 
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use crossbeam::queue::SegQueue;
@@ -15,21 +15,19 @@ use super::command::{MediaMode, OpenStream, StreamCommand};
 use super::config::MediaConfig;
 use super::counters::{MediaCounters, MediaTotals, echo_histogram};
 use super::g711::tone_frame;
+use super::lanes::{LaneLink, Lanes};
 use super::ports::PortPool;
 use super::worker::{EventSink, WAKER, Worker};
 
 struct Lane {
-    commands: Arc<SegQueue<StreamCommand>>,
     echo: Arc<Mutex<hdrhistogram::Histogram<u64>>>,
-    waker: Waker,
     counters: Arc<MediaCounters>,
 }
 
 /// Running media threads.
 pub struct MediaPool {
     lanes: Vec<Lane>,
-    /// Which lane owns each port pair, by `(port - first) / 2`.
-    route: Vec<AtomicU8>,
+    links: Arc<Lanes>,
     next_lane: AtomicUsize,
     /// A bridge stream still waiting for its partner.
     waiting: Mutex<Option<u16>>,
@@ -45,15 +43,22 @@ impl MediaPool {
         let ports = Arc::new(PortPool::new(cfg.ports.0, cfg.ports.1));
         let frames = Arc::new([tone_frame(true), tone_frame(false)]);
         let stop = Arc::new(AtomicBool::new(false));
-        let (mut lanes, mut threads) = (Vec::new(), Vec::new());
-        for i in 0..cfg.threads.clamp(1, 64) {
+        let n = cfg.threads.clamp(1, 64);
+        let mut polls = Vec::new();
+        let mut links = Vec::new();
+        for _ in 0..n {
             let poll = Poll::new()?;
-            let waker = Waker::new(poll.registry(), WAKER)?;
-            let echo = Arc::new(Mutex::new(echo_histogram()));
-            let lane = Lane { commands: Arc::default(), echo, waker, counters: Arc::default() };
+            links.push(LaneLink { commands: SegQueue::new(), waker: Waker::new(poll.registry(), WAKER)? });
+            polls.push(poll);
+        }
+        let links = Arc::new(Lanes::new(links, ports.first(), ports.capacity()));
+        let (mut lanes, mut threads) = (Vec::new(), Vec::new());
+        for (i, poll) in polls.into_iter().enumerate() {
+            let lane = Lane { echo: Arc::new(Mutex::new(echo_histogram())), counters: Arc::default() };
             let worker = Worker {
                 poll,
-                commands: lane.commands.clone(),
+                lanes: links.clone(),
+                lane: i,
                 stop: stop.clone(),
                 ports: ports.clone(),
                 events: events.clone(),
@@ -77,10 +82,9 @@ impl MediaPool {
             })?);
             lanes.push(lane);
         }
-        let route = (0..ports.capacity()).map(|_| AtomicU8::new(0)).collect();
         Ok(MediaPool {
             lanes,
-            route,
+            links,
             next_lane: AtomicUsize::new(0),
             waiting: Mutex::new(None),
             ports,
@@ -100,46 +104,40 @@ impl MediaPool {
         self.mode
     }
 
-    fn route_slot(&self, port: u16) -> Option<&AtomicU8> {
-        self.route.get(usize::from(port.wrapping_sub(self.ports.first()) / 2))
-    }
-
-    fn lane_of(&self, port: u16) -> usize {
-        self.route_slot(port).map_or(0, |r| usize::from(r.load(Ordering::Acquire)))
-    }
-
     /// Queues a command on the stream's media thread and wakes it.
     pub fn submit(&self, mut cmd: StreamCommand) {
-        let lane = match &mut cmd {
+        match &mut cmd {
             StreamCommand::Open(open) => {
                 let mut lane = self.next_lane.fetch_add(1, Ordering::Relaxed) % self.lanes.len();
-                if self.mode == MediaMode::Bridge {
+                if open.mode.unwrap_or(self.mode) == MediaMode::Bridge {
                     let mut waiting = self.waiting.lock();
                     match waiting.take() {
                         Some(p) => {
                             open.partner = Some(p);
-                            lane = self.lane_of(p);
+                            lane = self.links.owner(p);
                         }
                         None => *waiting = Some(open.local_port),
                     }
                 }
-                if let Some(r) = self.route_slot(open.local_port) {
-                    r.store(lane as u8, Ordering::Release);
-                }
-                lane
+                self.links.set_owner(open.local_port, lane);
+                self.links.links[lane].push(cmd);
+                return;
             }
-            StreamCommand::Direction { local_port, .. } => self.lane_of(*local_port),
             StreamCommand::Close { local_port } => {
                 let mut waiting = self.waiting.lock();
                 if *waiting == Some(*local_port) {
                     *waiting = None;
                 }
-                self.lane_of(*local_port)
             }
-        };
-        let lane = &self.lanes[lane];
-        lane.commands.push(cmd);
-        let _ = lane.waker.wake();
+            _ => {}
+        }
+        self.links.send(cmd);
+    }
+
+    /// Cross-connects the streams on ports `a` and `b`: what either
+    /// receives is sent out of the other, to its peer.
+    pub fn bridge(&self, a: u16, b: u16) {
+        self.submit(StreamCommand::Bridge { local_port: a, partner: b });
     }
 
     /// Takes a free pair, binds it on `ip` and opens a stream on it (for
@@ -155,7 +153,8 @@ impl MediaPool {
         let port = self.ports.acquire().ok_or_else(|| io::Error::other("no free RTP port pair"))?;
         let (rtp, rtcp) = super::ports::bind_pair(ip, port).inspect_err(|_| self.ports.release(port))?;
         let (owner, send, partner, local_port) = (0, true, None, port);
-        let open = OpenStream { id, owner, local_port, rtp, rtcp, remote, payload_type, send, partner };
+        let mode = None;
+        let open = OpenStream { id, owner, local_port, rtp, rtcp, remote, payload_type, send, partner, mode };
         self.submit(StreamCommand::Open(open));
         Ok(port)
     }
@@ -182,7 +181,7 @@ impl MediaPool {
     /// Closes every stream (each reports) and joins the threads.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Release);
-        for l in &self.lanes {
+        for l in &self.links.links {
             let _ = l.waker.wake();
         }
         for t in self.threads.lock().drain(..) {

@@ -38,16 +38,16 @@ impl Worker {
             }
             self.totals.packets_in += 1;
             self.totals.bytes_in += n as u64;
-            let sent = match self.mode {
-                MediaMode::Echo if s.send => s.send_to(data, from),
-                MediaMode::Bridge => match s.partner.and_then(|p| self.streams.get_mut(p)) {
+            let sent = match s.partner {
+                Some(p) => match self.streams.get_mut(p) {
                     Some(p) => match p.remote.filter(|_| p.send) {
                         Some(to) => p.send_to(data, to),
                         None => false,
                     },
                     None => false,
                 },
-                _ => false,
+                None if s.mode == MediaMode::Echo && s.send => s.send_to(data, from),
+                None => false,
             };
             if sent {
                 let took = now.elapsed().as_nanos() as u64;
@@ -65,6 +65,14 @@ impl Worker {
             }
             self.schedule.pop();
             let Some(s) = self.streams.get_mut(slot).filter(|s| s.local_port == port) else { continue };
+            if s.mode != MediaMode::Play {
+                continue; // switched away: leaves the schedule
+            }
+            if s.partner.is_some() {
+                // Bridged: the partner's media replaces ours for now.
+                self.schedule.push(Reverse((now + FRAME, slot, port)));
+                continue;
+            }
             let frame = &self.frames[usize::from(s.payload_type == 8)];
             if s.play(frame) {
                 self.totals.packets_out += 1;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam::queue::SegQueue;
 use mio::{Events, Interest, Poll, Token};
 use slab::Slab;
 
@@ -26,7 +25,9 @@ pub type EventSink = Arc<dyn Fn(MediaEvent) + Send + Sync>;
 
 pub(crate) struct Worker {
     pub(crate) poll: Poll,
-    pub(crate) commands: Arc<SegQueue<StreamCommand>>,
+    pub(crate) lanes: super::lanes::SharedLanes,
+    /// This thread's index in `lanes`.
+    pub(crate) lane: usize,
     pub(crate) stop: Arc<AtomicBool>,
     pub(crate) ports: Arc<PortPool>,
     pub(crate) events: EventSink,
@@ -86,16 +87,25 @@ impl Worker {
     }
 
     fn drain_commands(&mut self) {
-        while let Some(cmd) = self.commands.pop() {
+        while let Some(cmd) = self.lanes.links[self.lane].commands.pop() {
+            let known = cmd.port().and_then(|p| self.by_port.get(&p).copied());
             match cmd {
                 StreamCommand::Open(open) => self.open(open),
-                StreamCommand::Direction { local_port, send } => {
-                    if let Some(s) = self.by_port.get(&local_port).and_then(|&k| self.streams.get_mut(k)) {
+                StreamCommand::Adopt(stream, partner) => self.adopt(stream, partner),
+                StreamCommand::Bridge { local_port, partner } => self.bridge(local_port, partner),
+                cmd if known.is_none() => self.forward_elsewhere(cmd),
+                StreamCommand::Direction { send, .. } => {
+                    if let Some(s) = known.and_then(|k| self.streams.get_mut(k)) {
                         s.send = send;
                     }
                 }
-                StreamCommand::Close { local_port } => {
-                    if let Some(&k) = self.by_port.get(&local_port) {
+                StreamCommand::Mode { mode, .. } => {
+                    if let Some(k) = known {
+                        self.set_mode(k, mode);
+                    }
+                }
+                StreamCommand::Close { .. } => {
+                    if let Some(k) = known {
                         self.close(k);
                     }
                 }
@@ -103,8 +113,19 @@ impl Worker {
         }
     }
 
-    fn open(&mut self, open: super::command::OpenStream) {
+    /// Switches a stream's mode; a stream that starts playing joins the
+    /// pacing schedule.
+    pub(crate) fn set_mode(&mut self, slot: usize, mode: MediaMode) {
+        let Some(s) = self.streams.get_mut(slot) else { return };
+        let was = std::mem::replace(&mut s.mode, mode);
+        if mode == MediaMode::Play && was != MediaMode::Play {
+            self.schedule.push(Reverse((Instant::now(), slot, s.local_port)));
+        }
+    }
+
+    fn open(&mut self, mut open: super::command::OpenStream) {
         let (port, partner) = (open.local_port, open.partner);
+        let mode = *open.mode.get_or_insert(self.mode);
         let now = Instant::now();
         let Ok(mut s) = Stream::new(open, now) else {
             self.ports.release(port);
@@ -127,12 +148,12 @@ impl Worker {
         self.streams.insert(s);
         self.by_port.insert(port, slot);
         self.totals.streams_opened += 1;
-        if self.mode == MediaMode::Play {
+        if mode == MediaMode::Play {
             self.schedule.push(Reverse((now, slot, port)));
         }
     }
 
-    fn close(&mut self, slot: usize) {
+    pub(crate) fn close(&mut self, slot: usize) {
         if !self.streams.contains(slot) {
             return;
         }

@@ -10,6 +10,8 @@ use mio::{Poll, Token, Waker};
 use parking_lot::Mutex;
 
 pub(crate) const WAKER: Token = Token(1);
+/// Application commands a shard holds before `send` reports overload.
+const CONTROL_CAPACITY: usize = 16_384;
 
 /// A datagram handed over from the shard that received it.
 pub(crate) struct Handoff {
@@ -24,6 +26,8 @@ pub(crate) struct Peer {
     pub(crate) inbox: ArrayQueue<Handoff>,
     /// Timeouts and closes from the media threads.
     pub(crate) media_events: SegQueue<crate::media::MediaEvent>,
+    /// Commands from application threads.
+    pub(crate) controls: ArrayQueue<super::control::Control>,
     waker: Waker,
     pub(crate) deadline: Mutex<Option<Instant>>,
 }
@@ -34,6 +38,7 @@ impl Peer {
         Ok(Peer {
             inbox: ArrayQueue::new(capacity.max(16)),
             media_events: SegQueue::new(),
+            controls: ArrayQueue::new(CONTROL_CAPACITY),
             waker,
             deadline: Mutex::new(None),
         })

@@ -9,7 +9,9 @@ use std::net::{IpAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::app_events::EventOut;
 use super::inbox::Peer;
+use super::report::ShardReport;
 use crate::core::{Command, MediaCommand, Outbox, RtpPorts, ShardCore};
 use crate::dialog::CallHandle;
 use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair};
@@ -78,7 +80,7 @@ impl MediaLink {
     pub(crate) fn forward(&self, core: &mut ShardCore, out: &mut Outbox, owner: usize) {
         for cmd in out.media.drain(..) {
             let cmd = match cmd {
-                MediaCommand::Open { call, local_port, remote, payload_type, send } => {
+                MediaCommand::Open { call, local_port, remote, payload_type, send, mode } => {
                     let ports = core.rtp_ports_mut() as &mut dyn Any;
                     let Some(pair) =
                         ports.downcast_mut::<BoundPorts>().and_then(|b| b.bound.remove(&local_port))
@@ -98,23 +100,40 @@ impl MediaLink {
                         payload_type,
                         send,
                         partner,
+                        mode,
                     })
                 }
                 MediaCommand::Direction { local_port, send, .. } => {
                     StreamCommand::Direction { local_port, send }
                 }
                 MediaCommand::Close { local_port, .. } => StreamCommand::Close { local_port },
+                MediaCommand::Mode { local_port, mode, .. } => StreamCommand::Mode { local_port, mode },
             };
             self.pool.submit(cmd);
         }
     }
 
-    /// Applies the media events queued for this shard to their calls.
-    pub(crate) fn drain_events(&self, me: &Peer, core: &mut ShardCore, now: Instant, out: &mut Outbox) {
+    /// Applies the media events queued for this shard to their calls;
+    /// stream reports go to the application's events.
+    pub(crate) fn drain_events(
+        &self,
+        me: &Peer,
+        core: &mut ShardCore,
+        now: Instant,
+        out: &mut Outbox,
+        mut app: Option<(&mut EventOut, &mut ShardReport)>,
+    ) {
         while let Some(ev) = me.media_events.pop() {
-            if ev.kind == MediaEventKind::Timeout {
-                let cmd = Command::MediaTimeout { call: call_of(ev.id), hangup: self.hangup_on_timeout };
-                let _ = core.on_command(now, cmd, out);
+            match ev.kind {
+                MediaEventKind::Timeout => {
+                    let cmd = Command::MediaTimeout { call: call_of(ev.id), hangup: self.hangup_on_timeout };
+                    let _ = core.on_command(now, cmd, out);
+                }
+                MediaEventKind::Closed(r) => {
+                    if let Some((events, local)) = app.as_mut() {
+                        events.media_closed(ev.owner as u16, call_of(ev.id), r, local);
+                    }
+                }
             }
         }
     }
@@ -127,6 +146,7 @@ pub(crate) fn start_media(
     cores: &[core_affinity::CoreId],
     shards: Option<usize>,
     peers: &Arc<Vec<Peer>>,
+    closes_wanted: bool,
 ) -> io::Result<MediaPool> {
     let mut cfg = cfg.clone();
     cfg.cores = match shards {
@@ -137,8 +157,10 @@ pub(crate) fn start_media(
     MediaPool::start(
         &cfg,
         Arc::new(move |ev| {
-            // Closes are in the pool's totals; only timeouts need the call.
-            if let (Some(p), MediaEventKind::Timeout) = (peers.get(ev.owner), &ev.kind) {
+            // Closes are in the pool's totals; the shard needs them only
+            // for the application's events.
+            let wanted = closes_wanted || ev.kind == MediaEventKind::Timeout;
+            if let (Some(p), true) = (peers.get(ev.owner), wanted) {
                 p.media_events.push(ev);
                 p.wake();
             }

@@ -3,12 +3,16 @@
 //! land on the wrong shard are handed to the Call-ID's owner by a
 //! lock-free queue, without copying.
 
+mod app_events;
+mod config;
+mod control;
 mod dispatch;
 mod inbox;
 mod media_link;
 mod metrics_http;
 mod report;
 mod shard;
+mod shard_output;
 mod signals;
 
 use std::io;
@@ -20,6 +24,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
+pub use config::RuntimeConfig;
+pub use control::{Control, ControlSender, Reply};
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
 pub use metrics_http::{ReportHandle, exposition, serve_metrics};
 pub use report::ShardReport;
@@ -29,31 +35,6 @@ use crate::core::CoreConfig;
 use crate::media::{MediaPool, MediaTotals};
 use inbox::Peer;
 use shard::Shard;
-
-/// How to run the shards.
-#[derive(Debug, Clone)]
-pub struct RuntimeConfig {
-    /// Listen address (IPv4 or IPv6).
-    pub listen: SocketAddr,
-    /// Shard threads.
-    pub shards: usize,
-    /// Pin each shard to its own core (when there are enough cores).
-    pub pin: bool,
-    /// SO_RCVBUF/SO_SNDBUF per socket.
-    pub socket_buffer: usize,
-    /// Datagrams each shard's inbox holds before hand-offs are dropped.
-    pub inbox_capacity: usize,
-    /// Overload threshold: while handed-off datagrams wait longer than
-    /// this in a shard's inbox, the shard answers new INVITEs 503
-    /// (`None`: never).
-    pub max_inbox_delay: Option<Duration>,
-    /// The core's configuration (the shard number is set per shard).
-    pub core: CoreConfig,
-    /// The RTP relay pool (`None`: answer without media).
-    pub media: Option<crate::media::MediaConfig>,
-    /// End a call with BYE when its media times out.
-    pub media_timeout_hangup: bool,
-}
 
 /// Running shards.
 pub struct Runtime {
@@ -68,8 +49,18 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Binds every shard's socket and starts the threads.
+    /// Binds every shard's socket and starts the threads; calls are
+    /// decided by the configured policy.
     pub fn start(cfg: RuntimeConfig) -> io::Result<Runtime> {
+        let policy = cfg.core.policy;
+        Runtime::start_with(cfg, |_| Box::new(crate::core::PolicyHandler::new(policy)))
+    }
+
+    /// The same, with a handler per shard from `handler(shard)`.
+    pub fn start_with(
+        cfg: RuntimeConfig,
+        mut handler: impl FnMut(usize) -> Box<dyn crate::core::CallHandler>,
+    ) -> io::Result<Runtime> {
         let shards = cfg.shards.max(1);
         let first = crate::transport::bind_udp(cfg.listen, true, cfg.socket_buffer)?;
         let local = first.local_addr()?;
@@ -85,7 +76,10 @@ impl Runtime {
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cfg.pin && cores.len() >= shards;
         let media = match &cfg.media {
-            Some(m) => Some(Arc::new(media_link::start_media(m, &cores, cfg.pin.then_some(shards), &peers)?)),
+            Some(m) => {
+                let closes = cfg.events.is_some();
+                Some(Arc::new(media_link::start_media(m, &cores, cfg.pin.then_some(shards), &peers, closes)?))
+            }
             None => None,
         };
         let started = Instant::now();
@@ -94,9 +88,12 @@ impl Runtime {
         for (id, (socket, poll)) in sockets.into_iter().zip(polls).enumerate() {
             let report = Arc::new(Mutex::new(ShardReport::new(id)));
             reports.push(report.clone());
-            let core_cfg = CoreConfig { shard: id as u16, local, ..cfg.core.clone() };
+            let events = cfg.events.clone().map(|tx| app_events::EventOut::new(tx, media.is_some()));
+            let core_cfg =
+                CoreConfig { shard: id as u16, local, events: events.is_some(), ..cfg.core.clone() };
             let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?
                 .with_max_inbox_delay(cfg.max_inbox_delay)
+                .with_app(handler(id), events)
                 .with_media(
                     media.as_ref().map(|pool| media_link::MediaLink {
                         pool: pool.clone(),
@@ -145,6 +142,11 @@ impl Runtime {
     /// The media threads' totals (`None` without media).
     pub fn media_totals(&self) -> Option<MediaTotals> {
         self.media.as_ref().map(|m| m.totals())
+    }
+
+    /// Sends application commands to the shards.
+    pub fn controls(&self) -> ControlSender {
+        ControlSender { peers: self.peers.clone() }
     }
 
     /// Time since start.

@@ -27,6 +27,12 @@ pub struct ShardReport {
     pub inbox_drops: u64,
     /// Datagrams the kernel refused to send.
     pub send_errors: u64,
+    /// Application events delivered to the event stream.
+    pub events_sent: u64,
+    /// Application events dropped because the stream was full.
+    pub events_dropped: u64,
+    /// Application commands applied.
+    pub commands: u64,
     /// Call setup (INVITE in → 200 out) in microseconds.
     pub setup_us: Histogram<u64>,
     /// Service time per datagram, ns: received (or handed over) → its
@@ -56,6 +62,9 @@ impl ShardReport {
             handoffs_in: 0,
             inbox_drops: 0,
             send_errors: 0,
+            events_sent: 0,
+            events_dropped: 0,
+            commands: 0,
             media: Default::default(),
             media_echo_ns: crate::metrics::nanos_histogram(),
             setup_us: crate::metrics::latency_histogram(),
@@ -77,6 +86,9 @@ impl ShardReport {
         self.handoffs_in += o.handoffs_in;
         self.inbox_drops += o.inbox_drops;
         self.send_errors += o.send_errors;
+        self.events_sent += o.events_sent;
+        self.events_dropped += o.events_dropped;
+        self.commands += o.commands;
         let _ = self.setup_us.add(&o.setup_us);
         let _ = self.service_ns.add(&o.service_ns);
         let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
@@ -103,6 +115,9 @@ impl ShardReport {
         self.handoffs_in = local.handoffs_in;
         self.inbox_drops = local.inbox_drops;
         self.send_errors = local.send_errors;
+        self.events_sent = local.events_sent;
+        self.events_dropped = local.events_dropped;
+        self.commands = local.commands;
     }
 
     /// Takes the histograms: reset and add, since the bounds match, so no

@@ -1,6 +1,6 @@
-//! One shard thread: poll the socket and the inbox, feed the core, send
-//! what it produced, publish counters, stop gracefully. (Slightly over 200
-//! lines: the loop and its drains are one thread's body, read together.)
+//! One shard thread: poll the socket, the inbox and the application's
+//! commands, feed the core, stop gracefully (output: `shard_output`).
+//! Just over 200 lines: the loop and its drains are read together.
 
 use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
@@ -12,31 +12,34 @@ use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
 use parking_lot::Mutex;
 
+use super::app_events::EventOut;
+use super::control::drain_controls;
 use super::dispatch::{owner_shard, scan_call_id};
 use super::inbox::{Handoff, Peer};
 use super::media_link::MediaLink;
 use super::report::ShardReport;
-use crate::core::{Command, CoreConfig, Outbox, ShardCore};
-use crate::transport::{BatchReceiver, send_batch};
+use crate::core::{CallHandler, Command, CoreConfig, Outbox, ShardCore};
+use crate::transport::BatchReceiver;
 
 const SOCKET: Token = Token(0);
 const PUBLISH_EVERY: Duration = Duration::from_millis(200);
 const TIMER_SLACK: Duration = Duration::from_millis(5);
 
 pub(crate) struct Shard {
-    id: usize,
-    socket: UdpSocket,
-    poll: Poll,
-    peers: Arc<Vec<Peer>>,
-    core: ShardCore,
-    out: Outbox,
-    rx: BatchReceiver,
-    report: Arc<Mutex<ShardReport>>,
-    local: ShardReport,
-    publications: u64,
-    stop: Arc<AtomicBool>,
-    max_inbox_delay: Option<Duration>,
-    media: Option<MediaLink>,
+    pub(crate) id: usize,
+    pub(crate) socket: UdpSocket,
+    pub(crate) poll: Poll,
+    pub(crate) peers: Arc<Vec<Peer>>,
+    pub(crate) core: ShardCore,
+    pub(crate) out: Outbox,
+    pub(crate) rx: BatchReceiver,
+    pub(crate) report: Arc<Mutex<ShardReport>>,
+    pub(crate) local: ShardReport,
+    pub(crate) publications: u64,
+    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) max_inbox_delay: Option<Duration>,
+    pub(crate) media: Option<MediaLink>,
+    pub(crate) events: Option<EventOut>,
 }
 
 impl Shard {
@@ -68,11 +71,19 @@ impl Shard {
             stop,
             max_inbox_delay: None,
             media: None,
+            events: None,
         })
     }
 
     pub(crate) fn with_max_inbox_delay(mut self, max: Option<Duration>) -> Shard {
         self.max_inbox_delay = max;
+        self
+    }
+
+    /// The application's handler and event stream.
+    pub(crate) fn with_app(mut self, handler: Box<dyn CallHandler>, events: Option<EventOut>) -> Shard {
+        self.core.set_handler(handler);
+        self.events = events;
         self
     }
 
@@ -100,9 +111,12 @@ impl Shard {
             let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
             self.drain_socket();
             self.drain_inbox();
+            let pool = self.media.as_ref().map(|m| &*m.pool);
+            self.local.commands += drain_controls(&self.peers, self.id, &mut self.core, pool, &mut self.out);
             let now = Instant::now();
             if let Some(m) = &self.media {
-                m.drain_events(&self.peers[self.id], &mut self.core, now, &mut self.out);
+                let app = self.events.as_mut().map(|e| (e, &mut self.local));
+                m.drain_events(&self.peers[self.id], &mut self.core, now, &mut self.out, app);
             }
             self.core.on_timers(now, &mut self.out);
             if self.stop.load(Ordering::Acquire) && !stopping {
@@ -116,6 +130,9 @@ impl Shard {
                 if done || deadline.is_some_and(|d| now >= d) {
                     let _ = self.core.on_command(now, Command::Abandon, &mut self.out);
                     self.flush();
+                    if let Some(e) = &mut self.events {
+                        e.expire(now, true, &mut self.local);
+                    }
                     self.publish();
                     return;
                 }
@@ -186,31 +203,6 @@ impl Shard {
         }
         if !popped {
             self.core.set_overloaded(false);
-        }
-    }
-
-    fn flush(&mut self) {
-        if !self.out.datagrams.is_empty() {
-            self.local.send_errors += send_batch(&self.socket, &self.out.datagrams) as u64;
-        }
-        if let Some(m) = &self.media {
-            m.forward(&mut self.core, &mut self.out, self.id);
-        }
-        // Application events have no consumer in this runtime yet.
-        self.out.clear();
-    }
-
-    /// Copies counters out under the cold lock. The histograms (a few
-    /// hundred KB each) are copied only every fifth time, and at exit.
-    fn publish(&mut self) {
-        self.publications += 1;
-        let with_histograms = self.publications % 5 == 1 || self.stop.load(Ordering::Acquire);
-        let mut shared = self.report.lock();
-        shared.core = *self.core.stats();
-        shared.tables = self.core.table_sizes();
-        shared.copy_runtime_counters(&self.local);
-        if with_histograms {
-            shared.copy_histograms(&self.local, self.core.setup_histogram());
         }
     }
 }

@@ -13,13 +13,22 @@ pub enum ParseErrorKind {
     Truncated,
     /// The datagram is larger than the configured cap.
     #[error("message exceeds {limit} bytes")]
-    MessageTooLarge { limit: usize },
+    MessageTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A start or header line is longer than the configured cap.
     #[error("line exceeds {limit} bytes")]
-    LineTooLong { limit: usize },
+    LineTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// More header lines than the configured cap.
     #[error("more than {limit} headers")]
-    TooManyHeaders { limit: usize },
+    TooManyHeaders {
+        /// The limit in header lines.
+        limit: usize,
+    },
     /// The first line is neither a request line nor a status line.
     #[error("malformed start line")]
     BadStartLine,
@@ -55,7 +64,10 @@ pub enum ParseErrorKind {
     ContentLengthExceedsDatagram,
     /// The body is larger than the configured cap.
     #[error("body exceeds {limit} bytes")]
-    BodyTooLarge { limit: usize },
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A mandatory header is absent.
     #[error("missing {0} header")]
     MissingHeader(&'static str),

@@ -12,6 +12,7 @@ use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
 pub mod sim;
+pub mod udp_uac;
 
 /// Where the simulated UAC sends from (SIPp's default).
 pub fn uac_addr() -> SocketAddr {
@@ -228,7 +229,7 @@ impl Harness {
     /// Parses and clears what the last step produced.
     fn collect(&mut self) -> Vec<Message> {
         for e in self.out.events.drain(..) {
-            self.handles.push(e.call);
+            self.handles.push(e.call.handle);
             self.events.push(e.kind);
         }
         self.media.append(&mut self.out.media);

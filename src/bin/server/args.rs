@@ -1,16 +1,11 @@
-//! The server's command line and the runtime configuration it builds.
+//! The server's command line and the engine configuration it builds.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use sipbench::core::{CoreConfig, LimitAction, SourceLimit};
-use sipbench::dialog::CallPolicy;
-use sipbench::media::{MediaConfig, MediaMode};
-use sipbench::runtime::RuntimeConfig;
-use sipbench::sip::ParseLimits;
-use sipbench::txn::TimerConfig;
+use sipbench::{CallPolicy, Config, LimitAction, MediaConfig, MediaMode, ParseLimits, SourceLimit};
 
 /// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
 /// on sharded, pinned threads. Example:
@@ -124,17 +119,6 @@ pub struct Args {
     pub source_action: String,
 }
 
-/// The per-source limit of one shard: a source's calls spread over the
-/// shards by Call-ID, so each shard enforces its share.
-fn source_limit(args: &Args, shards: usize) -> Option<SourceLimit> {
-    let share = |n: u32| n.div_ceil(shards.max(1) as u32).max(1);
-    (args.source_rate > 0).then(|| SourceLimit {
-        rate: share(args.source_rate),
-        burst: share(args.source_burst.unwrap_or(args.source_rate)),
-        action: if args.source_action == "drop" { LimitAction::Drop } else { LimitAction::Reject },
-    })
-}
-
 fn parse_ports(s: &str) -> Result<(u16, u16), String> {
     let (a, b) = s.split_once('-').ok_or("expected A-B")?;
     let (a, b): (u16, u16) = (a.parse().map_err(|_| "bad port")?, b.parse().map_err(|_| "bad port")?);
@@ -144,8 +128,9 @@ fn parse_ports(s: &str) -> Result<(u16, u16), String> {
     Ok((a, b))
 }
 
-/// Per-shard core settings and the runtime's, from the flags.
-pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
+/// The engine configuration the flags describe (through the public
+/// builder, which checks it).
+pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
     let mode: MediaMode = args.media.parse().map_err(|e| format!("--media: {e}"))?;
     let rtp_ports = parse_ports(&args.rtp_ports).map_err(|e| format!("--rtp-ports: {e}"))?;
     let ms = Duration::from_millis;
@@ -156,51 +141,48 @@ pub fn runtime_config(args: &Args) -> Result<RuntimeConfig, String> {
         reject_percent: args.reject_percent,
         reject_code: args.reject_code,
     };
-    let shards = args.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let per_shard_calls = args.max_calls.div_ceil(shards.max(1));
     if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
         return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());
     }
-    let timers = TimerConfig { t1: ms(args.t1_ms), t2: ms(args.t2_ms), t4: ms(args.t4_ms) };
-    let core = CoreConfig {
-        policy,
-        timers,
-        max_calls: per_shard_calls,
-        max_transactions: args.max_transactions.div_ceil(shards.max(1)),
-        limits: ParseLimits {
+    let mut b = Config::builder()
+        .listen(args.listen)
+        .pin(!args.no_pin)
+        .policy(policy)
+        .timers(ms(args.t1_ms), ms(args.t2_ms), ms(args.t4_ms))
+        .max_calls(args.max_calls)
+        .max_transactions(args.max_transactions)
+        .parse_limits(ParseLimits {
             max_message_size: args.max_message_size,
             max_headers: args.max_headers,
             max_line_len: args.max_line_len,
             max_body_size: args.max_body_size,
-        },
-        media_addr: if args.listen.ip().is_unspecified() {
-            Ipv4Addr::LOCALHOST.into()
-        } else {
-            args.listen.ip()
-        },
-        rtp_ports,
-        events: false,
-        source_limit: source_limit(args, shards),
-        max_calls_per_source: (args.max_calls_per_source > 0)
-            .then(|| args.max_calls_per_source.div_ceil(shards.max(1) as u32)),
-        ..CoreConfig::default()
-    };
-    Ok(RuntimeConfig {
-        listen: args.listen,
-        shards,
-        pin: !args.no_pin,
-        socket_buffer: args.socket_buffer,
-        inbox_capacity: 65_536,
-        max_inbox_delay: (args.max_inbox_delay_ms > 0.0)
-            .then(|| Duration::from_secs_f64(args.max_inbox_delay_ms / 1e3)),
-        core,
-        media: (mode != MediaMode::Off).then(|| MediaConfig {
-            threads: args.rtp_threads.max(1),
+        })
+        .socket_buffer(args.socket_buffer)
+        .max_inbox_delay(
+            (args.max_inbox_delay_ms > 0.0).then(|| Duration::from_secs_f64(args.max_inbox_delay_ms / 1e3)),
+        )
+        .media(MediaConfig {
+            threads: args.rtp_threads,
             mode,
             ports: rtp_ports,
             timeout: (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms)),
             cores: Vec::new(),
-        }),
-        media_timeout_hangup: !args.media_timeout_keep_call,
-    })
+        })
+        .hang_up_on_media_timeout(!args.media_timeout_keep_call)
+        // The server reads counters, not events: none are produced.
+        .event_capacity(None);
+    if let Some(n) = args.shards {
+        b = b.shards(n);
+    }
+    if args.max_calls_per_source > 0 {
+        b = b.max_calls_per_source(args.max_calls_per_source);
+    }
+    if args.source_rate > 0 {
+        b = b.source_limit(SourceLimit {
+            rate: args.source_rate,
+            burst: args.source_burst.unwrap_or(args.source_rate),
+            action: if args.source_action == "drop" { LimitAction::Drop } else { LimitAction::Reject },
+        });
+    }
+    Ok((b.build().map_err(|e| e.to_string())?, policy))
 }

@@ -8,13 +8,18 @@ pub const TELEPHONE_EVENT_PT: u8 = 101;
 /// A codec we support. G.711 only: no transcoding, so nothing else is useful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Codec {
+    /// G.711 µ-law (payload type 0).
     Pcmu,
+    /// G.711 A-law (payload type 8).
     Pcma,
     /// RFC 4733 DTMF events.
     TelephoneEvent,
 }
 
 impl Codec {
+    /// What we offer and accept unless configured otherwise.
+    pub const DEFAULT_ORDER: [Codec; 3] = [Codec::Pcmu, Codec::Pcma, Codec::TelephoneEvent];
+
     /// The rtpmap encoding name.
     pub const fn name(self) -> &'static str {
         match self {
@@ -61,8 +66,12 @@ pub struct LocalMedia {
     pub address: IpAddr,
     /// RTP port of the (single) audio stream.
     pub port: u16,
+    /// o= session id.
     pub session_id: u64,
+    /// o= session version (raised with each new offer or answer).
     pub session_version: u64,
+    /// o= user name.
     pub username: String,
+    /// a=ptime, ms.
     pub ptime: Option<u32>,
 }

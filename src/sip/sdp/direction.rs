@@ -6,9 +6,13 @@ use super::session::SessionDescription;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Direction {
     #[default]
+    /// a=sendrecv (the default).
     SendRecv,
+    /// a=sendonly.
     SendOnly,
+    /// a=recvonly.
     RecvOnly,
+    /// a=inactive.
     Inactive,
 }
 
@@ -66,7 +70,9 @@ impl Direction {
 /// Whether an offer puts the call on hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HoldState {
+    /// Media flows.
     Active,
+    /// The offerer holds the call.
     Held,
 }
 

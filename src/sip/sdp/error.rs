@@ -48,7 +48,9 @@ pub enum SdpErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("{kind} at byte {offset}")]
 pub struct SdpError {
+    /// What is wrong.
     pub kind: SdpErrorKind,
+    /// Byte offset in the body.
     pub offset: usize,
 }
 

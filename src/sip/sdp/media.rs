@@ -18,8 +18,11 @@ pub struct MediaDescription<'a> {
     pub proto: &'a str,
     /// The raw format list, e.g. `"0 8 101"`.
     pub formats: &'a str,
+    /// The media's own c= line.
     pub connection: Option<Connection<'a>>,
+    /// Its direction attribute.
     pub direction: Option<Direction>,
+    /// a=ptime, ms.
     pub ptime: Option<u32>,
     /// `a=rtcp:PORT` (RFC 3605); the optional address is not kept.
     pub rtcp_port: Option<u16>,
@@ -31,8 +34,11 @@ pub struct MediaDescription<'a> {
 /// `a=rtpmap:<pt> <encoding>/<clock-rate>[/<channels>]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RtpMap<'a> {
+    /// Encoding name (PCMU, telephone-event).
     pub encoding: &'a str,
+    /// RTP clock rate, Hz.
     pub clock_rate: u32,
+    /// Audio channels.
     pub channels: Option<u8>,
 }
 

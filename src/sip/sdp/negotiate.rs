@@ -16,6 +16,7 @@ use super::session::SessionDescription;
 /// two streams: answering costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer<'a> {
+    /// One answer line per offered m= line, in order.
     pub media: SmallVec<[AnsweredMedia<'a>; 2]>,
     /// Whether the offer puts us on hold.
     pub hold: HoldState,
@@ -24,8 +25,11 @@ pub struct Answer<'a> {
 /// One answered `m=` line; `port == 0` means refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnsweredMedia<'a> {
+    /// Media type (audio, video).
     pub media: &'a str,
+    /// Transport protocol (RTP/AVP).
     pub proto: &'a str,
+    /// Our port (0: rejected).
     pub port: u16,
     /// Accepted formats, local preference order, with the offer's payload numbers.
     pub formats: Formats,
@@ -52,6 +56,7 @@ impl<'a> Answer<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum NegotiateError {
     #[error("no common codec")]
+    /// No codec in common.
     NoCommonCodec,
 }
 

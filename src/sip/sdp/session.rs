@@ -25,19 +25,26 @@ pub struct SessionDescription<'a> {
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Origin<'a> {
+    /// User name.
     pub username: &'a str,
+    /// Session id.
     pub session_id: u64,
     /// Bumped by the peer on every changed offer; equal version = no change.
     pub session_version: u64,
+    /// Network type (IN).
     pub net_type: &'a str,
+    /// Address type (IP4, IP6).
     pub addr_type: &'a str,
+    /// Address.
     pub address: &'a str,
 }
 
 /// `IP4` or `IP6` in a `c=` line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AddrType {
+    /// IPv4.
     Ip4,
+    /// IPv6.
     Ip6,
 }
 
@@ -54,6 +61,7 @@ impl AddrType {
 /// `c=IN <addrtype> <address>`. A multicast `/ttl[/count]` suffix is dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Connection<'a> {
+    /// IPv4 or IPv6.
     pub addr_type: AddrType,
     /// A literal IP in practice; RFC 4566 also allows an FQDN, hence `&str`.
     pub address: &'a str,

@@ -1,0 +1,63 @@
+//! Bridge pairs of calls: each answered call waits for the next one, the
+//! two are cross-connected (what one caller sends, the other hears), and
+//! when either hangs up the engine ends the other. The media half of a
+//! B2BUA.
+//!
+//!   cargo run --release --example b2bua_bridge -- 127.0.0.1:5060 60
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use sipbench::{
+    CallHandler, CallId, Config, Decision, Engine, EventKind, IncomingCall, MediaConfig, MediaMode,
+};
+
+#[derive(Clone)]
+struct AnswerAll;
+
+impl CallHandler for AnswerAll {
+    fn on_incoming(&mut self, _call: &IncomingCall<'_>) -> Decision {
+        Decision::accept()
+    }
+}
+
+fn main() -> sipbench::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let listen = args.next().unwrap_or_else(|| "127.0.0.1:5060".into()).parse().expect("listen address");
+    let seconds: u64 = args.next().map_or(60, |s| s.parse().expect("seconds"));
+    // Sink until bridged: a lone caller hears nothing, not itself.
+    let media = MediaConfig { mode: MediaMode::Sink, ports: (30_000, 30_999), ..MediaConfig::default() };
+    let engine = Engine::start(Config::builder().listen(listen).media(media).build()?, AnswerAll)?;
+    println!("b2bua_bridge on {} for {seconds} s", engine.local_addr());
+    let (events, control) = (engine.events(), engine.control());
+    let mut waiting: Option<CallId> = None;
+    let mut partner: HashMap<CallId, CallId> = HashMap::new();
+    let until = Instant::now() + Duration::from_secs(seconds);
+    while let Ok(e) = events.recv_deadline(until) {
+        match e.kind {
+            EventKind::Established => match waiting.take() {
+                Some(other) if control.bridge_calls(other, e.call).wait().is_ok() => {
+                    println!("bridged {other} <-> {}", e.call);
+                    partner.insert(other, e.call);
+                    partner.insert(e.call, other);
+                }
+                // The waiting call ended meanwhile: this one waits instead.
+                _ => waiting = Some(e.call),
+            },
+            EventKind::Terminated { reason, media, .. } => {
+                if waiting == Some(e.call) {
+                    waiting = None;
+                }
+                let heard = media.map_or(0, |m| m.packets_in);
+                println!("{} ended ({reason:?}), {heard} RTP packets in", e.call);
+                if let Some(other) = partner.remove(&e.call) {
+                    partner.remove(&other);
+                    let _ = control.end_call(other);
+                }
+            }
+            _ => {}
+        }
+    }
+    engine.shutdown(Duration::from_secs(5));
+    Ok(())
+}

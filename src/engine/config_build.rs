@@ -1,0 +1,131 @@
+//! `ConfigBuilder::build`: the checks (each names the field it refuses),
+//! then the whole-engine settings split into each shard's share.
+
+use std::net::Ipv4Addr;
+
+use super::config::{Config, ConfigBuilder};
+use super::error::ConfigError;
+use crate::core::{CoreConfig, SourceLimit};
+use crate::runtime::RuntimeConfig;
+use crate::sip::sdp::Codec;
+
+fn refuse(field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
+    Err(ConfigError { field, reason: reason.into() })
+}
+
+fn is_token_text(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+}
+
+fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
+    if let Some(n) = b.shards
+        && !(1..=256).contains(&n)
+    {
+        return refuse("shards", format!("{n} is not in 1..=256"));
+    }
+    let t = &b.timers;
+    if t.t1.is_zero() || t.t4.is_zero() {
+        return refuse("timers", "T1 and T4 must be more than zero");
+    }
+    if t.t2 < t.t1 {
+        return refuse("timers", "T2 must be at least T1 (RFC 3261 §17.1.2.2)");
+    }
+    if b.max_calls == 0 {
+        return refuse("max_calls", "must be at least 1");
+    }
+    if b.max_transactions == 0 {
+        return refuse("max_transactions", "must be at least 1");
+    }
+    if !(512..=65_535).contains(&b.limits.max_message_size) {
+        return refuse("max_message_size", "must be 512..=65535 bytes (one UDP datagram)");
+    }
+    if b.limits.max_headers == 0 || b.limits.max_line_len < 64 {
+        return refuse("parse_limits", "need at least one header and 64-byte lines");
+    }
+    if let Some(l) = b.source_limit
+        && (l.rate == 0 || l.burst == 0)
+    {
+        return refuse("source_limit", "rate and burst must be at least 1");
+    }
+    if b.max_calls_per_source == Some(0) {
+        return refuse("max_calls_per_source", "must be at least 1");
+    }
+    if !(b.policy.reject_percent <= 100 && (300..700).contains(&b.policy.reject_code)) {
+        return refuse("policy", "reject_percent must be 0..=100 and reject_code 300..=699");
+    }
+    if let Some(m) = &b.media {
+        if m.ports.0 >= m.ports.1 || m.ports.0 < 1024 {
+            return refuse("media.ports", format!("{:?} must be A < B, from 1024 up", m.ports));
+        }
+        if !(1..=64).contains(&m.threads) {
+            return refuse("media.threads", "must be 1..=64");
+        }
+    }
+    if !is_token_text(&b.user_agent) {
+        return refuse("user_agent", "must be printable text without line breaks");
+    }
+    if let Some(h) = &b.contact_host
+        && (h.is_empty() || h.bytes().any(|c| !(c.is_ascii_alphanumeric() || b"-.:[]".contains(&c))))
+    {
+        return refuse("contact_host", format!("{h:?} is not a host name or address"));
+    }
+    if !b.codecs.iter().any(|c| matches!(c, Codec::Pcmu | Codec::Pcma)) {
+        return refuse("codecs", "must include PCMU or PCMA");
+    }
+    if b.event_capacity == Some(0) {
+        return refuse("event_capacity", "must be at least 1 (or None for no events)");
+    }
+    if b.defer_timeout.is_zero() {
+        return refuse("defer_timeout", "must be more than zero");
+    }
+    Ok(())
+}
+
+impl ConfigBuilder {
+    /// Checks every setting; the error names the first field refused.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        check(&self)?;
+        let shards =
+            self.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let per_shard = |n: usize| n.div_ceil(shards);
+        let share = |n: u32| n.div_ceil(shards as u32).max(1);
+        let media_addr = self.media_addr.unwrap_or(match self.listen.ip() {
+            ip if ip.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
+            ip => ip,
+        });
+        let core = CoreConfig {
+            policy: self.policy,
+            timers: self.timers,
+            max_calls: per_shard(self.max_calls),
+            max_transactions: per_shard(self.max_transactions),
+            limits: self.limits,
+            user_agent: self.user_agent,
+            media_addr,
+            rtp_ports: self.media.as_ref().map_or((20_000, 40_000), |m| m.ports),
+            events: self.event_capacity.is_some(),
+            source_limit: self.source_limit.map(|l| SourceLimit {
+                rate: share(l.rate),
+                burst: share(l.burst),
+                ..l
+            }),
+            max_calls_per_source: self.max_calls_per_source.map(share),
+            defer_timeout: self.defer_timeout,
+            codecs: self.codecs,
+            contact_host: self.contact_host,
+            ..CoreConfig::default()
+        };
+        let runtime = RuntimeConfig {
+            listen: self.listen,
+            shards,
+            pin: self.pin,
+            socket_buffer: self.socket_buffer,
+            inbox_capacity: 65_536,
+            max_inbox_delay: self.max_inbox_delay,
+            core,
+            media: self.media,
+            media_timeout_hangup: self.media_timeout_hangup,
+            events: None,
+        };
+        Ok(Config { runtime, event_capacity: self.event_capacity })
+    }
+}

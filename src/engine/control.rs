@@ -1,0 +1,100 @@
+//! `CallControl`: commands to calls from any thread, routed to the shard
+//! that owns the call; each gives a `Pending` outcome to wait on or drop.
+
+use std::time::Duration;
+
+use crossbeam::channel::{Receiver, RecvTimeoutError, bounded};
+
+use super::error::{Error, Result};
+use crate::core::{CallId, Command, CommandError};
+use crate::media::MediaMode;
+use crate::runtime::{Control, ControlSender};
+
+/// The outcome of a command, once its shard has applied it.
+#[derive(Debug)]
+pub struct Pending {
+    rx: Result<Receiver<std::result::Result<(), CommandError>>, CommandError>,
+}
+
+impl Pending {
+    /// Waits for the outcome.
+    pub fn wait(self) -> Result<()> {
+        let rx = self.rx?;
+        // A dropped reply means the shard stopped before applying it.
+        rx.recv().map_err(|_| CommandError::Stopped)?.map_err(Error::from)
+    }
+
+    /// Waits at most `limit` for the outcome.
+    pub fn wait_timeout(self, limit: Duration) -> Result<()> {
+        let rx = self.rx?;
+        match rx.recv_timeout(limit) {
+            Ok(r) => r.map_err(Error::from),
+            Err(RecvTimeoutError::Timeout) => Err(Error::Timeout),
+            Err(RecvTimeoutError::Disconnected) => Err(CommandError::Stopped.into()),
+        }
+    }
+}
+
+/// Commands for calls. Clone it freely; it is Send + Sync and never
+/// blocks: each command is queued for the call's shard.
+#[derive(Clone)]
+pub struct CallControl {
+    pub(crate) sender: ControlSender,
+}
+
+impl CallControl {
+    fn send(&self, shard: u16, make: impl FnOnce(crate::runtime::Reply) -> Control) -> Pending {
+        let (tx, rx) = bounded(1);
+        let rx = match self.sender.send(usize::from(shard), make(Some(tx))) {
+            Ok(()) => Ok(rx),
+            Err(_) if usize::from(shard) >= self.sender.shards() => Err(CommandError::UnknownCall),
+            Err(_) => Err(CommandError::Overloaded),
+        };
+        Pending { rx }
+    }
+
+    fn command(&self, call: CallId, cmd: Command) -> Pending {
+        self.send(call.shard, |reply| Control::Call(cmd, reply))
+    }
+
+    /// Answers a ringing or deferred call (200 OK with our SDP).
+    pub fn accept_call(&self, call: CallId) -> Pending {
+        self.command(call, Command::Answer(call.handle))
+    }
+
+    /// Rejects an unanswered call with a final status (300–699).
+    pub fn reject_call(&self, call: CallId, code: u16) -> Pending {
+        self.command(call, Command::Reject(call.handle, code))
+    }
+
+    /// Ends a call: BYE once answered, 480 before that.
+    pub fn end_call(&self, call: CallId) -> Pending {
+        self.command(call, Command::Hangup(call.handle))
+    }
+
+    /// Puts the far end on hold (re-INVITE with a=sendonly).
+    pub fn hold_call(&self, call: CallId) -> Pending {
+        self.command(call, Command::Hold(call.handle))
+    }
+
+    /// Takes the far end off hold (re-INVITE with a=sendrecv).
+    pub fn resume_call(&self, call: CallId) -> Pending {
+        self.command(call, Command::Resume(call.handle))
+    }
+
+    /// Plays the tone to the call (replacing echo or silence).
+    pub fn play(&self, call: CallId) -> Pending {
+        self.set_media(call, MediaMode::Play)
+    }
+
+    /// Changes what the call's media does: echo, play, sink.
+    pub fn set_media(&self, call: CallId, mode: MediaMode) -> Pending {
+        self.command(call, Command::SetMedia(call.handle, mode))
+    }
+
+    /// Cross-connects the media of two answered calls: what one caller
+    /// sends, the other hears (the basis of a B2BUA).
+    pub fn bridge_calls(&self, a: CallId, b: CallId) -> Pending {
+        self.send(a.shard, |reply| Control::Bridge { a: a.handle, b, reply })
+    }
+}

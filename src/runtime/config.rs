@@ -1,0 +1,33 @@
+//! How to run the shards: the runtime's configuration.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::core::CoreConfig;
+
+/// How to run the shards.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Listen address (IPv4 or IPv6).
+    pub listen: SocketAddr,
+    /// Shard threads.
+    pub shards: usize,
+    /// Pin each shard to its own core (when there are enough cores).
+    pub pin: bool,
+    /// SO_RCVBUF/SO_SNDBUF per socket.
+    pub socket_buffer: usize,
+    /// Datagrams each shard's inbox holds before hand-offs are dropped.
+    pub inbox_capacity: usize,
+    /// Overload threshold: while handed-off datagrams wait longer than
+    /// this in a shard's inbox, the shard answers new INVITEs 503
+    /// (`None`: never).
+    pub max_inbox_delay: Option<Duration>,
+    /// The core's configuration (the shard number is set per shard).
+    pub core: CoreConfig,
+    /// The RTP relay pool (`None`: answer without media).
+    pub media: Option<crate::media::MediaConfig>,
+    /// End a call with BYE when its media times out.
+    pub media_timeout_hangup: bool,
+    /// The application's event stream (None: no events are produced).
+    pub events: Option<crossbeam::channel::Sender<crate::core::Event>>,
+}

@@ -1,0 +1,298 @@
+//! The embedding API through its public interface only: a handler that
+//! decides by the Request-URI, commands from other threads, events, and
+//! real UDP on loopback (a hand-written caller: it must answer the
+//! engine's re-INVITEs and BYEs in ways SIPp scenarios make awkward).
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::udp_uac::UdpUac;
+use crossbeam::channel::Receiver;
+use sipbench::{
+    CallHandler, CallId, CommandError, Config, ConfigBuilder, Decision, EndReason, Engine, Error,
+    ErrorCategory, Event, EventKind, IncomingCall, IncomingRequest, MediaConfig, MediaMode,
+};
+
+const WAIT: Duration = Duration::from_secs(5);
+
+/// Decides by the Request-URI's user part.
+#[derive(Clone)]
+struct ByUser;
+
+impl CallHandler for ByUser {
+    fn on_incoming(&mut self, call: &IncomingCall<'_>) -> Decision {
+        let uri = call.request.request_uri();
+        if uri.contains("defer@") {
+            Decision::Defer
+        } else if uri.contains("reject@") {
+            Decision::Reject { code: 486, reason: Some("Gone Fishing".into()) }
+        } else if uri.contains("redirect@") {
+            Decision::redirect("sip:elsewhere@127.0.0.1:5099")
+        } else {
+            Decision::accept()
+        }
+    }
+
+    fn on_options(&mut self, request: &IncomingRequest<'_>) -> u16 {
+        if request.request_uri().contains("forbidden@") { 403 } else { 200 }
+    }
+}
+
+fn builder() -> ConfigBuilder {
+    Config::builder().listen("127.0.0.1:0".parse().unwrap()).shards(2).pin(false)
+}
+
+fn media(first_port: u16, mode: MediaMode) -> MediaConfig {
+    MediaConfig { threads: 2, mode, ports: (first_port, first_port + 99), ..MediaConfig::default() }
+}
+
+fn start(b: ConfigBuilder) -> Engine {
+    Engine::start(b.build().unwrap(), ByUser).unwrap()
+}
+
+/// The next event matching `pred` (others are skipped).
+fn wait_for(rx: &Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+    let until = Instant::now() + WAIT;
+    while let Ok(e) = rx.recv_deadline(until) {
+        if pred(&e) {
+            return e;
+        }
+    }
+    panic!("no {what} event within {WAIT:?}");
+}
+
+/// The id of `uac`'s call, from its Incoming event.
+fn incoming(rx: &Receiver<Event>, uac: &UdpUac) -> CallId {
+    let cid = uac.call_id.clone();
+    wait_for(rx, "Incoming", |e| matches!(&e.kind, EventKind::Incoming { call_id, .. } if *call_id == cid))
+        .call
+}
+
+fn ended(rx: &Receiver<Event>, id: CallId) -> EventKind {
+    wait_for(rx, "Terminated", |e| e.call == id && matches!(e.kind, EventKind::Terminated { .. })).kind
+}
+
+#[test]
+fn deferred_call_is_accepted_from_another_thread_and_ended_by_the_application() {
+    let engine = start(builder());
+    let (rx, control) = (engine.events(), engine.control());
+    let mut uac = UdpUac::new(engine.local_addr(), "defer");
+    uac.invite();
+    uac.expect_status(100, WAIT);
+    let id = incoming(&rx, &uac);
+    let c = control.clone();
+    let answered = std::thread::spawn(move || c.accept_call(id).wait());
+    uac.expect_status(200, WAIT);
+    answered.join().unwrap().unwrap();
+    uac.in_dialog("ACK");
+    wait_for(&rx, "Established", |e| e.call == id && e.kind == EventKind::Established);
+
+    control.end_call(id).wait().unwrap();
+    let bye = uac.expect_request("BYE", WAIT);
+    uac.reply(&bye, 200, None);
+    assert!(matches!(ended(&rx, id), EventKind::Terminated { reason: EndReason::LocalBye, media: None, .. }));
+    let late = control.end_call(id).wait().unwrap_err();
+    assert!(matches!(late, Error::Command(CommandError::UnknownCall)), "{late}");
+    assert_eq!(late.category(), ErrorCategory::Protocol);
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn deferred_call_nobody_answers_gets_480() {
+    let engine = start(builder().defer_timeout(Duration::from_millis(200)));
+    let rx = engine.events();
+    let mut uac = UdpUac::new(engine.local_addr(), "defer");
+    uac.invite();
+    let id = incoming(&rx, &uac);
+    uac.expect_status(480, WAIT);
+    assert!(matches!(ended(&rx, id), EventKind::Terminated { reason: EndReason::Rejected(480), .. }));
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn hold_and_resume_send_reinvites_with_the_right_direction() {
+    let engine = start(builder());
+    let (rx, control) = (engine.events(), engine.control());
+    let mut uac = UdpUac::new(engine.local_addr(), "hold");
+    uac.call_answered(WAIT);
+    let id = incoming(&rx, &uac);
+    wait_for(&rx, "Established", |e| e.call == id && e.kind == EventKind::Established);
+    for (command, ours, theirs, event) in [
+        ("hold", "a=sendonly", "recvonly", EventKind::Held),
+        ("resume", "a=sendrecv", "sendrecv", EventKind::Resumed),
+    ] {
+        let pending = if command == "hold" { control.hold_call(id) } else { control.resume_call(id) };
+        pending.wait().unwrap();
+        let reinvite = uac.expect_request("INVITE", WAIT);
+        let body = std::str::from_utf8(reinvite.body()).unwrap();
+        assert!(body.contains(ours), "{command}: {body}");
+        uac.reply(&reinvite, 200, Some(&uac.sdp(theirs)));
+        uac.expect_request("ACK", WAIT);
+        wait_for(&rx, command, |e| e.call == id && e.kind == event);
+    }
+    uac.in_dialog("BYE");
+    uac.expect_status(200, WAIT);
+    assert!(matches!(ended(&rx, id), EventKind::Terminated { reason: EndReason::RemoteBye, .. }));
+    engine.shutdown(WAIT);
+}
+
+fn rtp(seq: u16, ssrc: u32) -> Vec<u8> {
+    let mut p = vec![0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    p[2..4].copy_from_slice(&seq.to_be_bytes());
+    p[4..8].copy_from_slice(&(u32::from(seq) * 160).to_be_bytes());
+    p[8..12].copy_from_slice(&ssrc.to_be_bytes());
+    p.extend_from_slice(&[0xff; 160]);
+    p
+}
+
+/// Sends `n` packets from `from` to `to` and returns what `at` receives
+/// (by SSRC) within a short wait.
+fn relay(from: &UdpUac, to: SocketAddr, at: &UdpUac, ssrc: u32, n: u16) -> usize {
+    for seq in 0..n {
+        from.rtp.send_to(&rtp(seq, ssrc), to).unwrap();
+    }
+    let (mut got, mut buf, until) = (0, [0u8; 512], Instant::now() + Duration::from_secs(2));
+    while got < usize::from(n) && Instant::now() < until {
+        if let Ok(len) = at.rtp.recv(&mut buf)
+            && len > 12
+            && buf[8..12] == ssrc.to_be_bytes()
+        {
+            got += 1;
+        }
+    }
+    got
+}
+
+#[test]
+fn bridged_calls_hear_each_other_and_end_with_media_stats() {
+    let engine = start(builder().media(media(21_000, MediaMode::Echo)));
+    let (rx, control) = (engine.events(), engine.control());
+    let (mut a, mut b) = (UdpUac::new(engine.local_addr(), "a"), UdpUac::new(engine.local_addr(), "b"));
+    let (ok_a, ok_b) = (a.call_answered(WAIT), b.call_answered(WAIT));
+    let (id_a, id_b) = (incoming(&rx, &a), incoming(&rx, &b));
+    let (media_a, media_b) = (UdpUac::media_addr(&ok_a), UdpUac::media_addr(&ok_b));
+    wait_for(&rx, "MediaStarted", |e| e.call == id_b && matches!(e.kind, EventKind::MediaStarted { .. }));
+
+    assert!(matches!(control.bridge_calls(id_a, id_a).wait(), Err(Error::Command(CommandError::SameCall))));
+    control.bridge_calls(id_a, id_b).wait().unwrap();
+    std::thread::sleep(Duration::from_millis(100)); // a stream may move threads
+    assert_eq!(relay(&a, media_a, &b, 0xa, 20), 20, "A's packets reach B");
+    assert_eq!(relay(&b, media_b, &a, 0xb, 20), 20, "B's packets reach A");
+    assert_eq!(relay(&a, media_a, &a, 0xa1, 5), 0, "bridged: no echo back to A");
+
+    for (uac, id) in [(&mut a, id_a), (&mut b, id_b)] {
+        uac.in_dialog("BYE");
+        uac.expect_status(200, WAIT);
+        let EventKind::Terminated { media: Some(m), .. } = ended(&rx, id) else { panic!("no media stats") };
+        assert!(m.packets_in >= 20 && m.packets_out >= 20, "{m:?}");
+    }
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn play_sends_a_paced_tone_in_sequence() {
+    let engine = start(builder().media(media(21_200, MediaMode::Sink)));
+    let (rx, control) = (engine.events(), engine.control());
+    let mut uac = UdpUac::new(engine.local_addr(), "play");
+    uac.call_answered(WAIT);
+    let id = incoming(&rx, &uac);
+    wait_for(&rx, "MediaStarted", |e| e.call == id && matches!(e.kind, EventKind::MediaStarted { .. }));
+    control.play(id).wait().unwrap();
+    let (mut seqs, mut buf, until) = (Vec::new(), [0u8; 512], Instant::now() + WAIT);
+    while seqs.len() < 10 && Instant::now() < until {
+        if let Ok(n) = uac.rtp.recv(&mut buf) {
+            assert_eq!((n, buf[1] & 0x7f), (172, 0), "PCMU frames of 20 ms");
+            seqs.push(u16::from_be_bytes([buf[2], buf[3]]));
+        }
+    }
+    assert_eq!(seqs.len(), 10, "tone packets arrive");
+    assert!(seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)), "{seqs:?}");
+    uac.in_dialog("BYE");
+    uac.expect_status(200, WAIT);
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn commands_for_unknown_calls_are_typed_errors() {
+    let engine = start(builder());
+    let control = engine.control();
+    let mut stale = CallId::new(0, sipbench::dialog::CallHandle { slot: 4242, generation: 7 });
+    for _ in 0..2 {
+        for pending in
+            [control.accept_call(stale), control.hold_call(stale), control.bridge_calls(stale, stale)]
+        {
+            let e = pending.wait_timeout(WAIT).unwrap_err();
+            assert!(matches!(e, Error::Command(CommandError::UnknownCall)), "{e}");
+        }
+        stale.shard = 99; // no such shard
+    }
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn a_slow_event_consumer_does_not_stall_calls() {
+    let engine = start(builder().event_capacity(Some(8)));
+    for _ in 0..30 {
+        let mut uac = UdpUac::new(engine.local_addr(), "busy");
+        uac.call_answered(WAIT);
+        uac.in_dialog("BYE");
+        uac.expect_status(200, WAIT);
+    }
+    let until = Instant::now() + WAIT;
+    while engine.stats().total.core.calls_completed < 30 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let end = engine.stats().total;
+    assert_eq!(end.core.calls_completed, 30);
+    assert_eq!(end.events_sent, 8, "the stream held its capacity");
+    assert!(end.events_dropped >= 30 * 3 - 8, "dropped and counted: {}", end.events_dropped);
+    assert_eq!(engine.events().try_iter().count(), 8);
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn reject_redirect_and_options_follow_the_handler() {
+    let engine = start(builder());
+    let server = engine.local_addr();
+    let mut uac = UdpUac::new(server, "reject");
+    uac.invite();
+    let r = uac.expect_status(486, WAIT);
+    assert_eq!(r.reason(), "Gone Fishing");
+    let mut uac = UdpUac::new(server, "redirect");
+    uac.invite();
+    let r = uac.expect_status(302, WAIT);
+    assert!(r.header_by_name("Contact").is_some_and(|c| c.contains("sip:elsewhere@127.0.0.1:5099")));
+    let mut uac = UdpUac::new(server, "forbidden");
+    uac.out_of_dialog("OPTIONS");
+    uac.expect_status(403, WAIT);
+    let mut uac = UdpUac::new(server, "anyone");
+    uac.out_of_dialog("OPTIONS");
+    uac.expect_status(200, WAIT);
+    engine.shutdown(WAIT);
+}
+
+#[test]
+fn invalid_configuration_names_the_field() {
+    let ms = Duration::from_millis;
+    let cases = [
+        (Config::builder().shards(0), "shards"),
+        (Config::builder().timers(ms(500), ms(100), ms(5000)), "timers"),
+        (Config::builder().max_message_size(100), "max_message_size"),
+        (Config::builder().codecs(vec![sipbench::Codec::TelephoneEvent]), "codecs"),
+        (Config::builder().user_agent("bad\r\nInjected: yes"), "user_agent"),
+        (Config::builder().contact_host("a b"), "contact_host"),
+        (
+            Config::builder().media(MediaConfig { ports: (30_000, 20_000), ..MediaConfig::default() }),
+            "media.ports",
+        ),
+        (Config::builder().event_capacity(Some(0)), "event_capacity"),
+    ];
+    for (b, field) in cases {
+        let e = b.build().unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+        assert_eq!(Error::from(e).category(), ErrorCategory::Config);
+    }
+    assert!(Config::builder().build().is_ok());
+}
