@@ -214,6 +214,45 @@ fn play_sends_a_paced_tone_in_sequence() {
     engine.shutdown(WAIT);
 }
 
+/// An RFC 4733 packet: `event`, end bit, duration, on the press's timestamp.
+fn key(seq: u16, timestamp: u32, event: u8, end: bool) -> Vec<u8> {
+    let mut p = vec![0x80, 101, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xd];
+    p[2..4].copy_from_slice(&seq.to_be_bytes());
+    p[4..8].copy_from_slice(&timestamp.to_be_bytes());
+    p.extend_from_slice(&[event, if end { 0x8a } else { 0x0a }, 0x03, 0x20]);
+    p
+}
+
+#[test]
+fn key_presses_arrive_as_dtmf_events_once_each() {
+    let engine = start(builder().media(media(21_400, MediaMode::Sink)));
+    let rx = engine.events();
+    let mut uac = UdpUac::new(engine.local_addr(), "keys");
+    let ok = uac.call_answered(WAIT);
+    assert!(std::str::from_utf8(ok.body()).unwrap().contains("telephone-event"), "DTMF negotiated");
+    let id = incoming(&rx, &uac);
+    wait_for(&rx, "MediaStarted", |e| e.call == id && matches!(e.kind, EventKind::MediaStarted { .. }));
+    let to = UdpUac::media_addr(&ok);
+    let mut seq = 0;
+    for (press, event) in [5u8, 11, 0].into_iter().enumerate() {
+        // Two packets while held, then the end packet three times.
+        for end in [false, false, true, true, true] {
+            seq += 1;
+            uac.rtp.send_to(&key(seq, 8_000 * press as u32, event, end), to).unwrap();
+        }
+    }
+    let mut digits = String::new();
+    let until = Instant::now() + Duration::from_secs(2);
+    while let Ok(e) = rx.recv_deadline(until) {
+        if let EventKind::Dtmf { digit, duration } = e.kind {
+            assert_eq!((e.call, duration), (id, Duration::from_millis(100)));
+            digits.push(digit);
+        }
+    }
+    assert_eq!(digits, "5#0", "each press once, in order");
+    engine.shutdown(WAIT);
+}
+
 #[test]
 fn commands_for_unknown_calls_are_typed_errors() {
     let engine = start(builder());

@@ -67,6 +67,8 @@ pub(crate) struct Call {
     pub payload_type: u8,
     /// The application's media mode for this call (None: configured).
     pub media_mode: Option<crate::media::MediaMode>,
+    /// The negotiated telephone-event payload type.
+    pub dtmf_pt: Option<u8>,
     pub local_held: bool,
     /// Set when we sent BYE: the reason the call will end with.
     pub ending: Option<EndReason>,

@@ -84,6 +84,7 @@ impl ShardCore {
             remote_held: sdp_answer.held,
             payload_type: sdp_answer.payload_type,
             media_mode: None,
+            dtmf_pt: sdp_answer.dtmf_pt,
             remote_media: sdp_answer.remote,
             local_held: false,
             ending: None,

@@ -26,6 +26,8 @@ pub enum MediaCommand {
         send: bool,
         /// The application's mode for this call (None: configured).
         mode: Option<crate::media::MediaMode>,
+        /// The telephone-event payload type (DTMF), if negotiated.
+        dtmf_pt: Option<u8>,
     },
     /// The application changed what the call's media does.
     Mode {
@@ -83,6 +85,13 @@ pub enum EventKind {
     MediaStopped(StreamReport),
     /// No RTP arrived for the media timeout.
     MediaTimeout,
+    /// The caller pressed a key (RFC 4733 telephone-event).
+    Dtmf {
+        /// 0-9, *, #, A-D.
+        digit: char,
+        /// How long it was held.
+        duration: Duration,
+    },
     /// A request we sent in the call failed (hold/resume re-INVITE
     /// rejected): the call goes on as before.
     RequestFailed {

@@ -88,6 +88,7 @@ impl ShardCore {
             payload_type,
             send,
             mode,
+            dtmf_pt: c.dtmf_pt,
         });
         if mode != Some(crate::media::MediaMode::Off) {
             self.emit(call, super::EventKind::MediaStarted { local_port }, out);

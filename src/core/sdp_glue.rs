@@ -9,6 +9,9 @@ use super::CoreConfig;
 use crate::sip::Message;
 use crate::sip::sdp::{self, Codec, Direction, HoldState, LocalMedia};
 
+/// The telephone-event payload type of our own offers (sdp::write_offer).
+const OUR_DTMF_PT: u8 = 101;
+
 /// An SDP body to send and what it settled.
 #[derive(Debug)]
 pub(crate) struct SdpAnswer {
@@ -21,6 +24,8 @@ pub(crate) struct SdpAnswer {
     pub remote: Option<SocketAddr>,
     /// The payload type we play: the first accepted G.711 format.
     pub payload_type: u8,
+    /// The telephone-event payload type both sides use (DTMF).
+    pub dtmf_pt: Option<u8>,
 }
 
 /// Local media parameters plus the port cursor.
@@ -65,7 +70,15 @@ impl SdpAnswerer {
         if body.is_empty() {
             sdp::write_offer(&self.local, Direction::SendRecv, &mut self.buf);
             let body = self.buf.split().freeze();
-            return Ok(SdpAnswer { body, port: Some(port), held: false, remote: None, payload_type: 0 });
+            let dtmf_pt = self.local.codecs.contains(&Codec::TelephoneEvent).then_some(OUR_DTMF_PT);
+            return Ok(SdpAnswer {
+                body,
+                port: Some(port),
+                held: false,
+                remote: None,
+                payload_type: 0,
+                dtmf_pt,
+            });
         }
         let is_sdp = req.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
         if !is_sdp {
@@ -83,6 +96,9 @@ impl SdpAnswerer {
             payload_type: accepted
                 .and_then(|m| m.formats.iter().find(|(_, c)| matches!(c, Codec::Pcmu | Codec::Pcma)))
                 .map_or(0, |&(pt, _)| pt),
+            dtmf_pt: accepted
+                .and_then(|m| m.formats.iter().find(|(_, c)| *c == Codec::TelephoneEvent))
+                .map(|&(pt, _)| pt),
         })
     }
 

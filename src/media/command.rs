@@ -57,6 +57,8 @@ pub struct OpenStream {
     pub partner: Option<u16>,
     /// This stream's mode (None: the pool's).
     pub mode: Option<MediaMode>,
+    /// The negotiated telephone-event payload type (DTMF), if any.
+    pub dtmf_pt: Option<u8>,
 }
 
 /// Work for the media pool.
@@ -154,6 +156,8 @@ pub enum MediaEventKind {
     Timeout,
     /// The stream closed; its final counters.
     Closed(StreamReport),
+    /// A key press arrived as an RFC 4733 telephone-event.
+    Dtmf(super::dtmf::DtmfPress),
 }
 
 /// An event for the stream's owner.

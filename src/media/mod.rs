@@ -6,6 +6,7 @@
 mod command;
 mod config;
 mod counters;
+mod dtmf;
 mod g711;
 mod lanes;
 mod pool;
@@ -16,11 +17,13 @@ mod relay;
 mod rtcp;
 mod rtp;
 mod stream;
+mod stream_rtcp;
 mod worker;
 
 pub use command::{MediaEvent, MediaEventKind, MediaMode, OpenStream, StreamCommand, StreamReport};
 pub use config::MediaConfig;
 pub use counters::MediaTotals;
+pub use dtmf::{DtmfPress, dtmf_digit};
 pub use g711::{FRAME_SAMPLES, linear_to_alaw, linear_to_ulaw, tone_frame};
 pub use pool::MediaPool;
 pub use ports::{PortPool, bind_pair};

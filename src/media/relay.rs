@@ -36,6 +36,10 @@ impl Worker {
                 self.totals.malformed += 1;
                 continue;
             }
+            if let Some(press) = s.pressed.take() {
+                let (owner, id, local_port) = (s.owner, s.id, s.local_port);
+                (self.events)(MediaEvent { owner, id, local_port, kind: MediaEventKind::Dtmf(press) });
+            }
             self.totals.packets_in += 1;
             self.totals.bytes_in += n as u64;
             let sent = match s.partner {

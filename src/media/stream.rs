@@ -1,6 +1,5 @@
 //! One media stream on a media thread: its sockets, the latched peer,
-//! receiver statistics, the state of what we play, and our RTCP reports.
-//! (Just over 200 lines: one stream's state and its packet handlers.)
+//! receiver statistics and the state of what we play (RTCP: stream_rtcp).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -11,13 +10,12 @@ use super::command::{MediaMode, OpenStream, StreamReport};
 use super::g711::FRAME_SAMPLES;
 use super::quality::estimated_mos;
 use super::receiver_stats::ReceiverStats;
-use super::rtcp::{ReportBlock, parse_rtcp, write_receiver_report};
 use super::rtp::{parse_rtp, write_rtp_header};
 
 /// RTP clock of the audio we handle (G.711, telephone-event).
-const CLOCK_HZ: u128 = 8_000;
+pub(crate) const CLOCK_HZ: u128 = 8_000;
 /// RFC 3550 §6.2: the minimum RTCP interval.
-const RTCP_INTERVAL: Duration = Duration::from_secs(5);
+pub(crate) const RTCP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// One stream's state (opaque outside the media threads; it moves between
 /// them when two streams on different threads are bridged).
@@ -29,22 +27,26 @@ pub struct Stream {
     pub(crate) rtcp: UdpSocket,
     pub(crate) remote: Option<SocketAddr>,
     latched: bool,
-    rtcp_remote: Option<SocketAddr>,
+    pub(crate) rtcp_remote: Option<SocketAddr>,
     pub(crate) send: bool,
     pub(crate) payload_type: u8,
-    rx: ReceiverStats,
+    pub(crate) rx: ReceiverStats,
     pub(crate) counts: StreamReport,
     opened: Instant,
     pub(crate) last_rx: Instant,
     pub(crate) timed_out: bool,
     seq: u16,
     timestamp: u32,
-    ssrc: u32,
+    pub(crate) ssrc: u32,
     resumed: bool,
-    next_rr: Instant,
-    last_sr: Option<(u32, Instant)>,
+    pub(crate) next_rr: Instant,
+    pub(crate) last_sr: Option<(u32, Instant)>,
     pub(crate) partner: Option<usize>,
     pub(crate) mode: MediaMode,
+    pub(crate) dtmf_pt: Option<u8>,
+    pub(crate) dtmf: super::dtmf::DtmfReceiver,
+    /// A key press the last packet ended (taken by the worker).
+    pub(crate) pressed: Option<super::dtmf::DtmfPress>,
 }
 
 impl Stream {
@@ -80,6 +82,9 @@ impl Stream {
             last_sr: None,
             partner: None,
             mode: open.mode.unwrap_or(MediaMode::Echo),
+            dtmf_pt: open.dtmf_pt,
+            dtmf: Default::default(),
+            pressed: None,
         })
     }
 
@@ -101,27 +106,8 @@ impl Stream {
         self.counts.bytes_in += data.len() as u64;
         self.last_rx = now;
         self.timed_out = false;
-        true
-    }
-
-    /// Reads the far end's reports; false (a counted drop) when the
-    /// compound does not parse.
-    pub(crate) fn on_rtcp(&mut self, now: Instant, data: &[u8], from: SocketAddr) -> bool {
-        let Ok(p) = parse_rtcp(data) else {
-            self.counts.malformed += 1;
-            return false;
-        };
-        self.counts.rtcp_in += 1;
-        self.rtcp_remote = Some(from);
-        if let Some(ntp) = p.sr_ntp_middle {
-            self.last_sr = Some((ntp, now));
-        }
-        // One source each way: the block is about what we send (our SSRC
-        // when we play, the echoed one when we reflect).
-        if let Some(b) = p.block {
-            self.counts.far_fraction_lost = b.fraction_lost;
-            self.counts.far_cumulative_lost = b.cumulative_lost;
-            self.counts.far_jitter_ms = f64::from(b.jitter) * 1000.0 / CLOCK_HZ as f64;
+        if Some(h.payload_type) == self.dtmf_pt {
+            self.pressed = self.dtmf.on_payload(h.timestamp, &data[h.payload.0..h.payload.1]);
         }
         true
     }
@@ -157,35 +143,6 @@ impl Stream {
         packet[12..].copy_from_slice(frame);
         self.seq = self.seq.wrapping_add(1);
         self.send_to(&packet, to)
-    }
-
-    /// Sends our RR when it is due and we have something to report.
-    pub(crate) fn rtcp_due(&mut self, now: Instant) {
-        if now < self.next_rr {
-            return;
-        }
-        self.next_rr = now + RTCP_INTERVAL;
-        let Some(to) = self.rtcp_remote.filter(|_| self.rx.received > 0) else { return };
-        let (last_sr, delay) = match self.last_sr {
-            Some((ntp, at)) => {
-                (ntp, (now.saturating_duration_since(at).as_micros() * 65_536 / 1_000_000) as u32)
-            }
-            None => (0, 0),
-        };
-        let block = ReportBlock {
-            ssrc: self.rx.ssrc(),
-            fraction_lost: self.rx.fraction_lost_since_last(),
-            cumulative_lost: self.rx.lost().min(0x7f_ffff) as i32,
-            highest_seq: self.rx.extended_highest(),
-            jitter: self.rx.jitter as u32,
-            last_sr,
-            delay_since_last_sr: delay,
-        };
-        let mut buf = [0u8; 64];
-        let n = write_receiver_report(&mut buf, self.ssrc, &block);
-        if self.rtcp.send_to(&buf[..n], to).is_ok() {
-            self.counts.rtcp_out += 1;
-        }
     }
 
     /// The counters as they stand, with loss, jitter and MOS filled in.

@@ -33,7 +33,7 @@ impl EventOut {
         EventOut { tx, with_media, streaming: Default::default(), parked: HashMap::new() }
     }
 
-    fn deliver(&self, ev: Event, local: &mut ShardReport) {
+    pub(crate) fn deliver(&self, ev: Event, local: &mut ShardReport) {
         match self.tx.try_send(ev) {
             Ok(()) => local.events_sent += 1,
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => local.events_dropped += 1,

@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::app_events::EventOut;
 use super::inbox::Peer;
 use super::report::ShardReport;
-use crate::core::{Command, MediaCommand, Outbox, RtpPorts, ShardCore};
+use crate::core::{CallId, Command, Event, EventKind, MediaCommand, Outbox, RtpPorts, ShardCore};
 use crate::dialog::CallHandle;
 use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair};
 
@@ -80,7 +80,7 @@ impl MediaLink {
     pub(crate) fn forward(&self, core: &mut ShardCore, out: &mut Outbox, owner: usize) {
         for cmd in out.media.drain(..) {
             let cmd = match cmd {
-                MediaCommand::Open { call, local_port, remote, payload_type, send, mode } => {
+                MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt } => {
                     let ports = core.rtp_ports_mut() as &mut dyn Any;
                     let Some(pair) =
                         ports.downcast_mut::<BoundPorts>().and_then(|b| b.bound.remove(&local_port))
@@ -101,6 +101,7 @@ impl MediaLink {
                         send,
                         partner,
                         mode,
+                        dtmf_pt,
                     })
                 }
                 MediaCommand::Direction { local_port, send, .. } => {
@@ -134,6 +135,16 @@ impl MediaLink {
                         events.media_closed(ev.owner as u16, call_of(ev.id), r, local);
                     }
                 }
+                MediaEventKind::Dtmf(p) => {
+                    if let Some((events, local)) = app.as_mut() {
+                        let duration = std::time::Duration::from_micros(u64::from(p.duration) * 125);
+                        let kind = EventKind::Dtmf { digit: p.digit, duration };
+                        events.deliver(
+                            Event { call: CallId::new(ev.owner as u16, call_of(ev.id)), kind },
+                            local,
+                        );
+                    }
+                }
             }
         }
     }
@@ -146,7 +157,7 @@ pub(crate) fn start_media(
     cores: &[core_affinity::CoreId],
     shards: Option<usize>,
     peers: &Arc<Vec<Peer>>,
-    closes_wanted: bool,
+    app_events: bool,
 ) -> io::Result<MediaPool> {
     let mut cfg = cfg.clone();
     cfg.cores = match shards {
@@ -157,9 +168,9 @@ pub(crate) fn start_media(
     MediaPool::start(
         &cfg,
         Arc::new(move |ev| {
-            // Closes are in the pool's totals; the shard needs them only
-            // for the application's events.
-            let wanted = closes_wanted || ev.kind == MediaEventKind::Timeout;
+            // Closes are in the pool's totals: the shard needs them (and
+            // key presses) only for the application's events.
+            let wanted = app_events || ev.kind == MediaEventKind::Timeout;
             if let (Some(p), true) = (peers.get(ev.owner), wanted) {
                 p.media_events.push(ev);
                 p.wake();
