@@ -5,9 +5,22 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// The example's binary, built (once) by the cargo running these tests:
+/// `cargo test` compiles examples but does not always leave them under
+/// their plain names.
 fn example(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--example", "auto_answer", "--example", "deferred_answer"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo");
+        assert!(status.success(), "cargo build of the examples failed");
+    });
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_sipbench-server"));
     bin.parent().unwrap().join("examples").join(name)
 }
