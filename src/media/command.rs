@@ -61,6 +61,31 @@ pub struct OpenStream {
     pub dtmf_pt: Option<u8>,
 }
 
+impl OpenStream {
+    /// A stream on a bound pair that may send at once, in the pool's mode,
+    /// without DTMF; callers set the other fields by struct update.
+    pub fn on_pair(
+        id: u64,
+        owner: usize,
+        local_port: u16,
+        (rtp, rtcp): (UdpSocket, UdpSocket),
+    ) -> OpenStream {
+        OpenStream {
+            id,
+            owner,
+            local_port,
+            rtp,
+            rtcp,
+            remote: None,
+            payload_type: 0,
+            send: true,
+            partner: None,
+            mode: None,
+            dtmf_pt: None,
+        }
+    }
+}
+
 /// Work for the media pool.
 #[derive(Debug)]
 pub enum StreamCommand {

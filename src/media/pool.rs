@@ -152,22 +152,8 @@ impl MediaPool {
         payload_type: u8,
     ) -> io::Result<u16> {
         let port = self.ports.acquire().ok_or_else(|| io::Error::other("no free RTP port pair"))?;
-        let (rtp, rtcp) = super::ports::bind_pair(ip, port).inspect_err(|_| self.ports.release(port))?;
-        let (owner, send, partner, local_port) = (0, true, None, port);
-        let (mode, dtmf_pt) = (None, None);
-        let open = OpenStream {
-            id,
-            owner,
-            local_port,
-            rtp,
-            rtcp,
-            remote,
-            payload_type,
-            send,
-            partner,
-            mode,
-            dtmf_pt,
-        };
+        let pair = super::ports::bind_pair(ip, port).inspect_err(|_| self.ports.release(port))?;
+        let open = OpenStream { remote, payload_type, ..OpenStream::on_pair(id, 0, port, pair) };
         self.submit(StreamCommand::Open(open));
         Ok(port)
     }

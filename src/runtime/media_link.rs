@@ -87,22 +87,8 @@ impl MediaLink {
                     else {
                         continue;
                     };
-                    let (rtp, rtcp) = pair;
-                    let id = stream_id(call);
-                    let partner = None;
-                    StreamCommand::Open(OpenStream {
-                        id,
-                        owner,
-                        local_port,
-                        rtp,
-                        rtcp,
-                        remote,
-                        payload_type,
-                        send,
-                        partner,
-                        mode,
-                        dtmf_pt,
-                    })
+                    let fresh = OpenStream::on_pair(stream_id(call), owner, local_port, pair);
+                    StreamCommand::Open(OpenStream { remote, payload_type, send, mode, dtmf_pt, ..fresh })
                 }
                 MediaCommand::Direction { local_port, send, .. } => {
                     StreamCommand::Direction { local_port, send }
