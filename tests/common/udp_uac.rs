@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -29,13 +30,17 @@ impl UdpUac {
         let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
         sip.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
         rtp.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        // Unique per caller: an ephemeral port comes back soon, and a
+        // reused Call-ID + branch is (rightly) a retransmission.
+        static CALLERS: AtomicU64 = AtomicU64::new(0);
+        let n = CALLERS.fetch_add(1, Ordering::Relaxed);
         let port = sip.local_addr().unwrap().port();
         UdpUac {
             sip,
             rtp,
             server,
-            call_id: format!("{port}-api@127.0.0.1"),
-            from_tag: format!("tag{port}"),
+            call_id: format!("{n}-{port}-api@127.0.0.1"),
+            from_tag: format!("tag{n}x{port}"),
             to_tag: None,
             cseq: 1,
             branches: 0,
