@@ -71,8 +71,8 @@ pub mod transport;
 pub mod txn;
 
 pub use crate::core::{
-    CallHandler, CallId, CommandError, Event, EventKind, IncomingCall, IncomingRequest, LimitAction,
-    OfferSummary, PolicyHandler, SourceLimit,
+    CallErrorKind, CallHandler, CallId, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
+    LimitAction, OfferSummary, PolicyHandler, SourceLimit, TransferStatus,
 };
 pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
 pub use crate::engine::{

@@ -8,71 +8,11 @@ mod common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use common::api::*;
 use common::udp_uac::UdpUac;
-use crossbeam::channel::Receiver;
 use sipbench::{
-    CallHandler, CallId, CommandError, Config, ConfigBuilder, Decision, EndReason, Engine, Error,
-    ErrorCategory, Event, EventKind, IncomingCall, IncomingRequest, MediaConfig, MediaMode,
+    CallId, CommandError, Config, EndReason, Error, ErrorCategory, EventKind, MediaConfig, MediaMode,
 };
-
-const WAIT: Duration = Duration::from_secs(5);
-
-/// Decides by the Request-URI's user part.
-#[derive(Clone)]
-struct ByUser;
-
-impl CallHandler for ByUser {
-    fn on_incoming(&mut self, call: &IncomingCall<'_>) -> Decision {
-        let uri = call.request.request_uri();
-        if uri.contains("defer@") {
-            Decision::Defer
-        } else if uri.contains("reject@") {
-            Decision::Reject { code: 486, reason: Some("Gone Fishing".into()) }
-        } else if uri.contains("redirect@") {
-            Decision::redirect("sip:elsewhere@127.0.0.1:5099")
-        } else {
-            Decision::accept()
-        }
-    }
-
-    fn on_options(&mut self, request: &IncomingRequest<'_>) -> u16 {
-        if request.request_uri().contains("forbidden@") { 403 } else { 200 }
-    }
-}
-
-fn builder() -> ConfigBuilder {
-    Config::builder().listen("127.0.0.1:0".parse().unwrap()).shards(2).pin(false)
-}
-
-fn media(first_port: u16, mode: MediaMode) -> MediaConfig {
-    MediaConfig { threads: 2, mode, ports: (first_port, first_port + 99), ..MediaConfig::default() }
-}
-
-fn start(b: ConfigBuilder) -> Engine {
-    Engine::start(b.build().unwrap(), ByUser).unwrap()
-}
-
-/// The next event matching `pred` (others are skipped).
-fn wait_for(rx: &Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
-    let until = Instant::now() + WAIT;
-    while let Ok(e) = rx.recv_deadline(until) {
-        if pred(&e) {
-            return e;
-        }
-    }
-    panic!("no {what} event within {WAIT:?}");
-}
-
-/// The id of `uac`'s call, from its Incoming event.
-fn incoming(rx: &Receiver<Event>, uac: &UdpUac) -> CallId {
-    let cid = uac.call_id.clone();
-    wait_for(rx, "Incoming", |e| matches!(&e.kind, EventKind::Incoming { call_id, .. } if *call_id == cid))
-        .call
-}
-
-fn ended(rx: &Receiver<Event>, id: CallId) -> EventKind {
-    wait_for(rx, "Terminated", |e| e.call == id && matches!(e.kind, EventKind::Terminated { .. })).kind
-}
 
 #[test]
 fn deferred_call_is_accepted_from_another_thread_and_ended_by_the_application() {

@@ -76,6 +76,12 @@ pub(crate) struct Call {
     /// (ICT slot): detached when the call ends, as their slots outlive it.
     pub bye_txn: Option<u32>,
     pub reinvite_txn: Option<u32>,
+    /// Our INFO and REFER in flight (NICT slots): one of each at a time.
+    pub info_txn: Option<u32>,
+    pub refer_txn: Option<u32>,
+    /// Our REFER was sent and its subscription has not ended: NOTIFYs
+    /// with `Event: refer` report the transfer's progress.
+    pub transferring: bool,
 }
 
 /// Calls by slot and by Call-ID.

@@ -60,6 +60,9 @@ pub enum CommandError {
     /// The owning shard's command queue is full: try again later.
     #[error("the engine is overloaded (command queue full)")]
     Overloaded,
+    /// An argument was refused (a malformed URI or content type).
+    #[error("invalid argument: {0}")]
+    BadArgument(&'static str),
     /// The engine has stopped: nobody will apply the command.
     #[error("the engine has stopped")]
     Stopped,

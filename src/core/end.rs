@@ -26,10 +26,12 @@ impl ShardCore {
         }
         // Our BYE or re-INVITE may outlive the call; its slot may be reused,
         // so their outcomes must no longer reach it.
-        if let Some(t) = c.bye_txn.and_then(|s| self.nict.get_mut(s as usize))
-            && t.call == Some(call)
-        {
-            t.call = None;
+        for slot in [c.bye_txn, c.info_txn, c.refer_txn].into_iter().flatten() {
+            if let Some(t) = self.nict.get_mut(slot as usize)
+                && t.call == Some(call)
+            {
+                t.call = None;
+            }
         }
         if let Some(t) = c.reinvite_txn.and_then(|s| self.ict.get_mut(s as usize))
             && t.call == Some(call)
@@ -51,6 +53,11 @@ impl ShardCore {
             EndReason::ByeFailed => s.failed_bye += 1,
             EndReason::Shutdown => s.failed_shutdown += 1,
             EndReason::MediaTimeout => s.failed_media_timeout += 1,
+            EndReason::Transferred => {
+                s.calls_completed += 1;
+                s.calls_transferred += 1;
+            }
+            EndReason::RequestTimeout => s.failed_request_timeout += 1,
         }
         if self.cfg.events {
             let duration = now.saturating_duration_since(c.started);

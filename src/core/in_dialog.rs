@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::call_table::Reinvite;
 use super::respond::Extra;
-use super::{EventKind, MediaCommand, Outbox, ShardCore};
+use super::{CallErrorKind, EventKind, MediaCommand, Outbox, ShardCore};
 use crate::dialog::{CallState, EndReason};
 use crate::sip::{Message, Method};
 use crate::txn::{TxnCtx, TxnKey};
@@ -39,6 +39,8 @@ impl ShardCore {
         let Some(c) = self.calls.get_mut(call) else { return };
         if seq <= c.dialog.remote_cseq {
             // §12.2.2: an out-of-order request gets 500.
+            let detail = format!("{} with CSeq {seq} out of order", msg.method().as_str());
+            self.call_error(call, CallErrorKind::Protocol, detail, out);
             return self.reply_any(
                 now,
                 from,
@@ -70,13 +72,19 @@ impl ShardCore {
             }
             Method::Invite | Method::Update => self.on_reinvite(now, from, key, msg, call, state, out),
             Method::Info | Method::Message | Method::Notify | Method::Options => {
-                let id = super::CallId::new(self.cfg.shard, self.calls.handle(call));
-                let request = super::IncomingRequest { msg: &msg, source: from };
-                let code = self.handler.on_in_dialog_request(id, &request);
-                let code = if (200..700).contains(&code) { code } else { 500 };
+                let (code, transferred) = self.transfer_notify(call, &msg, out).unwrap_or_else(|| {
+                    let id = super::CallId::new(self.cfg.shard, self.calls.handle(call));
+                    let code = self
+                        .handler
+                        .on_in_dialog_request(id, &super::IncomingRequest { msg: &msg, source: from });
+                    (if (200..700).contains(&code) { code } else { 500 }, false)
+                });
                 let extra = Extra { allow: msg.method() == Method::Options, ..Extra::default() };
                 let reason = super::response::reason_phrase(code);
                 self.reply_non_invite(now, key, &msg, from, code, reason, None, extra, out);
+                if transferred {
+                    self.hang_up(now, call, EndReason::Transferred, out);
+                }
             }
             Method::Refer | Method::Prack | Method::Subscribe | Method::Publish | Method::Register => {
                 let extra = Extra { allow: true, ..Extra::default() };
@@ -114,6 +122,12 @@ impl ShardCore {
         let answer = match self.sdp.answer_offer(&msg, port, version) {
             Ok(a) => a,
             Err((code, reason)) => {
+                self.call_error(
+                    call,
+                    CallErrorKind::Protocol,
+                    format!("offer refused {code}: {reason}"),
+                    out,
+                );
                 return self.reply_any(now, from, key, msg, code, reason, Extra::default(), out);
             }
         };

@@ -90,6 +90,9 @@ impl ShardCore {
             ending: None,
             bye_txn: None,
             reinvite_txn: None,
+            info_txn: None,
+            refer_txn: None,
+            transferring: false,
         };
         let call_slot = self.calls.insert(call);
         self.note_source_call(from, true);

@@ -3,6 +3,7 @@
 //! datagrams, commands and clock readings and drains its `Outbox`. (Just
 //! over 200 lines: the struct, its constructor and three entry points.)
 
+mod call_errors;
 mod call_id;
 mod call_table;
 mod cancel;
@@ -12,8 +13,10 @@ mod decision;
 mod end;
 mod handler;
 mod in_dialog;
+mod info;
 mod invite;
 mod outbox;
+mod refer;
 mod request;
 mod respond;
 mod response;
@@ -34,7 +37,7 @@ pub use call_id::CallId;
 pub use commands::{Command, CommandError};
 pub use config::CoreConfig;
 pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
-pub use outbox::{Event, EventKind, MediaCommand, Outbox};
+pub use outbox::{CallErrorKind, Event, EventKind, MediaCommand, Outbox, TransferStatus};
 pub use rtp_ports::RtpPorts;
 pub use source_limit::{LimitAction, SourceLimit};
 pub use stats::{CoreStats, TableSizes};

@@ -100,6 +100,16 @@ pub enum EventKind {
         /// The final status.
         code: u16,
     },
+    /// Progress of the transfer we asked for (`transfer_call`).
+    Transfer(TransferStatus),
+    /// Something went wrong in the call (it may go on, or end with a
+    /// `Terminated` that follows).
+    Error {
+        /// What kind of trouble.
+        kind: CallErrorKind,
+        /// What happened, for logs.
+        detail: String,
+    },
     /// The call ended.
     Terminated {
         /// Why.
@@ -110,6 +120,35 @@ pub enum EventKind {
         /// when the stream has closed; None without media).
         media: Option<StreamReport>,
     },
+}
+
+/// Where a transfer (REFER, RFC 3515) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferStatus {
+    /// The far end took the REFER (202): NOTIFYs follow.
+    Accepted,
+    /// The far end refused the REFER with this status (0: no answer);
+    /// the call goes on.
+    Refused(u16),
+    /// The far end's call to the target is in progress (a 1xx NOTIFY).
+    Trying(u16),
+    /// The target answered: the engine ends our call with BYE.
+    Succeeded(u16),
+    /// The far end's call to the target failed with this status (0: the
+    /// subscription ended without one); the call goes on.
+    Failed(u16),
+}
+
+/// The kind of a per-call error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallErrorKind {
+    /// A datagram for the call could not be sent.
+    Transport,
+    /// The peer broke the protocol (out-of-order CSeq, glare, an offer we
+    /// cannot accept); we answered with an error status.
+    Protocol,
+    /// Something we sent got no answer in time (ACK, BYE, re-INVITE...).
+    Timeout,
 }
 
 /// An event for one call.

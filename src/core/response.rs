@@ -74,7 +74,7 @@ impl ShardCore {
         let code = msg.status_code().unwrap_or(0);
         let (outcome, call) = (t.on_response(&mut ctx, slot, code), t.call);
         if let (Some(ClientOutcome::Final(code)), Some(call)) = (outcome, call) {
-            self.on_bye_final(now, call, code, out);
+            self.on_nict_final(now, call, slot, code, out);
         }
     }
 
@@ -104,7 +104,7 @@ impl ShardCore {
             if let Some(c) = self.calls.get_mut(call) {
                 c.reinvite = None;
             }
-            return self.emit(call, EventKind::RequestFailed { method: "INVITE", code }, out);
+            return self.on_request_failed(now, call, "INVITE", code, out);
         }
         let seq = msg.cseq_number().unwrap_or(0);
         self.send_in_dialog(now, call, super::uac::InDialog::Ack(seq), out);

@@ -12,6 +12,8 @@ pub struct CoreStats {
     pub calls_answered: u64,
     /// Calls that ended with a BYE exchange.
     pub calls_completed: u64,
+    /// Of the completed calls, those transferred away by our REFER.
+    pub calls_transferred: u64,
     /// Calls we rejected by policy or command.
     pub calls_rejected: u64,
     /// Calls cancelled by the caller.
@@ -24,6 +26,9 @@ pub struct CoreStats {
     pub failed_shutdown: u64,
     /// Calls we hung up because no RTP arrived for the media timeout.
     pub failed_media_timeout: u64,
+    /// Calls that failed: a request we sent in the dialog timed out or
+    /// got 408/481.
+    pub failed_request_timeout: u64,
     /// New INVITEs refused 503 because no RTP port pair was free.
     pub media_refused: u64,
     /// New INVITEs refused with 503 for overload (call limit or delay).
@@ -83,12 +88,14 @@ impl CoreStats {
             calls_received,
             calls_answered,
             calls_completed,
+            calls_transferred,
             calls_rejected,
             calls_cancelled,
             failed_ack_timeout,
             failed_bye,
             failed_shutdown,
             failed_media_timeout,
+            failed_request_timeout,
             media_refused,
             overload_rejected,
             overload_by_delay,
@@ -136,7 +143,11 @@ impl CoreStats {
 
     /// Calls that failed for any reason.
     pub fn calls_failed(&self) -> u64 {
-        self.failed_ack_timeout + self.failed_bye + self.failed_shutdown + self.failed_media_timeout
+        self.failed_ack_timeout
+            + self.failed_bye
+            + self.failed_shutdown
+            + self.failed_media_timeout
+            + self.failed_request_timeout
     }
 }
 

@@ -58,7 +58,7 @@ impl ShardCore {
                     if let Some(c) = self.calls.get_mut(call) {
                         c.reinvite = None;
                     }
-                    self.hang_up(now, call, EndReason::ByeFailed, out);
+                    self.on_request_failed(now, call, "INVITE", 0, out);
                 }
             }
             TxnSide::NonInviteClient => {
@@ -71,7 +71,7 @@ impl ShardCore {
                     self.nict.remove(slot);
                 }
                 if let (Some(ClientOutcome::Timeout(_)), Some(call)) = (outcome, call) {
-                    self.on_bye_final(now, call, 0, out);
+                    self.on_nict_final(now, call, slot, 0, out);
                 }
             }
         }
@@ -108,6 +108,8 @@ impl ShardCore {
                 if c.reinvite.is_some() {
                     c.reinvite = None;
                 }
+                let detail = "no ACK for our 2xx".into();
+                self.call_error(call, super::CallErrorKind::Timeout, detail, out);
                 self.hang_up(now, call, EndReason::AckTimeout, out);
             }
         }

@@ -10,8 +10,17 @@ use crate::txn::{InviteClientTxn, NonInviteClientTxn, TxnCtx, TxnKey};
 
 /// A request we send inside a dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum InDialog {
+pub(crate) enum InDialog<'a> {
     Bye,
+    /// INFO (RFC 6086) with the application's body.
+    Info {
+        content_type: &'a str,
+        body: &'a [u8],
+    },
+    /// REFER (RFC 3515) to this target URI.
+    Refer {
+        target: &'a str,
+    },
     /// ACK for the 2xx to our INVITE with this CSeq number.
     Ack(u32),
     /// re-INVITE putting the peer on hold (true) or resuming (false).
@@ -23,9 +32,11 @@ pub(crate) enum InDialog {
 impl ShardCore {
     /// Sends a request in the call's dialog; BYE and re-INVITE go through
     /// client transactions and take the next local CSeq.
-    pub(crate) fn send_in_dialog(&mut self, now: Instant, call: usize, req: InDialog, out: &mut Outbox) {
+    pub(crate) fn send_in_dialog(&mut self, now: Instant, call: usize, req: InDialog<'_>, out: &mut Outbox) {
         let (method, ack_seq, hold) = match req {
             InDialog::Bye => ("BYE", None, false),
+            InDialog::Info { .. } => ("INFO", None, false),
+            InDialog::Refer { .. } => ("REFER", None, false),
             InDialog::Ack(seq) => ("ACK", Some(seq), false),
             InDialog::Reinvite { hold } => ("INVITE", None, hold),
         };
@@ -63,13 +74,17 @@ impl ShardCore {
             .call_id(d.call_id())
             .cseq(seq, method)
             .routes(d.route_set());
-        if method == "INVITE" {
+        if matches!(method, "INVITE" | "REFER") {
             b = b.contact(&self.sdp.contact);
         }
+        if let InDialog::Refer { target } = req {
+            b = b.header("Refer-To", &format!("<{target}>"));
+        }
         b = b.header("User-Agent", &self.cfg.user_agent);
-        let data = match &sdp {
-            Some(body) => b.body("application/sdp", body),
-            None => b.finish(),
+        let data = match (&sdp, req) {
+            (Some(body), _) => b.body("application/sdp", body),
+            (None, InDialog::Info { content_type, body }) => b.body(content_type, body),
+            _ => b.finish(),
         };
         if method == "ACK" {
             out.datagrams.push(crate::txn::OutDatagram { to: peer, data });
@@ -96,7 +111,12 @@ impl ShardCore {
             txn.call = Some(call);
             self.nict.insert(key, txn);
             if let Some(c) = self.calls.get_mut(call) {
-                c.bye_txn = Some(slot as u32);
+                let txn = Some(slot as u32);
+                match req {
+                    InDialog::Info { .. } => c.info_txn = txn,
+                    InDialog::Refer { .. } => c.refer_txn = txn,
+                    _ => c.bye_txn = txn,
+                }
             }
         }
     }

@@ -45,6 +45,12 @@ pub enum EndReason {
     Shutdown,
     /// No RTP for the media timeout; we sent BYE.
     MediaTimeout,
+    /// The peer took the call elsewhere on our REFER (RFC 5589): the
+    /// transfer succeeded and we sent BYE.
+    Transferred,
+    /// A request we sent in the dialog got no answer, 408 or 481
+    /// (RFC 3261 §12.2.1.2): the dialog is gone; we sent BYE.
+    RequestTimeout,
 }
 
 impl EndReason {
@@ -59,16 +65,25 @@ impl EndReason {
             EndReason::ByeFailed => "bye_failed",
             EndReason::Shutdown => "shutdown",
             EndReason::MediaTimeout => "media_timeout",
+            EndReason::Transferred => "transferred",
+            EndReason::RequestTimeout => "request_timeout",
         }
     }
 
     /// Completed calls (answered and ended by a BYE exchange).
     pub fn is_completed(self) -> bool {
-        matches!(self, EndReason::RemoteBye | EndReason::LocalBye)
+        matches!(self, EndReason::RemoteBye | EndReason::LocalBye | EndReason::Transferred)
     }
 
     /// Calls that failed (as opposed to completed, cancelled or rejected).
     pub fn is_failure(self) -> bool {
-        matches!(self, EndReason::AckTimeout | EndReason::ByeFailed | EndReason::Shutdown)
+        matches!(
+            self,
+            EndReason::AckTimeout
+                | EndReason::ByeFailed
+                | EndReason::Shutdown
+                | EndReason::MediaTimeout
+                | EndReason::RequestTimeout
+        )
     }
 }

@@ -92,6 +92,23 @@ impl CallControl {
         self.command(call, Command::SetMedia(call.handle, mode))
     }
 
+    /// Sends INFO (RFC 6086) with a body in an answered call, for
+    /// example `application/dtmf-relay`; one at a time per call. A
+    /// refusal by the far end arrives as `EventKind::RequestFailed`.
+    pub fn send_info(&self, call: CallId, content_type: &str, body: impl Into<bytes::Bytes>) -> Pending {
+        let (content_type, body) = (content_type.to_owned(), body.into());
+        self.send(call.shard, |reply| Control::Info { call: call.handle, content_type, body, reply })
+    }
+
+    /// Blind transfer (RFC 3515, RFC 5589): asks the far end of an
+    /// answered call to call `target` (a sip:, sips: or tel: URI).
+    /// Progress arrives as `EventKind::Transfer`; when the target
+    /// answers, the engine ends this call with BYE (reason `Transferred`).
+    pub fn transfer_call(&self, call: CallId, target: &str) -> Pending {
+        let target = target.to_owned();
+        self.send(call.shard, |reply| Control::Transfer { call: call.handle, target, reply })
+    }
+
     /// Cross-connects the media of two answered calls: what one caller
     /// sends, the other hears (the basis of a B2BUA).
     pub fn bridge_calls(&self, a: CallId, b: CallId) -> Pending {

@@ -30,6 +30,26 @@ pub enum Control {
         /// Outcome.
         reply: Reply,
     },
+    /// Send INFO with this body in the call.
+    Info {
+        /// The call on this shard.
+        call: CallHandle,
+        /// The body's media type.
+        content_type: String,
+        /// The body.
+        body: bytes::Bytes,
+        /// Outcome.
+        reply: Reply,
+    },
+    /// Transfer the call's peer to `target` (REFER).
+    Transfer {
+        /// The call on this shard.
+        call: CallHandle,
+        /// The URI the peer should call.
+        target: String,
+        /// Outcome.
+        reply: Reply,
+    },
     /// Second half of a bridge: `b` is on this shard.
     BridgeTo {
         /// The call on this shard.
@@ -83,6 +103,12 @@ pub(crate) fn drain_controls(
         let now = Instant::now();
         match c {
             Control::Call(cmd, reply) => answer(reply, core.on_command(now, cmd, out)),
+            Control::Info { call, content_type, body, reply } => {
+                answer(reply, core.send_info(now, call, &content_type, &body, out))
+            }
+            Control::Transfer { call, target, reply } => {
+                answer(reply, core.transfer(now, call, &target, out))
+            }
             Control::Bridge { a, b, reply } => {
                 let port_a =
                     match core.media_port(a).and_then(|p| media.map(|_| p).ok_or(CommandError::NoMedia)) {

@@ -35,12 +35,19 @@ pub fn exposition(r: &ShardReport) -> String {
     e.counter("sipbench_calls_received_total", "New INVITEs that created a call.", c.calls_received);
     e.counter("sipbench_calls_answered_total", "Calls answered with 2xx.", c.calls_answered);
     e.counter("sipbench_calls_completed_total", "Calls ended by a BYE exchange.", c.calls_completed);
+    e.counter(
+        "sipbench_calls_transferred_total",
+        "Completed calls transferred by REFER.",
+        c.calls_transferred,
+    );
     e.counter("sipbench_calls_rejected_total", "Calls rejected by policy.", c.calls_rejected);
     e.counter("sipbench_calls_cancelled_total", "Calls cancelled by the caller.", c.calls_cancelled);
     let failed = [
         ("ack_timeout", c.failed_ack_timeout),
         ("bye_failed", c.failed_bye),
         ("shutdown", c.failed_shutdown),
+        ("media_timeout", c.failed_media_timeout),
+        ("request_timeout", c.failed_request_timeout),
     ];
     e.counter_by("sipbench_calls_failed_total", "Calls that failed, by reason.", "reason", &failed);
     let refused = [

@@ -10,7 +10,15 @@ use crate::transport::send_batch;
 impl Shard {
     pub(crate) fn flush(&mut self) {
         if !self.out.datagrams.is_empty() {
-            self.local.send_errors += send_batch(&self.socket, &self.out.datagrams) as u64;
+            let failed = send_batch(&self.socket, &self.out.datagrams);
+            self.local.send_errors += failed.len() as u64;
+            for (i, e) in failed {
+                // Rare: copy the Call-ID so the call can hear of it.
+                let id = self.out.datagrams.get(i).and_then(|d| super::dispatch::scan_call_id(&d.data));
+                if let Some(id) = id.map(|id| String::from_utf8_lossy(id).into_owned()) {
+                    self.core.on_send_failure(&id, &e.to_string(), &mut self.out);
+                }
+            }
         }
         if let Some(e) = &mut self.events {
             e.take(&mut self.out.events, &mut self.local);

@@ -105,13 +105,17 @@ fn to_socket_addr(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
     }
 }
 
-/// Sends every datagram, in batches; returns how many the kernel refused
-/// (buffer full or unreachable) so they can be counted as drops.
+/// A datagram the kernel refused: its index in the batch and why.
+pub type SendFailure = (usize, io::Error);
+
+/// Sends every datagram, in batches; gives back the ones the kernel
+/// refused (buffer full, unreachable, wrong address family) so they can
+/// be counted and reported to their calls. No allocation when all go.
 #[cfg(target_os = "linux")]
-pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> usize {
+pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> Vec<SendFailure> {
     use std::os::fd::AsRawFd;
-    let mut failed = 0;
-    for chunk in out.chunks(BATCH) {
+    let mut failed = Vec::new();
+    for (c, chunk) in out.chunks(BATCH).enumerate() {
         let addrs: Vec<socket2::SockAddr> = chunk.iter().map(|d| d.to.into()).collect();
         // SAFETY: zeroed iovec/mmsghdr are valid; filled below.
         let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
@@ -132,7 +136,7 @@ pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> usize {
             };
             if n <= 0 {
                 // Skip the datagram that failed and go on with the rest.
-                failed += 1;
+                failed.push((c * BATCH + sent, io::Error::last_os_error()));
                 sent += 1;
             } else {
                 sent += n as usize;
@@ -144,6 +148,6 @@ pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> usize {
 
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
-pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> usize {
-    out.iter().filter(|d| socket.send_to(&d.data, d.to).is_err()).count()
+pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> Vec<SendFailure> {
+    out.iter().enumerate().filter_map(|(i, d)| socket.send_to(&d.data, d.to).err().map(|e| (i, e))).collect()
 }

@@ -11,6 +11,7 @@ use sipbench::core::{Command, CommandError, CoreConfig, EventKind, MediaCommand,
 use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
+pub mod api;
 pub mod sim;
 pub mod udp_uac;
 

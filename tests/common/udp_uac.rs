@@ -63,6 +63,18 @@ impl UdpUac {
     }
 
     fn request(&mut self, method: &str, cseq: u32, branch: Option<String>, body: Option<&str>) -> String {
+        self.request_with(method, cseq, branch, "", body.map(|b| ("application/sdp", b)))
+    }
+
+    /// A request with extra header lines (each ending CRLF) and a typed body.
+    fn request_with(
+        &mut self,
+        method: &str,
+        cseq: u32,
+        branch: Option<String>,
+        extra: &str,
+        body: Option<(&str, &str)>,
+    ) -> String {
         let branch = branch.unwrap_or_else(|| {
             self.branches += 1;
             format!("z9hG4bK-{}-{}", self.from_tag, self.branches)
@@ -72,13 +84,11 @@ impl UdpUac {
         let mut s = format!(
             "{method} sip:{}@{} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={branch};rport\r\n\
              From: <sip:caller@{local}>;tag={}\r\nTo: <sip:{}@{}>{to_tag}\r\nCall-ID: {}\r\n\
-             CSeq: {cseq} {method}\r\nContact: <sip:caller@{local}>\r\nMax-Forwards: 70\r\n",
+             CSeq: {cseq} {method}\r\nContact: <sip:caller@{local}>\r\nMax-Forwards: 70\r\n{extra}",
             self.user, self.server, self.from_tag, self.user, self.server, self.call_id
         );
         match body {
-            Some(b) => {
-                s += &format!("Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{b}", b.len())
-            }
+            Some((t, b)) => s += &format!("Content-Type: {t}\r\nContent-Length: {}\r\n\r\n{b}", b.len()),
             None => s += "Content-Length: 0\r\n\r\n",
         }
         s
@@ -105,6 +115,31 @@ impl UdpUac {
             self.cseq
         };
         let r = self.request(method, cseq, None, None);
+        self.send(&r);
+    }
+
+    /// A new in-dialog request with extra header lines and a typed body.
+    pub fn in_dialog_with(&mut self, method: &str, extra: &str, content_type: &str, body: &str) {
+        self.cseq += 1;
+        let r = self.request_with(method, self.cseq, None, extra, Some((content_type, body)));
+        self.send(&r);
+    }
+
+    /// An in-dialog request with an explicit CSeq (to test ordering).
+    pub fn in_dialog_cseq(&mut self, method: &str, cseq: u32) {
+        let r = self.request(method, cseq, None, None);
+        self.send(&r);
+    }
+
+    /// The INVITE with our offer, but naming `contact` as our target (where
+    /// the engine sends its in-dialog requests).
+    pub fn invite_with_contact(&mut self, contact: &str) {
+        let body = self.sdp("sendrecv");
+        let branch = format!("z9hG4bK-inv-{}", self.from_tag);
+        let ours = format!("Contact: <sip:caller@{}>", self.local());
+        let r = self
+            .request("INVITE", 1, Some(branch), Some(&body))
+            .replace(&ours, &format!("Contact: <{contact}>"));
         self.send(&r);
     }
 

@@ -141,10 +141,10 @@ fn counters(r: &ShardReport) -> serde_json::Value {
     let c = &r.core;
     json!({
         "calls": {
-            "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed,
+            "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed, "transferred": c.calls_transferred,
             "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
             "overload_rejected": c.overload_rejected, "overload_by_delay": c.overload_by_delay, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
-            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout },
+            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout, "request_timeout": c.failed_request_timeout },
             "media_refused": c.media_refused,
         },
         "messages": {
