@@ -2,6 +2,11 @@
 //! BYE → 200, plus the timer work the call leaves behind (Timers J and L
 //! expire inside the measurement). Budget (DESIGN.md): <= 3 µs of one core
 //! per call. Datagrams are pre-built (the peer's work, not ours).
+//!
+//! The same call with 100,000 other calls established is the dialog table
+//! check: each call inserts a dialog, looks it up twice (ACK, BYE) and
+//! removes it, so the ratio of the two medians shows whether the tables
+//! (calls by Call-ID, transactions) stay O(1) at 100k live entries.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -39,42 +44,73 @@ fn predicted_tag(core_ids_before: u64) -> String {
     format!("0x{:x}", core_ids_before + 1)
 }
 
-fn whole_call(c: &mut Criterion) {
-    let from: SocketAddr = "127.0.0.1:5061".parse().unwrap();
-    c.bench_function("call/uas_invite_ack_bye", |b| {
-        b.iter_custom(|iters| {
-            let epoch = Instant::now();
-            let cfg = CoreConfig { events: false, ..CoreConfig::default() };
-            let mut core = ShardCore::new(cfg, epoch);
-            let mut out = Outbox::default();
-            // Each INVITE mints exactly one id (its To tag); ACK and BYE mint none.
+/// A core holding `live` established calls (INVITE and ACK, no BYE), and
+/// how many INVITEs it has seen (each mints one To tag).
+struct Loaded {
+    core: ShardCore,
+    out: Outbox,
+    now: Instant,
+    seq: u64,
+}
+
+impl Loaded {
+    fn new(live: u64) -> Loaded {
+        let epoch = Instant::now();
+        let cfg = CoreConfig { events: false, max_calls: live as usize + 4096, ..CoreConfig::default() };
+        let mut l = Loaded { core: ShardCore::new(cfg, epoch), out: Outbox::default(), now: epoch, seq: 0 };
+        for i in 0..live {
+            let [invite, ack, _] = call_datagrams(i, &predicted_tag(i));
+            l.core.on_datagram(l.now, from(), invite, &mut l.out);
+            l.core.on_datagram(l.now, from(), ack, &mut l.out);
+            l.out.clear();
+        }
+        l.seq = live;
+        // The warm-up calls' transactions end; the calls stay.
+        l.now += Duration::from_secs(40);
+        l.core.on_timers(l.now, &mut l.out);
+        l.out.clear();
+        assert_eq!(l.core.stats().active_calls, live);
+        l
+    }
+
+    /// `iters` whole calls; the time spent in the core.
+    fn calls(&mut self, iters: u64) -> Duration {
+        let completed = self.core.stats().calls_completed;
+        let mut elapsed = Duration::ZERO;
+        let end = self.seq + iters;
+        while self.seq < end {
             // Datagrams are built per chunk outside the timed region.
-            let mut now = epoch;
-            let mut elapsed = Duration::ZERO;
-            let mut next = 0u64;
-            while next < iters {
-                let chunk: Vec<[Bytes; 3]> =
-                    (next..iters.min(next + 1024)).map(|i| call_datagrams(i, &predicted_tag(i))).collect();
-                next += chunk.len() as u64;
-                let start = Instant::now();
-                for [invite, ack, bye] in chunk {
-                    core.on_datagram(now, from, invite, &mut out);
-                    core.on_datagram(now, from, ack, &mut out);
-                    core.on_datagram(now, from, bye, &mut out);
-                    out.clear();
-                }
-                // Timers J and L of this chunk expire inside the measurement.
-                now += Duration::from_secs(40);
-                core.on_timers(now, &mut out);
-                out.clear();
-                elapsed += start.elapsed();
+            let chunk: Vec<[Bytes; 3]> =
+                (self.seq..end.min(self.seq + 1024)).map(|i| call_datagrams(i, &predicted_tag(i))).collect();
+            self.seq += chunk.len() as u64;
+            let start = Instant::now();
+            for [invite, ack, bye] in chunk {
+                self.core.on_datagram(self.now, from(), invite, &mut self.out);
+                self.core.on_datagram(self.now, from(), ack, &mut self.out);
+                self.core.on_datagram(self.now, from(), bye, &mut self.out);
+                self.out.clear();
             }
-            let s = core.stats();
-            assert_eq!(s.calls_completed, iters, "every call must complete: {s:?}");
-            black_box(core.table_sizes());
-            elapsed
-        })
-    });
+            // Timers J and L of this chunk expire inside the measurement.
+            self.now += Duration::from_secs(40);
+            self.core.on_timers(self.now, &mut self.out);
+            self.out.clear();
+            elapsed += start.elapsed();
+        }
+        let done = self.core.stats().calls_completed - completed;
+        assert_eq!(done, iters, "every call must complete");
+        black_box(self.core.table_sizes());
+        elapsed
+    }
+}
+
+fn from() -> SocketAddr {
+    "127.0.0.1:5061".parse().unwrap()
+}
+
+fn whole_call(c: &mut Criterion) {
+    c.bench_function("call/uas_invite_ack_bye", |b| b.iter_custom(|iters| Loaded::new(0).calls(iters)));
+    let mut loaded = Loaded::new(100_000);
+    c.bench_function("call/uas_invite_ack_bye_100k_live", |b| b.iter_custom(|iters| loaded.calls(iters)));
 }
 
 criterion_group!(benches, whole_call);
