@@ -1,7 +1,6 @@
 //! The shard's calls: slab slots plus an index by Call-ID. Owned by one
 //! thread, so plain maps.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -84,23 +83,29 @@ pub(crate) struct Call {
     pub transferring: bool,
 }
 
-/// Calls by slot and by Call-ID.
+/// Calls by slot and by Call-ID. The index holds slots only and compares
+/// against the dialog's own Call-ID: no second copy of the key per call
+/// (one allocation less per call, one cache miss less per lookup).
 #[derive(Debug, Default)]
 pub(crate) struct CallTable {
     calls: Slab<Call>,
-    by_call_id: HashMap<Box<str>, usize, ahash::RandomState>,
+    by_call_id: hashbrown::HashTable<usize>,
+    hasher: ahash::RandomState,
 }
 
 impl CallTable {
     pub(crate) fn insert(&mut self, call: Call) -> usize {
-        let key: Box<str> = call.dialog.call_id().into();
+        let hash = self.hasher.hash_one(call.dialog.call_id());
         let slot = self.calls.insert(call);
-        self.by_call_id.insert(key, slot);
+        let (calls, hasher) = (&self.calls, &self.hasher);
+        self.by_call_id.insert_unique(hash, slot, |&s| hasher.hash_one(calls[s].dialog.call_id()));
         slot
     }
 
     pub(crate) fn find(&self, call_id: &str) -> Option<usize> {
-        self.by_call_id.get(call_id).copied()
+        let hash = self.hasher.hash_one(call_id);
+        let calls = &self.calls;
+        self.by_call_id.find(hash, |&s| calls.get(s).is_some_and(|c| c.dialog.call_id() == call_id)).copied()
     }
 
     pub(crate) fn get_mut(&mut self, slot: usize) -> Option<&mut Call> {
@@ -122,9 +127,11 @@ impl CallTable {
     }
 
     pub(crate) fn remove(&mut self, slot: usize) -> Option<Call> {
-        let call = self.calls.try_remove(slot)?;
-        self.by_call_id.remove(call.dialog.call_id());
-        Some(call)
+        let hash = self.hasher.hash_one(self.calls.get(slot)?.dialog.call_id());
+        if let Ok(entry) = self.by_call_id.find_entry(hash, |&s| s == slot) {
+            entry.remove();
+        }
+        self.calls.try_remove(slot)
     }
 
     pub(crate) fn handle(&self, slot: usize) -> CallHandle {
