@@ -5,7 +5,8 @@
 //! [`CallHandler`]. The handler decides each new call on the shard that
 //! owns it ([`Decision`]: accept, ring, reject, redirect or defer);
 //! [`CallControl`] steers calls from any thread (answer, hang up, hold,
-//! resume, play, bridge); [`Event`]s tell what happened. Transactions,
+//! resume, play, bridge, send INFO, transfer); [`Event`]s tell what
+//! happened, per-call errors included. Transactions,
 //! retransmissions, dialogs, SDP and RTP are the engine's business.
 //!
 //! ```no_run
