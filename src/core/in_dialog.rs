@@ -1,6 +1,6 @@
 //! Requests inside a dialog (RFC 3261 §12.2.2): matched by Call-ID and
-//! tags, CSeq ordering enforced, then BYE, re-INVITE/UPDATE, INFO… and
-//! the ACK that confirms a 2xx.
+//! tags, CSeq ordering enforced, then BYE, re-INVITE/UPDATE, INFO,
+//! NOTIFY… (ACK has its own file, `ack.rs`).
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -10,11 +10,11 @@ use super::respond::Extra;
 use super::{CallErrorKind, EventKind, MediaCommand, Outbox, ShardCore};
 use crate::dialog::{CallState, EndReason};
 use crate::sip::{Message, Method};
-use crate::txn::{TxnCtx, TxnKey};
+use crate::txn::TxnKey;
 
 impl ShardCore {
     /// The call whose dialog this request belongs to.
-    fn dialog_of(&self, msg: &Message) -> Option<usize> {
+    pub(crate) fn dialog_of(&self, msg: &Message) -> Option<usize> {
         let slot = self.calls.find(msg.call_id())?;
         let c = self.calls.get(slot)?;
         let to_tag = msg.to_tag().ok()?.unwrap_or("");
@@ -158,45 +158,6 @@ impl ShardCore {
                 out.media.push(MediaCommand::Direction { call: handle, local_port, send: !answer.held });
             }
             self.emit(call, if answer.held { EventKind::Held } else { EventKind::Resumed }, out);
-        }
-    }
-
-    /// ACK: to a non-2xx it ends the server transaction; to a 2xx it
-    /// confirms the call (or the re-INVITE) and stops retransmission.
-    pub(crate) fn on_ack(&mut self, now: Instant, key: &TxnKey, msg: Message, out: &mut Outbox) {
-        if let Some(slot) = self.ist.find(key) {
-            let mut ctx =
-                TxnCtx { now, wheel: &mut self.wheel, out: &mut out.datagrams, timers: &self.cfg.timers };
-            let pass_up = self.ist.get_mut(slot).is_some_and(|t| t.on_ack(&mut ctx, slot));
-            if !pass_up {
-                return;
-            }
-        }
-        let Some(call) = self.dialog_of(&msg) else {
-            self.stats.stray_acks += 1;
-            return;
-        };
-        let seq = msg.cseq_number().unwrap_or(0);
-        let Some(c) = self.calls.get_mut(call) else { return };
-        if c.pending_2xx.is_none() || seq != c.pending_cseq {
-            self.stats.retransmissions_in += 1;
-            return; // an ACK retransmission, or a late one for an earlier 2xx
-        }
-        c.pending_2xx = None;
-        for h in [c.retransmit.take(), c.ack_timeout.take()].into_iter().flatten() {
-            self.wheel.cancel(h);
-        }
-        if c.reinvite == Some(Reinvite::Incoming) {
-            c.reinvite = None;
-            return;
-        }
-        c.state = CallState::Confirmed;
-        let hangup = c.hangup_after;
-        self.emit(call, EventKind::Established, out);
-        match hangup {
-            Some(after) if after.is_zero() => self.hang_up(now, call, EndReason::LocalBye, out),
-            Some(after) => self.arm_call_timer(now, call, super::call_table::CallTimer::Hangup, after),
-            None => {}
         }
     }
 }

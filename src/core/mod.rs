@@ -3,6 +3,7 @@
 //! datagrams, commands and clock readings and drains its `Outbox`. (Just
 //! over 200 lines: the struct, its constructor and three entry points.)
 
+mod ack;
 mod call_errors;
 mod call_id;
 mod call_table;
