@@ -36,9 +36,25 @@ impl ShardCore {
 
     /// The transport could not send a datagram of the call with this
     /// Call-ID (the runtime scans it from the datagram).
-    pub fn on_send_failure(&mut self, call_id: &str, detail: &str, out: &mut Outbox) {
-        if let Some(call) = self.calls.find(call_id) {
-            self.call_error(call, CallErrorKind::Transport, format!("send failed: {detail}"), out);
+    /// A call we placed whose INVITE cannot be sent ends at once.
+    pub fn on_send_failure(&mut self, now: Instant, call_id: &str, detail: &str, out: &mut Outbox) {
+        let Some(call) = self.calls.find(call_id) else { return };
+        self.call_error(call, CallErrorKind::Transport, format!("send failed: {detail}"), out);
+        let Some(c) = self.calls.get(call) else { return };
+        if let (Some(leg), crate::dialog::CallState::Calling) = (&c.uac, c.state) {
+            let (slot, generation) = leg.invite_txn;
+            if self.ict.get(slot).is_some_and(|t| t.generation == generation) {
+                let mut ctx = crate::txn::TxnCtx {
+                    now,
+                    wheel: &mut self.wheel,
+                    out: &mut out.datagrams,
+                    timers: &self.cfg.timers,
+                };
+                if let Some(mut t) = self.ict.remove(slot) {
+                    t.clear_timers(&mut ctx);
+                }
+            }
+            self.end_call(call, EndReason::TransportError, now, out);
         }
     }
 }

@@ -81,6 +81,8 @@ pub(crate) struct Call {
     /// Our REFER was sent and its subscription has not ended: NOTIFYs
     /// with `Event: refer` report the transfer's progress.
     pub transferring: bool,
+    /// For a call we placed: its INVITE, CANCEL and ACK state.
+    pub uac: Option<Box<super::uac_leg::UacLeg>>,
 }
 
 /// Calls by slot and by Call-ID. The index holds slots only and compares

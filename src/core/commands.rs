@@ -114,8 +114,14 @@ impl ShardCore {
         };
         let c = self.calls.live(h).ok_or(CommandError::UnknownCall)?;
         let (state, slot, pending) = (c.state, h.slot as usize, c.reinvite.is_some());
-        let unanswered = matches!(state, CallState::Incoming | CallState::Ringing);
+        let placed = c.uac.is_some();
+        let unanswered = matches!(state, CallState::Calling | CallState::Incoming | CallState::Ringing);
         match cmd {
+            // Calls we placed: hanging up before the answer is CANCEL.
+            Command::Hangup(_) if placed && unanswered => self.cancel_placed_call(now, slot, out),
+            Command::Answer(_) | Command::Reject(..) if placed => {
+                return Err(CommandError::InvalidState(state));
+            }
             Command::Answer(_) if unanswered => self.answer_call(now, slot, out),
             Command::Reject(_, code) if unanswered && (300..700).contains(&code) => {
                 self.reject_call(now, slot, code, out)
@@ -161,7 +167,7 @@ impl ShardCore {
         let c = self.calls.live(h).ok_or(CommandError::UnknownCall)?;
         match (c.media_open, c.local_port) {
             (true, Some(p)) => Ok(p),
-            _ if matches!(c.state, CallState::Incoming | CallState::Ringing) => {
+            _ if matches!(c.state, CallState::Calling | CallState::Incoming | CallState::Ringing) => {
                 Err(CommandError::InvalidState(c.state))
             }
             _ => Err(CommandError::NoMedia),
@@ -172,7 +178,10 @@ impl ShardCore {
     fn end_for_shutdown(&mut self, now: Instant, slot: usize, out: &mut Outbox) {
         let Some(c) = self.calls.get(slot) else { return };
         match c.state {
-            CallState::Incoming | CallState::Ringing => {
+            CallState::Calling | CallState::Ringing if c.uac.is_some() => {
+                self.cancel_placed_call(now, slot, out)
+            }
+            CallState::Calling | CallState::Incoming | CallState::Ringing => {
                 self.reject_call(now, slot, 503, out);
             }
             CallState::Answered | CallState::Confirmed => self.hang_up(now, slot, EndReason::Shutdown, out),

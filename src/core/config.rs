@@ -12,6 +12,9 @@ use crate::txn::TimerConfig;
 pub struct CoreConfig {
     /// This shard's number (keeps tags and branches unique across shards).
     pub shard: u16,
+    /// How many shards share the address: Call-IDs of the calls we place
+    /// hash to this shard (`hash % shards == shard`).
+    pub shards: u16,
     /// The address we listen on (Via sent-by and Contact of our messages).
     pub local: SocketAddr,
     /// RFC 3261 timer values.
@@ -44,12 +47,26 @@ pub struct CoreConfig {
     pub codecs: Vec<crate::sip::sdp::Codec>,
     /// Host part of our Contact (None: the listen address).
     pub contact_host: Option<String>,
+    /// Username and password for digest challenges to calls we place.
+    pub credentials: Option<Credentials>,
+    /// Calls this shard places by itself (a load generator's share).
+    pub load: Option<super::LoadPlan>,
+}
+
+/// Digest credentials (RFC 3261 §22.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// Username.
+    pub user: String,
+    /// Password.
+    pub password: String,
 }
 
 impl Default for CoreConfig {
     fn default() -> Self {
         CoreConfig {
             shard: 0,
+            shards: 1,
             local: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
             timers: TimerConfig::default(),
             policy: CallPolicy::default(),
@@ -65,6 +82,8 @@ impl Default for CoreConfig {
             defer_timeout: std::time::Duration::from_secs(60),
             codecs: crate::sip::sdp::Codec::DEFAULT_ORDER.to_vec(),
             contact_host: None,
+            credentials: None,
+            load: None,
         }
     }
 }

@@ -33,10 +33,16 @@ impl ShardCore {
                 t.call = None;
             }
         }
-        if let Some(t) = c.reinvite_txn.and_then(|s| self.ict.get_mut(s as usize))
-            && t.call == Some(call)
-        {
-            t.call = None;
+        let uac_invite = c.uac.as_ref().map(|l| l.invite_txn.0 as u32);
+        for slot in [c.reinvite_txn, uac_invite].into_iter().flatten() {
+            if let Some(t) = self.ict.get_mut(slot as usize)
+                && t.call == Some(call)
+            {
+                t.call = None;
+            }
+        }
+        if c.uac.as_ref().is_some_and(|l| l.from_load) {
+            self.load_ended();
         }
         match (c.local_port, c.media_open) {
             (Some(port), true) => out.media.push(MediaCommand::Close { call: handle, local_port: port }),
@@ -46,6 +52,7 @@ impl ShardCore {
         let s = &mut self.stats;
         s.active_calls = s.active_calls.saturating_sub(1);
         match reason {
+            _ if c.uac.is_some() => s.uac.count_end(reason),
             EndReason::RemoteBye | EndReason::LocalBye => s.calls_completed += 1,
             EndReason::Rejected(_) => s.calls_rejected += 1,
             EndReason::Cancelled => s.calls_cancelled += 1,
@@ -58,6 +65,7 @@ impl ShardCore {
                 s.calls_transferred += 1;
             }
             EndReason::RequestTimeout => s.failed_request_timeout += 1,
+            EndReason::InviteTimeout | EndReason::TransportError => s.failed_request_timeout += 1,
         }
         if self.cfg.events {
             let duration = now.saturating_duration_since(c.started);

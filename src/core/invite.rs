@@ -93,6 +93,7 @@ impl ShardCore {
             info_txn: None,
             refer_txn: None,
             transferring: false,
+            uac: None,
         };
         let call_slot = self.calls.insert(call);
         self.note_source_call(from, true);

@@ -16,7 +16,9 @@ mod handler;
 mod in_dialog;
 mod info;
 mod invite;
+mod load;
 mod outbox;
+mod place;
 mod refer;
 mod request;
 mod respond;
@@ -28,20 +30,27 @@ mod stats;
 mod timers;
 mod token;
 mod uac;
+mod uac_auth_cancel;
+mod uac_leg;
+mod uac_response;
+mod uac_stats;
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
 
-pub use call_id::CallId;
+pub use call_id::{CallId, call_id_hash, owner_shard};
 pub use commands::{Command, CommandError};
-pub use config::CoreConfig;
+pub use config::{CoreConfig, Credentials};
 pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
+pub use load::LoadPlan;
 pub use outbox::{CallErrorKind, Event, EventKind, MediaCommand, Outbox, TransferStatus};
 pub use rtp_ports::RtpPorts;
 pub use source_limit::{LimitAction, SourceLimit};
 pub use stats::{CoreStats, TableSizes};
+pub use uac_leg::OutgoingCall;
+pub use uac_stats::{StatusCounts, UacStats};
 
 use crate::sip::{Message, Writer};
 use crate::timer::TimerWheel;
@@ -55,7 +64,13 @@ pub(crate) use token::Token;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CoreTimer {
     Txn(TxnTimerRef),
-    Call { slot: u32, generation: u32, timer: CallTimer },
+    Call {
+        slot: u32,
+        generation: u32,
+        timer: CallTimer,
+    },
+    /// The load generator's next call is due.
+    Load,
 }
 
 impl From<TxnTimerRef> for CoreTimer {
@@ -64,7 +79,7 @@ impl From<TxnTimerRef> for CoreTimer {
     }
 }
 
-/// One shard's protocol engine (UAS role).
+/// One shard's protocol engine (UAS and UAC roles).
 pub struct ShardCore {
     cfg: CoreConfig,
     wheel: TimerWheel<CoreTimer>,
@@ -85,14 +100,21 @@ pub struct ShardCore {
     ids: u64,
     accepting: bool,
     overloaded: bool,
+    load: Option<load::LoadState>,
 }
 
 impl ShardCore {
     /// A core whose timer wheel starts at `epoch`.
     pub fn new(cfg: CoreConfig, epoch: Instant) -> ShardCore {
         let sdp = sdp_glue::SdpAnswerer::new(&cfg);
+        let mut wheel = TimerWheel::new(epoch);
+        let load = cfg.load.clone().map(|plan| {
+            wheel.insert(epoch, CoreTimer::Load);
+            load::LoadState::new(plan, epoch)
+        });
         ShardCore {
-            wheel: TimerWheel::new(epoch),
+            wheel,
+            load,
             ist: TxnTable::default(),
             nist: TxnTable::default(),
             ict: TxnTable::default(),

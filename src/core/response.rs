@@ -61,8 +61,14 @@ impl ShardCore {
             let Some(t) = self.ict.get_mut(slot) else { return };
             let outcome = t.on_response(&mut ctx, slot, &msg, &mut self.writer);
             let call = t.call;
-            if let (Some(ClientOutcome::Final(code)), Some(call)) = (outcome, call) {
-                self.on_reinvite_final(now, call, slot, code, &msg, out);
+            match (outcome, call) {
+                (Some(o), Some(call)) if self.is_uac_invite(call, slot) => {
+                    self.on_uac_invite_response(now, call, o, Some(&msg), out)
+                }
+                (Some(ClientOutcome::Final(code)), Some(call)) => {
+                    self.on_reinvite_final(now, call, slot, code, &msg, out)
+                }
+                _ => {}
             }
             return;
         }

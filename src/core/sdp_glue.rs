@@ -87,19 +87,18 @@ impl SdpAnswerer {
         let offer = sdp::parse(body).map_err(|_| (400, "Bad Request - Malformed SDP"))?;
         let answer = sdp::negotiate(&offer, &self.local).map_err(|_| (488, "Not Acceptable Here"))?;
         sdp::write_answer(&answer, &self.local, &mut self.buf);
-        let accepted = answer.accepted();
-        Ok(SdpAnswer {
-            body: self.buf.split().freeze(),
-            port: accepted.map(|_| port),
-            held: answer.hold == HoldState::Held,
-            remote: accepted.and_then(|m| m.remote),
-            payload_type: accepted
-                .and_then(|m| m.formats.iter().find(|(_, c)| matches!(c, Codec::Pcmu | Codec::Pcma)))
-                .map_or(0, |&(pt, _)| pt),
-            dtmf_pt: accepted
-                .and_then(|m| m.formats.iter().find(|(_, c)| *c == Codec::TelephoneEvent))
-                .map(|&(pt, _)| pt),
-        })
+        Ok(settle(&answer, self.buf.split().freeze(), port))
+    }
+
+    /// What the SDP answer to our offer settled (None: no usable SDP).
+    pub(crate) fn read_answer(&self, resp: &Message, port: u16) -> Option<SdpAnswer> {
+        let is_sdp = resp.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
+        if !is_sdp || resp.body().is_empty() {
+            return None;
+        }
+        let answer = sdp::parse(resp.body()).ok()?;
+        let settled = sdp::negotiate(&answer, &self.local).ok()?;
+        Some(settle(&settled, Bytes::new(), port))
     }
 
     /// An offer for our own re-INVITE (hold: sendonly, resume: sendrecv).
@@ -109,5 +108,22 @@ impl SdpAnswerer {
         let dir = if hold { Direction::SendOnly } else { Direction::SendRecv };
         sdp::write_offer(&self.local, dir, &mut self.buf);
         self.buf.split().freeze()
+    }
+}
+
+/// The stream both sides settled on: port, peer address, codecs, hold.
+fn settle(answer: &sdp::Answer<'_>, body: Bytes, port: u16) -> SdpAnswer {
+    let accepted = answer.accepted();
+    SdpAnswer {
+        body,
+        port: accepted.map(|_| port),
+        held: answer.hold == HoldState::Held,
+        remote: accepted.and_then(|m| m.remote),
+        payload_type: accepted
+            .and_then(|m| m.formats.iter().find(|(_, c)| matches!(c, Codec::Pcmu | Codec::Pcma)))
+            .map_or(0, |&(pt, _)| pt),
+        dtmf_pt: accepted
+            .and_then(|m| m.formats.iter().find(|(_, c)| *c == Codec::TelephoneEvent))
+            .map(|&(pt, _)| pt),
     }
 }

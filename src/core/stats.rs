@@ -76,6 +76,8 @@ pub struct CoreStats {
     pub active_calls: u64,
     /// Highest `active_calls` seen.
     pub peak_active_calls: u64,
+    /// The calls this shard placed (UAC role), counted apart.
+    pub uac: super::UacStats,
 }
 
 impl CoreStats {
@@ -120,6 +122,7 @@ impl CoreStats {
         add(&mut self.requests_out_by_method, &o.requests_out_by_method);
         add(&mut self.responses_out_by_class, &o.responses_out_by_class);
         add(&mut self.parse_errors_by_reason, &o.parse_errors_by_reason);
+        self.uac.merge(&o.uac);
         // Shards peak at different moments: the sum would overstate the
         // peak, so a merge keeps the largest (a lower bound the runtime
         // raises with its sampled total).

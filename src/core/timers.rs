@@ -13,6 +13,7 @@ impl ShardCore {
     pub(crate) fn on_timer(&mut self, now: Instant, t: CoreTimer, out: &mut Outbox) {
         match t {
             CoreTimer::Txn(r) => self.on_txn_timer(now, r, out),
+            CoreTimer::Load => self.on_load_timer(now, out),
             CoreTimer::Call { slot, generation, timer } => {
                 let handle = CallHandle { slot, generation };
                 if self.calls.live(handle).is_some() {
@@ -50,10 +51,13 @@ impl ShardCore {
                 let Some(t) = self.ict.get_mut(slot).filter(|t| t.generation == r.generation) else { return };
                 let outcome = t.on_timer(&mut ctx, slot, r.timer);
                 let (state, call) = (t.state, t.call);
+                let placed = call.is_some_and(|c| self.is_uac_invite(c, slot));
                 if state == IctState::Terminated {
                     self.ict.remove(slot);
                 }
-                if let (Some(ClientOutcome::Timeout(_)), Some(call)) = (outcome, call) {
+                if let (Some(o @ ClientOutcome::Timeout(_)), Some(call), true) = (outcome, call, placed) {
+                    self.on_uac_invite_response(now, call, o, None, out);
+                } else if let (Some(ClientOutcome::Timeout(_)), Some(call)) = (outcome, call) {
                     // §14.1: a re-INVITE that times out ends the dialog.
                     if let Some(c) = self.calls.get_mut(call) {
                         c.reinvite = None;

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use super::call_table::Reinvite;
 use super::{Outbox, ShardCore};
-use crate::sip::{HeaderName, Message};
+use crate::dialog::Dialog;
+use crate::sip::{Builder, HeaderName, Message, Writer};
 use crate::txn::{InviteClientTxn, NonInviteClientTxn, TxnCtx, TxnKey};
 
 /// A request we send inside a dialog.
@@ -64,16 +65,8 @@ impl ShardCore {
         let peer = d.peer();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
         let target = target.to_owned();
-        let mut b = self
-            .writer
-            .request(method, strip_brackets(&target))
-            .via("UDP", &local, &branch)
-            .max_forwards(70)
-            .name_addr(HeaderName::From, d.local_addr(), Some(d.local_tag()))
-            .name_addr(HeaderName::To, d.remote_addr(), None)
-            .call_id(d.call_id())
-            .cseq(seq, method)
-            .routes(d.route_set());
+        let mut b =
+            dialog_request(&mut self.writer, d, method, strip_brackets(&target), seq, &local, &branch);
         if matches!(method, "INVITE" | "REFER") {
             b = b.contact(&self.sdp.contact);
         }
@@ -122,8 +115,30 @@ impl ShardCore {
     }
 }
 
+/// The request line and the dialog's headers (Via, Max-Forwards, From
+/// with our tag, To, Call-ID, CSeq, Route) of a request in `d`.
+pub(crate) fn dialog_request<'w>(
+    writer: &'w mut Writer,
+    d: &Dialog,
+    method: &str,
+    uri: &str,
+    seq: u32,
+    local: &str,
+    branch: &str,
+) -> Builder<'w> {
+    writer
+        .request(method, uri)
+        .via("UDP", local, branch)
+        .max_forwards(70)
+        .name_addr(HeaderName::From, d.local_addr(), Some(d.local_tag()))
+        .name_addr(HeaderName::To, d.remote_addr(), None)
+        .call_id(d.call_id())
+        .cseq(seq, method)
+        .routes(d.route_set())
+}
+
 /// A Request-URI is the bare URI of a name-addr (`<sip:a@b>` → `sip:a@b`).
-fn strip_brackets(addr: &str) -> &str {
+pub(crate) fn strip_brackets(addr: &str) -> &str {
     match (addr.find('<'), addr.find('>')) {
         (Some(l), Some(r)) if l < r => &addr[l + 1..r],
         _ => addr,

@@ -12,13 +12,15 @@ pub struct CallHandle {
 /// incoming → (ringing) → answered → confirmed → (held ⇄ resumed) → terminated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallState {
+    /// A call we placed: INVITE sent, no answer yet.
+    Calling,
     /// INVITE received, 100 Trying sent.
     Incoming,
-    /// 180 Ringing sent.
+    /// 180 Ringing sent (or, for a call we placed, a 180/183 arrived).
     Ringing,
     /// 2xx sent, waiting for ACK.
     Answered,
-    /// ACK received: the call is up.
+    /// ACK received (for a call we placed: the 2xx ACKed): the call is up.
     Confirmed,
     /// We sent BYE and wait for its answer.
     Terminating,
@@ -35,12 +37,17 @@ pub enum EndReason {
     LocalBye,
     /// The peer cancelled before the answer.
     Cancelled,
-    /// We rejected with this status.
+    /// Rejected with this status: by us, or, for a call we placed, by
+    /// the far end.
     Rejected(u16),
     /// No ACK for our 2xx within 64·T1; we sent BYE.
     AckTimeout,
     /// Our BYE got no final response (Timer F) or an error response.
     ByeFailed,
+    /// A call we placed got no final response to its INVITE (Timer B).
+    InviteTimeout,
+    /// A call we placed could not be sent (the transport refused it).
+    TransportError,
     /// The engine shut down.
     Shutdown,
     /// No RTP for the media timeout; we sent BYE.
@@ -64,6 +71,8 @@ impl EndReason {
             EndReason::AckTimeout => "ack_timeout",
             EndReason::ByeFailed => "bye_failed",
             EndReason::Shutdown => "shutdown",
+            EndReason::InviteTimeout => "invite_timeout",
+            EndReason::TransportError => "transport_error",
             EndReason::MediaTimeout => "media_timeout",
             EndReason::Transferred => "transferred",
             EndReason::RequestTimeout => "request_timeout",
@@ -84,6 +93,8 @@ impl EndReason {
                 | EndReason::Shutdown
                 | EndReason::MediaTimeout
                 | EndReason::RequestTimeout
+                | EndReason::InviteTimeout
+                | EndReason::TransportError
         )
     }
 }

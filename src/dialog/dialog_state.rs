@@ -1,4 +1,5 @@
-//! A UAS dialog's state, copied out of the INVITE into one compact
+//! A dialog's state, copied out of the INVITE (or, for calls we place,
+//! out of our INVITE and its answer) into one compact
 //! allocation so it never pins the receive buffer (RFC 3261 §12.1.1).
 
 use std::net::{IpAddr, SocketAddr};
@@ -15,7 +16,7 @@ const TARGET: usize = 5;
 const ROUTES: usize = 6;
 const FIELDS: usize = 7;
 
-/// The dialog state a UAS keeps for one call.
+/// The dialog state kept for one call (either role).
 #[derive(Debug, Clone)]
 pub struct Dialog {
     text: Box<str>,
@@ -37,7 +38,7 @@ impl Dialog {
         let from_tag = invite.from_tag()?;
         invite.to_tag()?;
         let target = invite.contact().transpose()?.map(|c| c.uri).unwrap_or("");
-        let routes: Vec<&str> = invite.list(crate::sip::HeaderName::RecordRoute).collect();
+        let routes = invite.list(crate::sip::HeaderName::RecordRoute);
         let parts = [
             invite.call_id(),
             local_tag,
@@ -46,24 +47,34 @@ impl Dialog {
             invite.header(crate::sip::HeaderName::From).unwrap_or(""),
             target,
         ];
+        let secure = invite.request_uri().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("sips:"));
+        let cseq = invite.cseq_number().unwrap_or(0);
+        Ok(Dialog::pack(parts, routes, cseq, 0, secure, source))
+    }
+
+    /// Packs the fields (in `CALL_ID..=TARGET` order) and the route set.
+    pub(crate) fn pack<'r>(
+        parts: [&str; 6],
+        routes: impl Iterator<Item = &'r str>,
+        remote_cseq: u32,
+        local_cseq: u32,
+        secure: bool,
+        source: SocketAddr,
+    ) -> Dialog {
         let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
         let mut ends = [0u32; FIELDS];
         for (i, p) in parts.iter().enumerate() {
             text.push_str(p);
             ends[i] = text.len() as u32;
         }
-        for (i, r) in routes.iter().enumerate() {
+        for (i, r) in routes.enumerate() {
             if i > 0 {
                 text.push('\n');
             }
             text.push_str(r);
         }
         ends[ROUTES] = text.len() as u32;
-        let secure = invite.request_uri().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("sips:"));
-        let cseq = invite.cseq_number().unwrap_or(0);
-        let d =
-            Dialog { text: text.into_boxed_str(), ends, remote_cseq: cseq, local_cseq: 0, secure, source };
-        Ok(d)
+        Dialog { text: text.into_boxed_str(), ends, remote_cseq, local_cseq, secure, source }
     }
 
     fn field(&self, i: usize) -> &str {

@@ -4,6 +4,7 @@
 mod call;
 mod dialog_state;
 mod policy;
+mod uac_dialog;
 
 pub use call::{CallHandle, CallState, EndReason};
 pub use dialog_state::Dialog;

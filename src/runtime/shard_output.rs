@@ -16,7 +16,7 @@ impl Shard {
                 // Rare: copy the Call-ID so the call can hear of it.
                 let id = self.out.datagrams.get(i).and_then(|d| super::dispatch::scan_call_id(&d.data));
                 if let Some(id) = id.map(|id| String::from_utf8_lossy(id).into_owned()) {
-                    self.core.on_send_failure(&id, &e.to_string(), &mut self.out);
+                    self.core.on_send_failure(std::time::Instant::now(), &id, &e.to_string(), &mut self.out);
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! stream framing and SDP. No I/O, no clock.
 
 mod datagram;
+pub mod digest;
 mod encode;
 mod error;
 mod escape;

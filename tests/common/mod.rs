@@ -164,6 +164,27 @@ pub fn respond_with(req: &Message, code: u16, reason: &str, body: Option<(&str, 
     Bytes::from(s)
 }
 
+/// A far end's response to a request we sent: Via, From, Call-ID, CSeq
+/// copied, To with `tag`, extra header lines, an SDP body.
+pub fn reply(req: &Message, code: u16, tag: Option<&str>, extra: &str, sdp: Option<&str>) -> Bytes {
+    let mut s = format!("SIP/2.0 {code} X\r\n");
+    for v in req.header_values(HeaderName::Via) {
+        s += &format!("Via: {v}\r\n");
+    }
+    let to = req.header(HeaderName::To).unwrap();
+    let to = match tag {
+        Some(t) => format!("{to};tag={t}"),
+        None => to.to_string(),
+    };
+    s += &format!("From: {}\r\nTo: {to}\r\n", req.header(HeaderName::From).unwrap());
+    s += &format!("Call-ID: {}\r\nCSeq: {}\r\n{extra}", req.call_id(), req.header(HeaderName::CSeq).unwrap());
+    match sdp {
+        Some(b) => s += &format!("Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{b}", b.len()),
+        None => s += "Content-Length: 0\r\n\r\n",
+    }
+    Bytes::from(s)
+}
+
 /// "200 INVITE" for a response (code and CSeq method), the method for a request.
 pub fn label(m: &Message) -> String {
     match m.status_code() {
@@ -254,6 +275,15 @@ impl Harness {
     pub fn command(&mut self, cmd: Command) -> Result<Vec<Message>, CommandError> {
         self.core.on_command(self.now, cmd, &mut self.out)?;
         Ok(self.collect())
+    }
+
+    /// Places a call (UAC role); returns its handle and what went out.
+    pub fn place(
+        &mut self,
+        call: &sipbench::core::OutgoingCall,
+    ) -> (sipbench::dialog::CallHandle, Vec<Message>) {
+        let h = self.core.place_call(self.now, call, &mut self.out).expect("place_call");
+        (h, self.collect())
     }
 
     /// Runs timers up to `now + d`, stepping through `next_deadline`;
