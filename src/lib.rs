@@ -73,12 +73,13 @@ pub mod txn;
 
 pub use crate::core::{
     CallErrorKind, CallHandler, CallId, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
-    LimitAction, OfferSummary, PolicyHandler, SourceLimit, TransferStatus,
+    LimitAction, LoadPlan, OfferSummary, OutgoingCall, PolicyHandler, SourceLimit, StatusCounts,
+    TransferStatus, UacStats,
 };
 pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
 pub use crate::engine::{
-    CallControl, Config, ConfigBuilder, ConfigError, Engine, Error, ErrorCategory, Pending, Result,
-    StatsSnapshot,
+    CallControl, Config, ConfigBuilder, ConfigError, Engine, Error, ErrorCategory, Pending, PendingCall,
+    Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
 pub use crate::runtime::{ReportHandle, ShardReport, install_signal_handlers, serve_metrics, signalled};

@@ -91,6 +91,11 @@ impl ShardCore {
         self.load = Some(l);
     }
 
+    /// Whether this shard places calls by itself (a load plan).
+    pub fn places_calls(&self) -> bool {
+        self.cfg.load.is_some()
+    }
+
     /// A generated call ended: room for the next.
     pub(crate) fn load_ended(&mut self) {
         if let Some(l) = &mut self.load {

@@ -36,7 +36,7 @@ impl ShardCore {
         cancel: CancelState,
         out: &mut Outbox,
     ) -> Result<usize, CommandError> {
-        let peer = target_addr(&call.target)?;
+        let peer = call.destination()?;
         let (from, to) = (name_addr(&call.from)?, name_addr(&call.to)?);
         if !self.accepting {
             return Err(CommandError::Stopped);
@@ -153,6 +153,16 @@ impl ShardCore {
         if let Some(leg) = self.calls.get_mut(call).and_then(|c| c.uac.as_mut()) {
             leg.invite_txn = (slot, generation);
         }
+    }
+}
+
+impl OutgoingCall {
+    /// Where the INVITE goes (the target's IP address and port), once
+    /// target, From and To are known to be usable.
+    pub fn destination(&self) -> Result<std::net::SocketAddr, CommandError> {
+        name_addr(&self.from)?;
+        name_addr(&self.to)?;
+        target_addr(&self.target)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::core::SourceLimit;
+use crate::core::{Credentials, LoadPlan, SourceLimit};
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
 use crate::runtime::RuntimeConfig;
@@ -60,6 +60,8 @@ pub struct ConfigBuilder {
     pub(super) codecs: Vec<Codec>,
     pub(super) event_capacity: Option<usize>,
     pub(super) defer_timeout: Duration,
+    pub(super) credentials: Option<Credentials>,
+    pub(super) load: Option<LoadPlan>,
 }
 
 impl Default for ConfigBuilder {
@@ -85,6 +87,8 @@ impl Default for ConfigBuilder {
             codecs: Codec::DEFAULT_ORDER.to_vec(),
             event_capacity: Some(65_536),
             defer_timeout: Duration::from_secs(60),
+            credentials: None,
+            load: None,
         }
     }
 }
@@ -124,6 +128,20 @@ impl ConfigBuilder {
         codecs: Vec<Codec> => codecs;
         /// A deferred call still unanswered after this gets 480.
         defer_timeout: Duration => defer_timeout;
+    }
+
+    /// Username and password for digest challenges (401/407) to the
+    /// calls the engine places.
+    pub fn credentials(mut self, user: &str, password: &str) -> Self {
+        self.credentials = Some(Credentials { user: user.to_owned(), password: password.to_owned() });
+        self
+    }
+
+    /// Calls the engine places by itself (a load generator): spread over
+    /// the shards, each pacing its share of the rate on its timer wheel.
+    pub fn load(mut self, plan: LoadPlan) -> Self {
+        self.load = Some(plan);
+        self
     }
 
     /// Shard threads (default: one per core).

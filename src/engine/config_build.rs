@@ -78,6 +78,14 @@ fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
     if b.defer_timeout.is_zero() {
         return refuse("defer_timeout", "must be more than zero");
     }
+    if let Some(l) = &b.load {
+        if let Err(e) = l.call.destination() {
+            return refuse("load.call", e.to_string());
+        }
+        if !(l.rate.is_finite() && l.rate > 0.0) || l.concurrency == 0 || l.cancel_percent > 100 {
+            return refuse("load", "rate must be above 0, concurrency at least 1, cancel_percent 0..=100");
+        }
+    }
     Ok(())
 }
 
@@ -112,6 +120,8 @@ impl ConfigBuilder {
             defer_timeout: self.defer_timeout,
             codecs: self.codecs,
             contact_host: self.contact_host,
+            credentials: self.credentials,
+            load: self.load,
             ..CoreConfig::default()
         };
         let runtime = RuntimeConfig {

@@ -40,6 +40,22 @@ impl Pending {
 #[derive(Clone)]
 pub struct CallControl {
     pub(crate) sender: ControlSender,
+    /// Round-robin over shards for the calls we place.
+    pub(crate) next_shard: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A call being placed: its id once the shard has sent the INVITE.
+#[derive(Debug)]
+pub struct PendingCall {
+    rx: Result<Receiver<std::result::Result<CallId, CommandError>>, CommandError>,
+}
+
+impl PendingCall {
+    /// Waits for the call's id (the INVITE is on its way).
+    pub fn wait(self) -> Result<CallId> {
+        let rx = self.rx?;
+        rx.recv().map_err(|_| CommandError::Stopped)?.map_err(Error::from)
+    }
 }
 
 impl CallControl {
@@ -55,6 +71,32 @@ impl CallControl {
 
     fn command(&self, call: CallId, cmd: Command) -> Pending {
         self.send(call.shard, |reply| Control::Call(cmd, reply))
+    }
+
+    /// Places a call (UAC role): INVITE with our SDP offer to `target`, a
+    /// `sip:` URI naming an IP address and port, From `from`, To `to`
+    /// (URIs or name-addrs); `media` is the call's mode once answered
+    /// (None: configured). Events follow: `Ringing`, `Answered`,
+    /// `Established` and at last `Terminated` (`Rejected(code)`,
+    /// `Cancelled`, `InviteTimeout`...). `end_call` before the answer
+    /// sends CANCEL; credentials configured answer 401/407 challenges.
+    pub fn place_call(&self, target: &str, from: &str, to: &str, media: Option<MediaMode>) -> PendingCall {
+        let mut call = crate::core::OutgoingCall::new(target, from, to);
+        call.media = media;
+        self.place(call)
+    }
+
+    /// The same for a fully described call (for example with an
+    /// automatic hang-up after a duration).
+    pub fn place(&self, call: crate::core::OutgoingCall) -> PendingCall {
+        let shards = self.sender.shards().max(1);
+        let shard = self.next_shard.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % shards;
+        let (tx, rx) = bounded(1);
+        let rx = match self.sender.send(shard, Control::Place { call: Box::new(call), reply: tx }) {
+            Ok(()) => Ok(rx),
+            Err(_) => Err(CommandError::Overloaded),
+        };
+        PendingCall { rx }
     }
 
     /// Answers a ringing or deferred call (200 OK with our SDP).

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crossbeam::channel::{Receiver, bounded};
 
 pub use config::{Config, ConfigBuilder};
-pub use control::{CallControl, Pending};
+pub use control::{CallControl, Pending, PendingCall};
 pub use error::{ConfigError, Error, ErrorCategory, Result};
 
 use crate::core::{CallHandler, Event};
@@ -57,7 +57,7 @@ impl Engine {
 
     /// A handle that sends commands to calls.
     pub fn control(&self) -> CallControl {
-        CallControl { sender: self.runtime.controls() }
+        CallControl { sender: self.runtime.controls(), next_shard: Default::default() }
     }
 
     /// The event stream (bounded; when nobody drains it, new events are

@@ -15,6 +15,9 @@ use crate::media::MediaPool;
 /// Where a command's outcome goes (None: nobody waits).
 pub type Reply = Option<Sender<Result<(), CommandError>>>;
 
+/// Where a new call's id goes.
+pub type CallReply = Sender<Result<CallId, CommandError>>;
+
 /// Work for one shard from the application.
 #[derive(Debug)]
 pub enum Control {
@@ -49,6 +52,13 @@ pub enum Control {
         target: String,
         /// Outcome.
         reply: Reply,
+    },
+    /// Place a call from this shard (UAC role).
+    Place {
+        /// The call.
+        call: Box<crate::core::OutgoingCall>,
+        /// Its id, or why it could not be placed.
+        reply: CallReply,
     },
     /// Second half of a bridge: `b` is on this shard.
     BridgeTo {
@@ -108,6 +118,10 @@ pub(crate) fn drain_controls(
             }
             Control::Transfer { call, target, reply } => {
                 answer(reply, core.transfer(now, call, &target, out))
+            }
+            Control::Place { call, reply } => {
+                let placed = core.place_call(now, &call, out).map(|h| CallId::new(me as u16, h));
+                let _ = reply.send(placed);
             }
             Control::Bridge { a, b, reply } => {
                 let port_a =

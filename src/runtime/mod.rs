@@ -89,8 +89,14 @@ impl Runtime {
             let report = Arc::new(Mutex::new(ShardReport::new(id)));
             reports.push(report.clone());
             let events = cfg.events.clone().map(|tx| app_events::EventOut::new(tx, media.is_some()));
-            let core_cfg =
-                CoreConfig { shard: id as u16, local, events: events.is_some(), ..cfg.core.clone() };
+            let core_cfg = CoreConfig {
+                shard: id as u16,
+                shards: shards as u16,
+                local,
+                events: events.is_some(),
+                load: cfg.core.load.as_ref().map(|l| l.share(id, shards)),
+                ..cfg.core.clone()
+            };
             let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?
                 .with_max_inbox_delay(cfg.max_inbox_delay)
                 .with_app(handler(id), events)

@@ -13,6 +13,7 @@ use sipbench::sip::{HeaderName, Message};
 
 pub mod api;
 pub mod sim;
+pub mod sipp_run;
 pub mod udp_uac;
 
 /// Where the simulated UAC sends from (SIPp's default).
