@@ -286,3 +286,27 @@ fn placed_call_ids_hash_to_the_placing_shard() {
         }
     }
 }
+
+#[test]
+fn caller_holds_and_resumes_with_re_invites() {
+    let mut h = Harness::new(CoreConfig::default());
+    let (handle, sent) = h.place(&call());
+    let invite = only(&sent, "INVITE").clone();
+    h.send(reply(&invite, 200, Some("b1"), &contact(5062), Some(&pcmu_offer())));
+    for (cmd, dir, event) in [
+        (Command::Hold(handle), "a=sendonly", EventKind::Held),
+        (Command::Resume(handle), "a=sendrecv", EventKind::Resumed),
+    ] {
+        let sent = h.command(cmd).unwrap();
+        let re = only(&sent, "INVITE").clone();
+        assert_eq!(re.request_uri(), "sip:bob@127.0.0.1:5062");
+        assert_eq!(re.to_tag().unwrap(), Some("b1"));
+        assert!(std::str::from_utf8(re.body()).unwrap().contains(dir), "{dir}");
+        let sent = h.send(reply(&re, 200, Some("b1"), &contact(5062), Some(&pcmu_offer())));
+        assert_eq!(only(&sent, "ACK").cseq().unwrap().seq, re.cseq().unwrap().seq);
+        assert!(h.take_events().contains(&event), "{event:?}");
+    }
+    let sent = h.command(Command::Hangup(handle)).unwrap();
+    h.send(reply(only(&sent, "BYE"), 200, Some("b1"), "", None));
+    h.drain();
+}

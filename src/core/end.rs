@@ -20,7 +20,9 @@ impl ShardCore {
         let handle = self.calls.handle(call);
         let Some(mut c) = self.calls.remove(call) else { return };
         c.state = CallState::Terminated;
-        self.note_source_call(c.dialog.source, false);
+        if c.uac.is_none() {
+            self.note_source_call(c.dialog.source, false); // calls we place are not the source's
+        }
         for h in [c.retransmit, c.ack_timeout, c.answer, c.hangup].into_iter().flatten() {
             self.wheel.cancel(h);
         }

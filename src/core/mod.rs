@@ -180,28 +180,6 @@ impl ShardCore {
         &self.setup_us
     }
 
-    /// Live calls, transactions and timers (all zero once idle).
-    pub fn table_sizes(&self) -> TableSizes {
-        TableSizes {
-            calls: self.calls.len(),
-            server_txns: self.ist.len() + self.nist.len(),
-            client_txns: self.ict.len() + self.nict.len(),
-            timers: self.wheel.len(),
-        }
-    }
-
-    /// Signalling bytes held per live call (Dialog text plus the fixed
-    /// call record), for the per-call memory budget.
-    pub fn bytes_per_call(&self) -> usize {
-        let slots = self.calls.slots();
-        if slots.is_empty() {
-            return 0;
-        }
-        let text: usize =
-            slots.iter().filter_map(|&s| self.calls.get(s)).map(|c| c.dialog.heap_bytes()).sum();
-        text / slots.len() + std::mem::size_of::<call_table::Call>() + 32
-    }
-
     fn next_generation(&mut self) -> u32 {
         self.generation = self.generation.wrapping_add(1);
         self.generation
