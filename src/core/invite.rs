@@ -61,39 +61,16 @@ impl ShardCore {
             }
         };
         let generation = self.next_generation();
+        let reply_to = self.ist.get(slot).map_or(from, |t| t.reply_to);
         let call = Call {
-            generation,
-            state: CallState::Incoming,
-            dialog,
-            started: now,
             invite_txn: Some(slot),
-            reinvite: None,
-            pending_2xx: None,
-            pending_cseq: 0,
-            response_to: self.ist.get(slot).map_or(from, |t| t.reply_to),
-            media_open: false,
-            interval_2xx: Duration::ZERO,
-            retransmit: None,
-            ack_timeout: None,
-            answer: None,
-            hangup: None,
-            hangup_after: None,
             sdp_answer: Some(sdp_answer.body),
             local_port: sdp_answer.port,
-            sdp_version: 1,
             remote_held: sdp_answer.held,
             payload_type: sdp_answer.payload_type,
-            media_mode: None,
             dtmf_pt: sdp_answer.dtmf_pt,
             remote_media: sdp_answer.remote,
-            local_held: false,
-            ending: None,
-            bye_txn: None,
-            reinvite_txn: None,
-            info_txn: None,
-            refer_txn: None,
-            transferring: false,
-            uac: None,
+            ..Call::new(generation, CallState::Incoming, dialog, now, reply_to)
         };
         let call_slot = self.calls.insert(call);
         self.note_source_call(from, true);

@@ -4,6 +4,7 @@
 //! over 200 lines: the struct, its constructor and three entry points.)
 
 mod ack;
+mod call;
 mod call_errors;
 mod call_id;
 mod call_table;

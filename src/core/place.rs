@@ -3,7 +3,7 @@
 //! credentials when challenged).
 
 use std::borrow::Cow;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::call_table::Call;
 use super::uac::dialog_request;
@@ -50,37 +50,9 @@ impl ShardCore {
         let generation = self.next_generation();
         let local_port = self.ports.acquire();
         let slot = self.calls.insert(Call {
-            generation,
-            state: CallState::Calling,
-            dialog,
-            started: now,
-            invite_txn: None,
-            reinvite: None,
-            pending_2xx: None,
-            pending_cseq: 0,
-            response_to: peer,
-            media_open: false,
-            interval_2xx: Duration::ZERO,
-            retransmit: None,
-            ack_timeout: None,
-            answer: None,
-            hangup: None,
             hangup_after: call.hang_up_after,
-            sdp_answer: None,
             local_port,
-            sdp_version: 1,
-            remote_held: false,
-            payload_type: 0,
             media_mode: call.media,
-            dtmf_pt: None,
-            remote_media: None,
-            local_held: false,
-            ending: None,
-            bye_txn: None,
-            reinvite_txn: None,
-            info_txn: None,
-            refer_txn: None,
-            transferring: false,
             uac: Some(Box::new(UacLeg {
                 invite_txn: (usize::MAX, 0),
                 invite_cseq: 1,
@@ -91,6 +63,7 @@ impl ShardCore {
                 auth_tries: 0,
                 from_load: false,
             })),
+            ..Call::new(generation, CallState::Calling, dialog, now, peer)
         });
         self.stats.uac.placed += 1;
         self.stats.active_calls += 1;
