@@ -130,15 +130,13 @@ impl ConfigBuilder {
         defer_timeout: Duration => defer_timeout;
     }
 
-    /// Username and password for digest challenges (401/407) to the
-    /// calls the engine places.
+    /// Credentials for 401/407 challenges to the calls the engine places.
     pub fn credentials(mut self, user: &str, password: &str) -> Self {
         self.credentials = Some(Credentials { user: user.to_owned(), password: password.to_owned() });
         self
     }
 
-    /// Calls the engine places by itself (a load generator): spread over
-    /// the shards, each pacing its share of the rate on its timer wheel.
+    /// Calls placed by the engine itself, each shard pacing its share.
     pub fn load(mut self, plan: LoadPlan) -> Self {
         self.load = Some(plan);
         self
