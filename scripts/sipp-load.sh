@@ -10,18 +10,20 @@
 #   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un]
 #                        [--shards N] [--duration-ms MS] [--limit N]
 #                        [--port P] [--server-arg ARG]... [--server PATH]
-#                        [--report DIR]
+#                        [--report DIR] [--reference]
 # Defaults: 1000 calls/s, 10000 calls, u1, 0 ms hold, shards = cores - 1
 # (one core left to SIPp; 1 shard on a 2-core box),
 # port 5070 (SIPp on P+1, media P+2, control P+6), the release build
 # (built here unless --server names a binary), report in
-# reports/sipp-load-<date>.
+# reports/sipp-load-<date>. --reference then runs the same SIPp load
+# against SIPp's own UAS (sipp -sn uas) and prints its CPU per call and
+# the ratio to ours: a reference measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 rate=1000 calls=10000 transport=u1 shards=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )) hold=0 port=5070 limit=""
-server_bin="" report=""
+server_bin="" report="" reference=0
 server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +37,8 @@ while [ $# -gt 0 ]; do
     --server-arg) server_args+=("$2"); shift ;;
     --server) server_bin=$2; shift ;;
     --report) report=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --reference) reference=1 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -64,25 +67,29 @@ wait_listening
 # utime+stime clock ticks of /proc/PID/stat (10 ms) where it is missing.
 tick=$(getconf CLK_TCK)
 cpu_ns() {
-  if ls /proc/"$server"/task/*/schedstat >/dev/null 2>&1; then
-    cat /proc/"$server"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
+  if ls /proc/"$1"/task/*/schedstat >/dev/null 2>&1; then
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
   else
-    awk -v t="$tick" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e9 / t }' "/proc/$server/stat"
+    awk -v t="$tick" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e9 / t }' "/proc/$1/stat"
   fi
 }
-cpu0=$(cpu_ns)
+# The SIPp UAC load against 127.0.0.1:$port, run in directory $1.
+run_uac() {
+  (cd "$1" && timeout -s KILL "$budget" sipp -sf uac_call.xml "127.0.0.1:$port" -i 127.0.0.1 \
+    -p $(( port + 1 )) -mp $(( port + 2 )) -cp $(( port + 6 )) -t "$transport" -max_socket 4096 \
+    -r "$rate" -m "$calls" -l "$limit" -d "$hold" -nostdin -timeout "$(( budget - 5 ))s" -timeout_error \
+    -trace_stat -stf stat.csv -fd 1 -trace_err -trace_screen -screen_file screen.log >sipp.txt 2>sipp.err)
+}
+cpu0=$(cpu_ns "$server")
 
 echo "== SIPp uac_call.xml: $calls calls at $rate/s, hold ${hold} ms, -t $transport, limit $limit; server: $shards shard(s), pid $server"
 started=$(date +%s.%N)
 set +e
-(cd "$report" && timeout -s KILL "$budget" sipp -sf uac_call.xml "127.0.0.1:$port" -i 127.0.0.1 \
-  -p $(( port + 1 )) -mp $(( port + 2 )) -cp $(( port + 6 )) -t "$transport" -max_socket 4096 \
-  -r "$rate" -m "$calls" -l "$limit" -d "$hold" -nostdin -timeout "$(( budget - 5 ))s" -timeout_error \
-  -trace_stat -stf stat.csv -fd 1 -trace_err -trace_screen -screen_file screen.log >sipp.txt 2>sipp.err)
+run_uac "$report"
 sipp_rc=$?
 set -e
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-cpu1=$(cpu_ns)
+cpu1=$(cpu_ns "$server")
 rss_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
 
 # Stop the server by PID and wait (bounded) for its summary.
@@ -114,4 +121,30 @@ echo "report files            $report/{summary.json,latency.txt,server.txt,stat.
 echo "latency distributions   $(cd "$report" && ls -- *.hgrm 2>/dev/null | tr '\n' ' ')"
 echo "plots                   $(cd "$report" && ls -- *.svg 2>/dev/null | tr '\n' ' ')"
 
-[ "$sipp_rc" = 0 ] && [ "$failed" = 0 ] && [ "$ok" = "$calls" ] && [ "${srv_failed:-1}" = 0 ]
+
+pass=0
+[ "$sipp_rc" = 0 ] && [ "$failed" = 0 ] && [ "$ok" = "$calls" ] && [ "${srv_failed:-1}" = 0 ] && pass=1
+
+if [ "$reference" = 1 ]; then
+  # SIPp's own UAS on the same port, the same UAC load, the same clock.
+  ref="$report/reference" && mkdir -p "$ref" && cp sipp/uac_call.xml "$ref/"
+  # exec: $! is SIPp itself (its CPU is what we read); -timeout bounds it.
+  (cd "$ref" && exec sipp -sn uas -i 127.0.0.1 -p "$port" -mp $(( port + 3 )) -cp $(( port + 7 )) \
+    -nostdin -timeout "$(( budget + 30 ))s" >uas.txt 2>uas.err) &
+  uas=$!
+  trap 'kill -TERM "$uas" 2>/dev/null || true' EXIT
+  sleep 1
+  kill -0 "$uas" 2>/dev/null || { cat "$ref/uas.err" >&2; exit 1; }
+  ref0=$(cpu_ns "$uas")
+  set +e; run_uac "$ref"; set -e
+  ref1=$(cpu_ns "$uas")
+  kill -TERM "$uas" 2>/dev/null || true
+  wait "$uas" 2>/dev/null || true
+  trap - EXIT
+  ref_ok=$(report=$ref sipp_stat 'SuccessfulCall(C)')
+  ref_us=$(awk -v a="$ref0" -v b="$ref1" -v n="${ref_ok:-0}" \
+    'BEGIN { if (n > 0) printf "%.1f", (b - a) / 1000 / n; else print "n/a" }')
+  echo "SIPp's own UAS, same load ${ref_ok:-?} calls successful, CPU per call ${ref_us} us"
+  awk -v a="$cpu_us" -v b="$ref_us" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "ratio                   SIPp UAS / sipbench = %.1fx\n", b / a }'
+fi
+[ "$pass" = 1 ]

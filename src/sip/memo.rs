@@ -27,7 +27,7 @@ struct ViaSpans {
     params: Span,
     port: Option<u16>,
     known: [Span; 4],
-    /// The one-pass parser read it (see `Message::top_via_is_plain`).
+    /// The one-pass parser read it (see `Message::plain_top_via`).
     plain: bool,
 }
 
@@ -99,10 +99,11 @@ impl Message {
         Ok(via)
     }
 
-    /// Whether the top Via has the plain one-pass shape, so the text up to
-    /// its end can be copied as written.
-    pub(crate) fn top_via_is_plain(&self) -> bool {
-        self.via().is_ok() && self.memo.via.get().is_some_and(|v| v.plain)
+    /// The top Via when it has the plain one-pass shape, so the text up
+    /// to its end can be copied as written.
+    pub(crate) fn plain_top_via(&self) -> Option<Via<'_>> {
+        let via = self.via().ok()?;
+        self.memo.via.get().is_some_and(|v| v.plain).then_some(via)
     }
 
     /// The CSeq number, parsed once (usually already by validation).

@@ -22,9 +22,7 @@ pub(super) fn put_top_via(
     // The usual case: a plain Via (memoized by the transaction layer's
     // read) from the address it names, with neither rport nor received to
     // fill in, is copied as it came.
-    if req.top_via_is_plain()
-        && let Ok(via) = req.via()
-    {
+    if let Some(via) = req.plain_top_via() {
         let last = if via.params.is_empty() { via.sent_by } else { via.params };
         let end = (last.as_ptr() as usize + last.len()).wrapping_sub(value.as_ptr() as usize);
         if let Some(raw) = value.get(..end)

@@ -20,6 +20,13 @@ pub(crate) fn plain_tag(v: &str) -> Option<Option<&str>> {
         return None;
     }
     let p = gt + 1 + b[gt + 1..].iter().take_while(|&&c| lex::is_lws(c)).count();
+    // What nearly every UA sends: `>;tag=<token>` and nothing after it.
+    if let Some(tag) = b[p..].strip_prefix(b";tag=")
+        && !tag.is_empty()
+        && tag.iter().all(|&c| is_token_char(c))
+    {
+        return Some(Some(lex::sub(v, p + 5, b.len())));
+    }
     if p < b.len() && b[p] != b';' || memchr::memchr2(b'"', b'<', &b[p..]).is_some() {
         return None;
     }
