@@ -110,15 +110,16 @@ const KNOWN: &[(&str, HeaderName)] = &[
     ("Warning", HeaderName::Warning),
 ];
 
+/// One table entry: a cache line, found by a shift.
 #[derive(Clone, Copy)]
+#[repr(align(64))]
 struct Slot {
     key: Key,
     name: HeaderName,
 }
 
 static TABLE: [Slot; 128] = {
-    let empty =
-        Slot { key: Key { len: 0, words: [0; 3], folds: [0; 3], masks: [0; 3] }, name: HeaderName::Other };
+    let empty = Slot { key: Key { len: 0, words: [0; 3], masks: [0; 3] }, name: HeaderName::Other };
     let mut t = [empty; 128];
     let mut i = 0;
     while i < KNOWN.len() {
@@ -131,56 +132,57 @@ static TABLE: [Slot; 128] = {
     t
 };
 
+/// Bit 0x20 of every byte: set in lower-case letters and in '-'.
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
 /// A known name prepared at compile time: its bytes in lower case, in
-/// 8-byte words, and where bit 0x20 may differ (letters only).
+/// 8-byte words, and which bytes belong to it.
 #[derive(Clone, Copy)]
 struct Key {
     len: usize,
     words: [u64; 3],
-    folds: [u64; 3],
     /// 0xff for the bytes of the name, so bytes past it are ignored.
     masks: [u64; 3],
 }
 
 const fn key(name: &str) -> Key {
     let b = name.as_bytes();
-    let mut k = Key { len: b.len(), words: [0; 3], folds: [0; 3], masks: [0; 3] };
+    let mut k = Key { len: b.len(), words: [0; 3], masks: [0; 3] };
     assert!(b.len() <= 24, "known names fit in three words");
     let mut i = 0;
     while i < b.len() {
+        // Setting bit 0x20 must only fold case: letters and '-' qualify.
+        assert!(b[i].is_ascii_alphabetic() || b[i] == b'-', "known names are letters and '-'");
         k.masks[i / 8] |= 0xff << (8 * (i % 8));
-        let fold = if b[i].is_ascii_alphabetic() { 0x20u64 } else { 0 };
-        k.words[i / 8] |= (b[i] as u64 | fold) << (8 * (i % 8));
-        k.folds[i / 8] |= fold << (8 * (i % 8));
+        k.words[i / 8] |= ((b[i] | 0x20) as u64) << (8 * (i % 8));
         i += 1;
     }
     k
 }
 
 /// Case-insensitive equality of `tail[..len]`, 8 bytes per step: bit 0x20
-/// is ignored only where the known name has a letter, so '-' must match
-/// exactly and only [A-Za-z] fold. A match also proves the raw name is a
-/// valid token. Bytes past `len` are masked off.
+/// is set in every input byte, which maps [A-Z] to [a-z] and leaves '-'
+/// alone; the only other byte it could turn into '-' is CR, which never
+/// sits inside a header line that passes the head check. A match also
+/// proves the raw name is a valid token. Bytes past `len` are masked off.
 #[inline(always)]
 fn eq_ci(tail: &[u8], len: usize, k: &Key) -> bool {
     // The usual case, a name with the rest of the message after it: three
     // unconditional words, no loop.
     if let Some(w) = tail.get(..24) {
-        let word = |i: usize| super::lex::load_word(&w[8 * i..8 * i + 8]);
-        let diff = (((word(0) & k.masks[0]) | k.folds[0]) ^ k.words[0])
-            | (((word(1) & k.masks[1]) | k.folds[1]) ^ k.words[1])
-            | (((word(2) & k.masks[2]) | k.folds[2]) ^ k.words[2]);
+        let word = |i: usize| super::lex::load_word(&w[8 * i..8 * i + 8]) | FOLD;
+        let diff = ((word(0) & k.masks[0]) ^ k.words[0])
+            | ((word(1) & k.masks[1]) ^ k.words[1])
+            | ((word(2) & k.masks[2]) ^ k.words[2]);
         return diff == 0;
     }
     let mut i = 0;
     while i * 8 < len {
-        let rest = len - i * 8;
         let word = match tail.get(i * 8..i * 8 + 8) {
             Some(w) => super::lex::load_word(w),
             None => super::lex::load_word(tail.get(i * 8..len).unwrap_or(&[])),
         };
-        let mask = if rest >= 8 { u64::MAX } else { (1u64 << (8 * rest)) - 1 };
-        if (word & mask) | k.folds[i] != k.words[i] {
+        if (word | FOLD) & k.masks[i] != k.words[i] {
             return false;
         }
         i += 1;

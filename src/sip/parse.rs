@@ -161,22 +161,28 @@ fn header_line(b: &[u8], lines: &LineScanner<'_>, ls: usize, le: usize) -> Resul
     let Some(colon) = lines.first_colon(ls, le) else {
         return Err(ParseError::new(K::MissingColon, ls));
     };
+    // Names nearly always end at the colon: classify that first, and trim
+    // blanks before the colon only when it does not match.
     let mut name_end = colon;
-    if colon > ls && matches!(b[colon - 1], b' ' | b'\t') {
+    let mut name = super::header_classify::classify_prefix(&b[ls..], colon - ls);
+    if name == HeaderName::Other && colon > ls && matches!(b[colon - 1], b' ' | b'\t') {
         name_end = ls + b[ls..colon].iter().rposition(|&c| c != b' ' && c != b'\t').map_or(0, |i| i + 1);
+        name = super::header_classify::classify_prefix(&b[ls..], name_end - ls);
     }
     let name_len = name_end - ls;
-    let name = super::header_classify::classify_prefix(&b[ls..], name_len);
-    if name_len == 0
-        || name_len > usize::from(u8::MAX)
-        || (name == HeaderName::Other && !b[ls..name_end].iter().all(|&c| is_token_char(c)))
+    // A known name is 1..=24 valid token bytes by its match.
+    if name == HeaderName::Other
+        && (name_len == 0
+            || name_len > usize::from(u8::MAX)
+            || !b[ls..name_end].iter().all(|&c| is_token_char(c)))
     {
         return Err(ParseError::new(K::BadHeaderName, ls));
     }
-    // Nearly always exactly one space after the colon.
+    // Nearly always exactly one space after the colon. The line's CR or
+    // LF at `le` ends every run of blanks, so no length check is needed.
     let mut vs = colon + 1;
-    vs += usize::from(vs < le && b[vs] == b' ');
-    if vs < le && matches!(b[vs], b' ' | b'\t') {
+    vs += usize::from(b[vs] == b' ');
+    if matches!(b[vs], b' ' | b'\t') {
         vs += b[vs..le].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     }
     Ok(HeaderEntry {
