@@ -69,7 +69,7 @@ impl<'a> LineScanner<'a> {
                 self.base + self.block.colon.trailing_zeros() as usize
             }
         } else {
-            return find_colon(&self.buf[pos..end.min(self.buf.len())]).map(|c| pos + c);
+            return super::lex::find_byte(&self.buf[pos..end.min(self.buf.len())], b':').map(|c| pos + c);
         };
         (at < end).then_some(at)
     }
@@ -80,23 +80,6 @@ impl<'a> LineScanner<'a> {
         let mask = if rel == 64 { u64::MAX } else { (1u64 << rel) - 1 };
         self.suspect_seen || self.block.suspect & mask != 0
     }
-}
-
-/// First ':' in a line, 8 bytes per step (names are short, so a memchr
-/// call would cost more in setup than the search).
-fn find_colon(line: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    for (i, chunk) in line.chunks(8).enumerate() {
-        let x = super::lex::load_word(chunk) ^ (ONES * u64::from(b':'));
-        // Exact zero-byte test: high bit set only for bytes equal to ':'.
-        let hits = !(((x & !HIGH) + !HIGH) | x) & HIGH;
-        if hits != 0 {
-            let at = i * 8 + (hits.trailing_zeros() / 8) as usize;
-            return (at < line.len()).then_some(at);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
