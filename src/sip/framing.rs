@@ -2,10 +2,10 @@
 //! a TCP/TLS byte stream is. Datagram framing lives in the parser.
 
 use super::error::{ParseError, ParseErrorKind as K, ParseLimits};
+use super::header_lines::index_headers;
 use super::header_name::HeaderName;
 use super::lex;
 use super::message::{HeadIndex, MAX_MESSAGE_SIZE};
-use super::parse::index_headers;
 use super::scan::LineScanner;
 
 /// What the front of a stream buffer holds.

@@ -9,6 +9,7 @@ mod escape;
 mod fields;
 mod framing;
 mod header_classify;
+mod header_lines;
 mod header_name;
 mod index;
 pub(crate) mod ip_literal;
