@@ -1,6 +1,7 @@
 //! The SIP message layer: zero-copy parsing, typed header views, writing,
 //! stream framing and SDP. No I/O, no clock.
 
+mod byte_search;
 mod datagram;
 pub mod digest;
 mod encode;

@@ -36,7 +36,7 @@ impl<'a> NameAddr<'a> {
             }
             (Some(&v[1..close]), b.len() - after.len())
         } else {
-            match super::lex::find_byte(b, b'<') {
+            match super::byte_search::find_byte(b, b'<') {
                 Some(lt) => {
                     let name = lex::trim_str(lex::sub(v, 0, lt));
                     // An unquoted display name is `*(token LWS)` (RFC 3261 §25.1).
@@ -51,7 +51,7 @@ impl<'a> NameAddr<'a> {
         let rest = &v[rest_at..];
         if let Some(inner) = rest.strip_prefix('<') {
             // memchr over the bytes: `str::find(char)` costs several times more here.
-            let gt = super::lex::find_byte(inner.as_bytes(), b'>').ok_or(bad(rest_at))?;
+            let gt = super::byte_search::find_byte(inner.as_bytes(), b'>').ok_or(bad(rest_at))?;
             let uri = lex::trim_str(&inner[..gt]);
             let params = lex::trim_str(&inner[gt + 1..]);
             if uri.is_empty() || !(params.is_empty() || params.starts_with(';')) {
@@ -60,7 +60,7 @@ impl<'a> NameAddr<'a> {
             return Ok(NameAddr { display_name, uri, bracketed: true, params });
         }
         // addr-spec: parameters after the URI belong to the header (§20.10).
-        let (uri, params) = match super::lex::find_byte(rest.as_bytes(), b';') {
+        let (uri, params) = match super::byte_search::find_byte(rest.as_bytes(), b';') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };

@@ -59,7 +59,7 @@ fn get_plain<'a>(s: &'a str, name: &str) -> Plain<'a> {
     let lws = |c: &u8| super::lex::is_lws(*c);
     let mut start = 0;
     while start <= b.len() {
-        let end = super::lex::find_byte(&b[start..], b';').map_or(b.len(), |i| start + i);
+        let end = super::byte_search::find_byte(&b[start..], b';').map_or(b.len(), |i| start + i);
         let item = &b[start..end];
         let a = item.iter().take_while(|c| lws(c)).count();
         if item.len() - a >= want.len() && item[a..a + want.len()].eq_ignore_ascii_case(want) {

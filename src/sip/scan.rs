@@ -69,7 +69,8 @@ impl<'a> LineScanner<'a> {
                 self.base + self.block.colon.trailing_zeros() as usize
             }
         } else {
-            return super::lex::find_byte(&self.buf[pos..end.min(self.buf.len())], b':').map(|c| pos + c);
+            return super::byte_search::find_byte(&self.buf[pos..end.min(self.buf.len())], b':')
+                .map(|c| pos + c);
         };
         (at < end).then_some(at)
     }

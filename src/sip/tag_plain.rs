@@ -15,7 +15,7 @@ pub(crate) fn plain_tag(v: &str) -> Option<Option<&str>> {
     if b[lt] != b'<' {
         return None;
     }
-    let gt = lt + 1 + super::lex::find_byte(&b[lt + 1..], b'>')?;
+    let gt = lt + 1 + super::byte_search::find_byte(&b[lt + 1..], b'>')?;
     if b[lt + 1..gt].iter().all(|&c| lex::is_lws(c)) {
         return None;
     }
@@ -32,7 +32,7 @@ pub(crate) fn plain_tag(v: &str) -> Option<Option<&str>> {
     }
     let mut at = p;
     while at < b.len() {
-        let end = super::lex::find_byte(&b[at + 1..], b';').map_or(b.len(), |i| at + 1 + i);
+        let end = super::byte_search::find_byte(&b[at + 1..], b';').map_or(b.len(), |i| at + 1 + i);
         let item = &b[at + 1..end];
         let a = item.iter().take_while(|&&c| lex::is_lws(c)).count();
         if item.len() >= a + 3 && item[a..a + 3].eq_ignore_ascii_case(b"tag") {

@@ -46,7 +46,7 @@ impl<'a> Iterator for Lines<'a> {
             if rest.is_empty() {
                 return None;
             }
-            let (raw, next) = match crate::sip::lex::find_byte(rest.as_bytes(), b'\n') {
+            let (raw, next) = match crate::sip::byte_search::find_byte(rest.as_bytes(), b'\n') {
                 Some(i) => (rest.get(..i)?, start + i + 1),
                 None => (rest, self.text.len()),
             };

@@ -106,10 +106,10 @@ pub(super) fn parse_rtpmap(value: &str) -> Option<(u8, RtpMap<'_>)> {
     // `encoding/clock[/channels]`, split on bytes.
     let rest = rest.trim();
     let b = rest.as_bytes();
-    let s1 = crate::sip::lex::find_byte(b, b'/')?;
+    let s1 = crate::sip::byte_search::find_byte(b, b'/')?;
     let encoding = rest.get(..s1).filter(|e| !e.is_empty())?;
     let after = rest.get(s1 + 1..)?;
-    let (clock, channels) = match crate::sip::lex::find_byte(after.as_bytes(), b'/') {
+    let (clock, channels) = match crate::sip::byte_search::find_byte(after.as_bytes(), b'/') {
         Some(s2) => (after.get(..s2)?, Some(parse_num(after.get(s2 + 1..)?)?)),
         None => (after, None),
     };

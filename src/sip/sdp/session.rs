@@ -109,7 +109,7 @@ pub(super) fn parse_connection(value: &str, offset: usize) -> Result<Connection<
         return Err(SdpError::new(BadConnection, at));
     };
     let (address, at) = f.field(BadConnection)?;
-    let address = match crate::sip::lex::find_byte(address.as_bytes(), b'/') {
+    let address = match crate::sip::byte_search::find_byte(address.as_bytes(), b'/') {
         Some(slash) => address.get(..slash).unwrap_or(""),
         None => address,
     };
