@@ -5,10 +5,11 @@
 
 use std::cell::Cell;
 
-use super::error::ParseError;
+use super::error::{ParseError, ParseErrorKind};
 use super::header_name::HeaderName as H;
 use super::message::Message;
-use super::via::{KnownParams, Via};
+use super::via::Via;
+use super::via_plain::{self, ViaCuts};
 
 /// A remembered `&str` of the message: `start..end`, or `NONE` for an
 /// absent optional value.
@@ -17,16 +18,11 @@ struct Span(u16, u16);
 
 const NONE: Span = Span(u16::MAX, u16::MAX);
 
+/// The top Via: the text it was read from and where its parts lie in it.
 #[derive(Debug, Clone, Copy)]
-struct ViaSpans {
-    protocol: Span,
-    version: Span,
-    transport: Span,
-    host: Span,
-    sent_by: Span,
-    params: Span,
-    port: Option<u16>,
-    known: [Span; 4],
+struct ViaMemo {
+    text: Span,
+    cuts: ViaCuts,
     /// The one-pass parser read it (see `Message::plain_top_via`).
     plain: bool,
 }
@@ -34,7 +30,7 @@ struct ViaSpans {
 /// The per-message memo; `Cell`s because the message is shared read-only.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Memo {
-    via: Cell<Option<ViaSpans>>,
+    via: Cell<Option<ViaMemo>>,
     from_tag: Cell<Option<Span>>,
     to_tag: Cell<Option<Span>>,
     /// The CSeq number (validation fills it in as it reads the header).
@@ -67,36 +63,19 @@ impl Message {
     /// The topmost Via value, parsed once per message.
     pub fn via(&self) -> Result<Via<'_>, ParseError> {
         if let Some(v) = self.memo.via.get() {
-            let [branch, received, rport, maddr] = v.known.map(|k| self.opt_unspan(k));
-            return Ok(Via {
-                protocol: self.unspan(v.protocol),
-                version: self.unspan(v.version),
-                transport: self.unspan(v.transport),
-                host: self.unspan(v.host),
-                port: v.port,
-                sent_by: self.unspan(v.sent_by),
-                params: self.unspan(v.params),
-                known: KnownParams { branch, received, rport, maddr },
-            });
+            return Ok(v.cuts.apply_with(self.slice(v.text.0, v.text.1), |b| self.text(b)));
         }
-        let plain = self.header(H::Via).and_then(super::via_plain::parse_top);
-        let via = match plain {
-            Some(via) => via,
-            None => self.top_via_general()?,
+        let header = self.header(H::Via);
+        let (text, cuts, plain) = match header.and_then(|h| via_plain::cuts(h).map(|c| (h, c))) {
+            Some((h, c)) => (h, c, true),
+            None => {
+                let first = self.list(H::Via).next();
+                let first = first.ok_or(ParseError::new(ParseErrorKind::MissingHeader("Via"), 0))?;
+                (first, ViaCuts::of(first, &Via::parse(first)?), false)
+            }
         };
-        let k = &via.known;
-        self.memo.via.set(Some(ViaSpans {
-            protocol: self.span(via.protocol),
-            version: self.span(via.version),
-            transport: self.span(via.transport),
-            host: self.span(via.host),
-            sent_by: self.span(via.sent_by),
-            params: self.span(via.params),
-            port: via.port,
-            known: [k.branch, k.received, k.rport, k.maddr].map(|p| self.opt_span(p)),
-            plain: plain.is_some(),
-        }));
-        Ok(via)
+        self.memo.via.set(Some(ViaMemo { text: self.span(text), cuts, plain }));
+        Ok(cuts.apply_with(text.as_bytes(), |b| self.text(b)))
     }
 
     /// The top Via when it has the plain one-pass shape, so the text up

@@ -43,13 +43,6 @@ impl Message {
         self.header(name).ok_or(ParseError::new(ParseErrorKind::MissingHeader(name.as_str()), 0))
     }
 
-    /// The topmost Via by the general parser (the memo's slow path).
-    pub(crate) fn top_via_general(&self) -> Result<Via<'_>, ParseError> {
-        let first = self.list(H::Via).next();
-        let first = first.ok_or(ParseError::new(ParseErrorKind::MissingHeader("Via"), 0))?;
-        Via::parse(first)
-    }
-
     /// Every Via value, top first, across repeated and comma-joined headers.
     pub fn vias(&self) -> impl Iterator<Item = Result<Via<'_>, ParseError>> {
         self.list(H::Via).map(Via::parse)

@@ -25,12 +25,24 @@ fn method_class(m: Method, name: &str) -> &str {
 
 impl TxnKey {
     fn join(parts: &[&str]) -> TxnKey {
-        let mut v = SmallVec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        for p in parts {
-            v.extend_from_slice(p.as_bytes());
-            v.push(0);
+        const INLINE: usize = 48;
+        let total: usize = parts.iter().map(|p| p.len() + 1).sum();
+        if total > INLINE {
+            let mut v = SmallVec::with_capacity(total);
+            for p in parts {
+                v.extend_from_slice(p.as_bytes());
+                v.push(0);
+            }
+            return TxnKey(v);
         }
-        TxnKey(v)
+        // The usual key: filled in place, no per-part growth checks.
+        let mut a = [0u8; INLINE];
+        let mut at = 0;
+        for p in parts {
+            a[at..at + p.len()].copy_from_slice(p.as_bytes());
+            at += p.len() + 1; // the separator is the zero already there
+        }
+        TxnKey(SmallVec::from_buf_and_len(a, total))
     }
 
     /// The server transaction a request belongs to.
