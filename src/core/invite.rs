@@ -30,36 +30,37 @@ impl ShardCore {
         out: &mut Outbox,
     ) {
         let tag = self.next_id();
-        let call_id_taken = self.calls.find(msg.call_id()).is_some();
-        let slot = self.new_ist(key, msg.clone(), from);
-        if call_id_taken {
+        // Refusals make the transaction at once; an accepted call makes it
+        // after reading the request, which it then moves in (no clone).
+        let refusal = if self.calls.find(msg.call_id()).is_some() {
             // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
-            self.answer_invite(now, slot, 482, "Loop Detected", Some(&tag), Extra::default(), out);
-            return;
-        }
-        if !self.has_room_for_call(from) {
-            let (reason, extra) = (self.count_refusal(), Extra { retry_after: Some(5), ..Extra::default() });
-            self.answer_invite(now, slot, 503, reason, Some(&tag), extra, out);
-            return;
-        }
-        let dialog = match Dialog::from_invite(&msg, &tag, from) {
-            Ok(d) => d,
-            Err(e) => {
-                self.answer_invite(now, slot, 400, e.reason_phrase(), Some(&tag), Extra::default(), out);
-                return;
+            Err((482, "Loop Detected", Extra::default()))
+        } else if !self.has_room_for_call(from) {
+            Err((503, self.count_refusal(), Extra { retry_after: Some(5), ..Extra::default() }))
+        } else {
+            match Dialog::from_invite(&msg, &tag, from) {
+                Err(e) => Err((400, e.reason_phrase(), Extra::default())),
+                // The port pair is taken (and bound) only for a request
+                // that can become a call.
+                Ok(dialog) => match self.answer_new_call(&msg) {
+                    Ok(a) => Ok((dialog, a)),
+                    Err((code, reason)) => {
+                        let retry_after = (code == 503).then_some(5);
+                        Err((code, reason, Extra { accept: code == 415, retry_after, ..Extra::default() }))
+                    }
+                },
             }
         };
-        // The port pair is taken (and bound) only for a request that can
-        // become a call.
-        let sdp_answer = match self.answer_new_call(&msg) {
-            Ok(a) => a,
-            Err((code, reason)) => {
-                let retry_after = (code == 503).then_some(5);
-                let extra = Extra { accept: code == 415, retry_after, ..Extra::default() };
+        let (dialog, sdp_answer) = match refusal {
+            Ok(accepted) => accepted,
+            Err((code, reason, extra)) => {
+                let slot = self.new_ist(key, msg, from);
                 self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
                 return;
             }
         };
+        let call_id = self.cfg.events.then(|| msg.call_id().to_owned());
+        let slot = self.new_ist(key, msg, from);
         let generation = self.next_generation();
         let reply_to = self.ist.get(slot).map_or(from, |t| t.reply_to);
         let call = Call {
@@ -80,8 +81,7 @@ impl ShardCore {
         self.stats.calls_received += 1;
         self.stats.active_calls += 1;
         self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
-        if self.cfg.events {
-            let call_id = msg.call_id().to_owned();
+        if let Some(call_id) = call_id {
             self.emit(call_slot, EventKind::Incoming { call_id, source: from }, out);
         }
         let offer = sdp_answer.port.map(|_| OfferSummary {
@@ -90,7 +90,9 @@ impl ShardCore {
             on_hold: sdp_answer.held,
         });
         let id = CallId::new(self.cfg.shard, self.calls.handle(call_slot));
-        let incoming = IncomingCall { id, request: IncomingRequest { msg: &msg, source: from }, offer };
+        let Some(txn) = self.ist.get(slot) else { return };
+        let incoming =
+            IncomingCall { id, request: IncomingRequest { msg: &txn.request, source: from }, offer };
         let decision = self.handler.on_incoming(&incoming);
         self.apply_decision(now, slot, call_slot, decision, out);
     }
