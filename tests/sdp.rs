@@ -98,7 +98,7 @@ fn ipv6_connection() {
     let m = &s.media[0];
     let c = m.effective_connection(&s).unwrap();
     assert_eq!((c.addr_type, c.ip()), (AddrType::Ip6, Some(IpAddr::V6(Ipv6Addr::LOCALHOST))));
-    assert!(Connection { addr_type: AddrType::Ip6, address: "::" }.is_null_hold());
+    assert!(Connection::new(AddrType::Ip6, "::").is_null_hold());
 }
 
 #[test]

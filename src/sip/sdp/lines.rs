@@ -25,13 +25,8 @@ pub(super) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let b = text.as_bytes();
-        // One pass over the body that vectorizes, instead of one per line.
-        let ctrl = b
-            .iter()
-            .fold(false, |bad, &c| bad | ((c < 0x20 && !matches!(c, b'\t' | b'\r' | b'\n')) || c == 0x7f));
-        let clean = !ctrl && memchr::memchr_iter(b'\r', b).all(|i| b.get(i + 1) == Some(&b'\n'));
+    /// The lines of `text`; `clean` as `body_scan` found it.
+    pub fn new(text: &'a str, clean: bool) -> Self {
         Self { text, pos: 0, clean }
     }
 }
@@ -92,8 +87,13 @@ impl<'a> Fields<'a> {
         // One byte pass; every cut is at a blank or the end, so on a char boundary.
         let b = self.rest.as_bytes();
         let blank = |c: u8| c == b' ' || c == b'\t';
-        let start = b.iter().position(|&c| !blank(c)).unwrap_or(b.len());
-        let end = start + b[start..].iter().position(|&c| blank(c)).unwrap_or(b.len() - start);
+        // Fields are nearly always one blank apart: test the first byte
+        // before scanning, and find the end by words.
+        let start = match b.first() {
+            Some(&c) if !blank(c) => 0,
+            _ => b.iter().position(|&c| !blank(c)).unwrap_or(b.len()),
+        };
+        let end = start + crate::sip::byte_search::find_blank(&b[start..]).unwrap_or(b.len() - start);
         let at = self.offset + start;
         if end == start {
             return Err(SdpError::new(kind, at));

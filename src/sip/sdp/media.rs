@@ -104,7 +104,7 @@ pub(super) fn parse_rtpmap(value: &str) -> Option<(u8, RtpMap<'_>)> {
     let (pt, rest) = (value.get(..blank)?, value.get(blank + 1..)?);
     let pt = parse_num::<u8>(pt).filter(|&pt| pt <= 127)?;
     // `encoding/clock[/channels]`, split on bytes.
-    let rest = rest.trim();
+    let rest = crate::sip::lex::trim_str(rest);
     let b = rest.as_bytes();
     let s1 = crate::sip::byte_search::find_byte(b, b'/')?;
     let encoding = rest.get(..s1).filter(|e| !e.is_empty())?;

@@ -9,6 +9,7 @@
 //!
 //! Not supported (refused in answers): SRTP, video, more than one audio stream.
 
+mod body_scan;
 mod codec;
 mod direction;
 mod error;

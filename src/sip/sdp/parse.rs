@@ -1,6 +1,7 @@
 //! The SDP parser: one pass over the lines, session level until the first
 //! `m=`, then each line belongs to the latest media section.
 
+use super::body_scan::scan_body;
 use super::direction::Direction;
 use super::error::{SdpError, SdpErrorKind};
 use super::lines::{Fields, Line, Lines, parse_num};
@@ -15,9 +16,14 @@ pub const MAX_MEDIA: usize = 16;
 /// unknown letters and unknown attributes; strict about `v=0` first, the
 /// presence of `o=` and `s=`, and the syntax of the lines it interprets.
 pub fn parse(sdp: &[u8]) -> Result<SessionDescription<'_>, SdpError> {
-    let text =
-        std::str::from_utf8(sdp).map_err(|e| SdpError::new(SdpErrorKind::InvalidUtf8, e.valid_up_to()))?;
-    let mut lines = Lines::new(text);
+    let scan = scan_body(sdp);
+    let text = if scan.ascii {
+        // SAFETY: every byte is below 0x80 (`scan_body`), so `sdp` is UTF-8.
+        unsafe { std::str::from_utf8_unchecked(sdp) }
+    } else {
+        std::str::from_utf8(sdp).map_err(|e| SdpError::new(SdpErrorKind::InvalidUtf8, e.valid_up_to()))?
+    };
+    let mut lines = Lines::new(text, scan.clean);
     let first = lines.next().ok_or(SdpError::new(SdpErrorKind::MissingVersion, 0))??;
     if first.letter != b'v' {
         return Err(SdpError::new(SdpErrorKind::MissingVersion, first.start));
@@ -27,7 +33,7 @@ pub fn parse(sdp: &[u8]) -> Result<SessionDescription<'_>, SdpError> {
     }
 
     let mut session = Session::default();
-    let mut media: Vec<MediaDescription<'_>> = Vec::new();
+    let mut media: smallvec::SmallVec<[MediaDescription<'_>; 2]> = smallvec::SmallVec::new();
     // Start of the current media section's attribute region.
     let mut region_start = 0;
     for line in lines {

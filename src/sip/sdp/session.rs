@@ -2,6 +2,8 @@
 
 use std::net::IpAddr;
 
+use smallvec::SmallVec;
+
 use super::direction::Direction;
 use super::error::{SdpError, SdpErrorKind};
 use super::lines::{Fields, parse_num};
@@ -19,7 +21,8 @@ pub struct SessionDescription<'a> {
     /// Session-level direction attribute, the default for media without their own.
     pub direction: Option<Direction>,
     /// `m=` sections in order, at most [`MAX_MEDIA`](super::MAX_MEDIA).
-    pub media: Vec<MediaDescription<'a>>,
+    /// Inline for the usual one or two: parsing an offer allocates nothing.
+    pub media: SmallVec<[MediaDescription<'a>; 2]>,
 }
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
@@ -65,12 +68,20 @@ pub struct Connection<'a> {
     pub addr_type: AddrType,
     /// A literal IP in practice; RFC 4566 also allows an FQDN, hence `&str`.
     pub address: &'a str,
+    /// `address` as an IP, read once by the parser: negotiation and the
+    /// hold check each ask for it.
+    ip: Option<IpAddr>,
 }
 
-impl Connection<'_> {
+impl<'a> Connection<'a> {
+    /// A connection to `address` (an IP literal or an FQDN).
+    pub fn new(addr_type: AddrType, address: &'a str) -> Self {
+        Connection { addr_type, address, ip: crate::sip::ip_literal::parse_ip(address) }
+    }
+
     /// The address as an IP, `None` for an FQDN or garbage.
     pub fn ip(&self) -> Option<IpAddr> {
-        crate::sip::ip_literal::parse_ip(self.address)
+        self.ip
     }
 
     /// `0.0.0.0` (RFC 2543 hold, still sent by old UAs) or `::`.
@@ -116,5 +127,5 @@ pub(super) fn parse_connection(value: &str, offset: usize) -> Result<Connection<
     if address.is_empty() {
         return Err(SdpError::new(BadConnection, at));
     }
-    Ok(Connection { addr_type, address })
+    Ok(Connection::new(addr_type, address))
 }
