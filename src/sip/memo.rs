@@ -9,7 +9,8 @@ use super::error::{ParseError, ParseErrorKind};
 use super::header_name::HeaderName as H;
 use super::message::Message;
 use super::via::Via;
-use super::via_plain::{self, ViaCuts};
+use super::via_cuts::ViaCuts;
+use super::via_plain;
 
 /// A remembered `&str` of the message: `start..end`, or `NONE` for an
 /// absent optional value.

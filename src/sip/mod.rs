@@ -33,6 +33,7 @@ mod tag_plain;
 mod uri;
 mod validate;
 mod via;
+mod via_cuts;
 mod via_plain;
 mod views;
 mod writer;

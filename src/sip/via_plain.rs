@@ -3,7 +3,8 @@
 //! (IPv6, quotes, LWS inside, odd spacing) returns `None` and takes the
 //! general parser, which this must always agree with (tested below).
 
-use super::via::{KnownParams, Via};
+use super::via::Via;
+use super::via_cuts::{NONE, ViaCuts, cut};
 
 /// Byte classes of the plain shape, one table lookup per byte.
 const HOST: u8 = 1; // alphanumeric . - _
@@ -51,87 +52,6 @@ fn run(b: &[u8], mut i: usize, class: u8) -> usize {
         i += 1;
     }
     i
-}
-
-/// A part of a Via value as byte offsets into it; `NONE` for an absent
-/// parameter. Values longer than 64 KiB never reach here (message cap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cut(u16, u16);
-
-pub(crate) const NONE: Cut = Cut(u16::MAX, u16::MAX);
-
-/// Where the parts of one Via value lie in the text it was read from:
-/// what a message remembers of its top Via instead of re-parsing it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ViaCuts {
-    protocol: Cut,
-    version: Cut,
-    transport: Cut,
-    host: Cut,
-    sent_by: Cut,
-    params: Cut,
-    port: Option<u16>,
-    known: [Cut; 4],
-}
-
-fn cut(a: usize, z: usize) -> Cut {
-    Cut(a as u16, z as u16)
-}
-
-impl ViaCuts {
-    /// The cuts of `via`, a Via parsed from `text` (the general parser's
-    /// result); a slice from elsewhere becomes empty.
-    pub(crate) fn of(text: &str, via: &Via<'_>) -> ViaCuts {
-        let at = |s: &str| {
-            let a = (s.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-            if a.saturating_add(s.len()) <= text.len() && text.len() < usize::from(u16::MAX) {
-                cut(a, a + s.len())
-            } else {
-                Cut(0, 0)
-            }
-        };
-        let k = &via.known;
-        ViaCuts {
-            protocol: at(via.protocol),
-            version: at(via.version),
-            transport: at(via.transport),
-            host: at(via.host),
-            sent_by: at(via.sent_by),
-            params: at(via.params),
-            port: via.port,
-            known: [k.branch, k.received, k.rport, k.maddr].map(|p| p.map_or(NONE, at)),
-        }
-    }
-
-    /// The Via these cuts describe in `text`.
-    pub(crate) fn apply<'a>(&self, text: &'a str) -> Via<'a> {
-        // Every cut is at an ASCII byte or the end, so each piece is UTF-8.
-        self.apply_with(text.as_bytes(), |b| std::str::from_utf8(b).unwrap_or(""))
-    }
-
-    /// The Via these cuts describe in `text`, each piece made a `&str` by
-    /// `text_of` (a message's own conversion skips the UTF-8 check when
-    /// its head is ASCII).
-    #[inline]
-    pub(crate) fn apply_with<'a>(&self, text: &'a [u8], text_of: impl Fn(&'a [u8]) -> &'a str) -> Via<'a> {
-        let get = |c: Cut| text_of(text.get(usize::from(c.0)..usize::from(c.1)).unwrap_or(&[]));
-        let [branch, received, rport, maddr] = self.known.map(|c| (c != NONE).then(|| get(c)));
-        Via {
-            protocol: get(self.protocol),
-            version: get(self.version),
-            transport: get(self.transport),
-            host: get(self.host),
-            port: self.port,
-            sent_by: get(self.sent_by),
-            params: get(self.params),
-            known: KnownParams { branch, received, rport, maddr },
-        }
-    }
-
-    /// Where the value these cuts describe ends (its last part's end).
-    pub(crate) fn end(&self) -> usize {
-        usize::from(self.params.1)
-    }
 }
 
 /// One whole Via value of the plain shape (nothing after it).
