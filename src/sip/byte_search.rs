@@ -64,14 +64,8 @@ mod tests {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for len in 0..140 {
             for _ in 0..200 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        [0u8, b';', b'x', 0x80, 0xff, 0x7f, b' ', b'\t', 0x29][(seed % 9) as usize]
-                    })
-                    .collect();
+                let alphabet = [0u8, b';', b'x', 0x80, 0xff, 0x7f, b' ', b'\t', 0x29];
+                let hay = crate::sip::mutate::random_bytes(&mut seed, len, &alphabet);
                 for c in [0u8, b';', 0x80, 0xff, b'y'] {
                     assert_eq!(super::find_byte(&hay, c), hay.iter().position(|&h| h == c), "{hay:?} {c}");
                 }

@@ -10,12 +10,10 @@ pub(crate) fn mutations(seeds: &[&str], alphabet: &[u8], rounds: usize, max_edit
         for round in 0..rounds {
             let mut v = base.as_bytes().to_vec();
             for _ in 0..round % (max_edits + 1) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let at = (seed as usize) % (v.len() + 1);
-                let c = alphabet[((seed >> 32) as usize) % alphabet.len()];
-                match (seed >> 20) % 3 {
+                let r = xorshift(&mut seed);
+                let at = (r as usize) % (v.len() + 1);
+                let c = alphabet[((r >> 32) as usize) % alphabet.len()];
+                match (r >> 20) % 3 {
                     0 => v.insert(at, c),
                     1 if at < v.len() => {
                         v.remove(at);
@@ -29,4 +27,17 @@ pub(crate) fn mutations(seeds: &[&str], alphabet: &[u8], rounds: usize, max_edit
         }
     }
     out
+}
+
+/// The next number of a xorshift64 sequence: the tests' deterministic randomness.
+pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+/// `len` bytes drawn from `alphabet`.
+pub(crate) fn random_bytes(seed: &mut u64, len: usize, alphabet: &[u8]) -> Vec<u8> {
+    (0..len).map(|_| alphabet[(xorshift(seed) % alphabet.len() as u64) as usize]).collect()
 }

@@ -69,14 +69,7 @@ mod tests {
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for len in 0..40 {
             for _ in 0..400 {
-                let body: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        alphabet[(seed % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
+                let body = crate::sip::mutate::random_bytes(&mut seed, len, &alphabet);
                 assert_eq!(scan_body(&body), reference(&body), "{body:?}");
             }
         }
