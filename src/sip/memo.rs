@@ -63,8 +63,15 @@ impl Message {
 
     /// The topmost Via value, parsed once per message.
     pub fn via(&self) -> Result<Via<'_>, ParseError> {
+        let v = self.via_memo()?;
+        Ok(v.cuts.apply_with(self.slice(v.text.0, v.text.1), |b| self.text(b)))
+    }
+
+    /// The top Via's memo, filled on first use.
+    #[inline]
+    fn via_memo(&self) -> Result<ViaMemo, ParseError> {
         if let Some(v) = self.memo.via.get() {
-            return Ok(v.cuts.apply_with(self.slice(v.text.0, v.text.1), |b| self.text(b)));
+            return Ok(v);
         }
         let header = self.header(H::Via);
         let (text, cuts, plain) = match header.and_then(|h| via_plain::cuts(h).map(|c| (h, c))) {
@@ -75,15 +82,27 @@ impl Message {
                 (first, ViaCuts::of(first, &Via::parse(first)?), false)
             }
         };
-        self.memo.via.set(Some(ViaMemo { text: self.span(text), cuts, plain }));
-        Ok(cuts.apply_with(text.as_bytes(), |b| self.text(b)))
+        let v = ViaMemo { text: self.span(text), cuts, plain };
+        self.memo.via.set(Some(v));
+        Ok(v)
     }
 
-    /// The top Via when it has the plain one-pass shape, so the text up
-    /// to its end can be copied as written.
-    pub(crate) fn plain_top_via(&self) -> Option<Via<'_>> {
-        let via = self.via().ok()?;
-        self.memo.via.get().is_some_and(|v| v.plain).then_some(via)
+    /// The top Via's branch and sent-by, the parts a transaction key
+    /// needs, without building the whole `Via`.
+    pub(crate) fn via_branch_and_sent_by(&self) -> Result<(Option<&str>, &str), ParseError> {
+        let v = self.via_memo()?;
+        let text = self.slice(v.text.0, v.text.1);
+        let (branch, sent_by) = v.cuts.branch_and_sent_by(text);
+        Ok((branch.map(|b| self.text(b)), self.text(sent_by)))
+    }
+
+    /// A top Via read by the one-pass parser: the value up to its end,
+    /// its host, and whether it carries `received` or `rport`. A response
+    /// copies such a Via as written when it needs neither filled in.
+    pub(crate) fn plain_top_via(&self) -> Option<(&str, &str, bool)> {
+        let v = self.via_memo().ok().filter(|v| v.plain)?;
+        let (value, host, fill) = v.cuts.plain_parts(self.slice(v.text.0, v.text.1))?;
+        Some((self.text(value), self.text(host), fill))
     }
 
     /// The CSeq number, parsed once (usually already by validation).

@@ -22,14 +22,10 @@ pub(super) fn put_top_via(
     // The usual case: a plain Via (memoized by the transaction layer's
     // read) from the address it names, with neither rport nor received to
     // fill in, is copied as it came.
-    if let Some(via) = req.plain_top_via() {
-        let last = if via.params.is_empty() { via.sent_by } else { via.params };
-        let end = (last.as_ptr() as usize + last.len()).wrapping_sub(value.as_ptr() as usize);
+    if let Some((raw, host, fill)) = req.plain_top_via() {
+        let end = (raw.as_ptr() as usize + raw.len()).wrapping_sub(value.as_ptr() as usize);
         if let Some(raw) = value.get(..end)
-            && (source.is_none()
-                || via.rport().is_none()
-                    && via.received().is_none()
-                    && source.is_some_and(|s| via.host_ip() == Some(s.ip())))
+            && source.is_none_or(|s| !fill && super::ip_literal::parse_ip(host) == Some(s.ip()))
         {
             buf.put_slice(raw.as_bytes());
             return end;

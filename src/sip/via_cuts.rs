@@ -79,6 +79,23 @@ impl ViaCuts {
         }
     }
 
+    /// The branch (when present) and the sent-by in `text`.
+    pub(crate) fn branch_and_sent_by<'a>(&self, text: &'a [u8]) -> (Option<&'a [u8]>, &'a [u8]) {
+        let get = |c: Cut| text.get(usize::from(c.0)..usize::from(c.1)).unwrap_or(&[]);
+        let branch = self.known[0];
+        ((branch != NONE).then(|| get(branch)), get(self.sent_by))
+    }
+
+    /// The value up to its last part and the host, in `text`, and whether
+    /// it carries `received` or `rport` (which a response fills in anew).
+    pub(crate) fn plain_parts<'a>(&self, text: &'a [u8]) -> Option<(&'a [u8], &'a [u8], bool)> {
+        let [_, received, rport, _] = self.known;
+        let last = if self.params.0 == self.params.1 { self.sent_by } else { self.params };
+        let value = text.get(..usize::from(last.1))?;
+        let host = text.get(usize::from(self.host.0)..usize::from(self.host.1))?;
+        Some((value, host, received != NONE || rport != NONE))
+    }
+
     /// Where the value these cuts describe ends (its last part's end).
     pub(crate) fn end(&self) -> usize {
         usize::from(self.params.1)

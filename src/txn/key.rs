@@ -56,9 +56,9 @@ impl TxnKey {
     }
 
     fn server_as(req: &Message, class: &str) -> Result<TxnKey, ParseError> {
-        let via = req.via()?;
-        match via.branch().filter(|b| b.starts_with(MAGIC_COOKIE)) {
-            Some(branch) => Ok(Self::join(&[branch, via.sent_by, class])),
+        let (branch, sent_by) = req.via_branch_and_sent_by()?;
+        match branch.filter(|b| b.starts_with(MAGIC_COOKIE)) {
+            Some(branch) => Ok(Self::join(&[branch, sent_by, class])),
             None => Ok(Self::rfc2543(req, class)),
         }
     }

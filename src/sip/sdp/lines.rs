@@ -34,39 +34,59 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Result<Line<'a>, SdpError>;
 
+    /// Inlined into the parser's one loop: the line stays in registers
+    /// instead of going back through memory as a 7-word result.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
+        let b = self.text.as_bytes();
         loop {
             let start = self.pos;
-            let rest = self.text.get(start..)?;
-            if rest.is_empty() {
+            if start >= b.len() {
                 return None;
             }
-            let (raw, next) = match crate::sip::byte_search::find_byte(rest.as_bytes(), b'\n') {
-                Some(i) => (rest.get(..i)?, start + i + 1),
-                None => (rest, self.text.len()),
+            // Lines are short: words through the next 63 bytes first, so
+            // the long rest of the body costs no memchr set-up per line
+            // (`find_byte` hands 64 bytes and more to memchr).
+            let near = &b[start..b.len().min(start + 63)];
+            let found = crate::sip::byte_search::find_byte(near, b'\n').or_else(|| {
+                crate::sip::byte_search::find_byte(&b[start + near.len()..], b'\n').map(|i| i + near.len())
+            });
+            let (mut end, next) = match found {
+                Some(i) => (start + i, start + i + 1),
+                None => (b.len(), b.len()),
             };
             self.pos = next;
-            let kept = raw.bytes().rposition(|b| !matches!(b, b' ' | b'\t' | b'\r')).map_or(0, |i| i + 1);
-            let line = raw.get(..kept).unwrap_or("");
-            if line.is_empty() {
+            while end > start && matches!(b[end - 1], b' ' | b'\t' | b'\r') {
+                end -= 1;
+            }
+            if end == start {
                 continue; // blank lines are tolerated, not meaningful
             }
-            return Some(split_line(line, start, next, self.clean));
+            return Some(split_line(self.text, start, end, next, self.clean));
         }
     }
 }
 
-fn split_line(line: &str, start: usize, next: usize, clean: bool) -> Result<Line<'_>, SdpError> {
+/// The line `text[start..end]`: both cuts sit next to ASCII bytes (a line
+/// end, a blank or the `x=` prefix), so every slice below is on a char
+/// boundary and `get` cannot fail.
+#[inline]
+fn split_line(text: &str, start: usize, end: usize, next: usize, clean: bool) -> Result<Line<'_>, SdpError> {
+    let line = &text.as_bytes()[start..end];
     // A stray CR or NUL inside a line is never legitimate and would smuggle
     // line breaks into anything that echoes the value.
     let is_bad = |b: u8| (b < 0x20 && b != b'\t') || b == 0x7f;
-    if !clean && let Some(i) = line.bytes().position(is_bad) {
+    if !clean && let Some(i) = line.iter().position(|&c| is_bad(c)) {
         return Err(SdpError::new(SdpErrorKind::BadLine, start + i));
     }
-    match line.as_bytes() {
-        [letter, b'=', ..] if letter.is_ascii_alphabetic() => {
-            Ok(Line { letter: *letter, value: line.get(2..).unwrap_or(""), start, offset: start + 2, next })
-        }
+    match line {
+        [letter, b'=', ..] if letter.is_ascii_alphabetic() => Ok(Line {
+            letter: *letter,
+            value: text.get(start + 2..end).unwrap_or(""),
+            start,
+            offset: start + 2,
+            next,
+        }),
         _ => Err(SdpError::new(SdpErrorKind::BadLine, start)),
     }
 }
@@ -83,21 +103,24 @@ impl<'a> Fields<'a> {
     }
 
     /// The next field and its offset, or `kind` at the current offset when none is left.
+    /// Inlined: a call returned the 3-word result through memory, which
+    /// cost as much as the scan on these short fields.
+    #[inline(always)]
     pub fn field(&mut self, kind: SdpErrorKind) -> Result<(&'a str, usize), SdpError> {
-        // One byte pass; every cut is at a blank or the end, so on a char boundary.
         let b = self.rest.as_bytes();
         let blank = |c: u8| c == b' ' || c == b'\t';
         // Fields are nearly always one blank apart: test the first byte
         // before scanning, and find the end by words.
-        let start = match b.first() {
-            Some(&c) if !blank(c) => 0,
-            _ => b.iter().position(|&c| !blank(c)).unwrap_or(b.len()),
-        };
+        let mut start = 0;
+        while start < b.len() && blank(b[start]) {
+            start += 1;
+        }
         let end = start + crate::sip::byte_search::find_blank(&b[start..]).unwrap_or(b.len() - start);
         let at = self.offset + start;
         if end == start {
             return Err(SdpError::new(kind, at));
         }
+        // Every cut is at a blank or the end, so on a char boundary.
         let token = self.rest.get(start..end).unwrap_or("");
         let next = (end + 1).min(b.len());
         self.rest = self.rest.get(next..).unwrap_or("");
@@ -120,20 +143,51 @@ impl<'a> Fields<'a> {
 }
 
 /// Strict unsigned decimal: ASCII digits only (no sign, no blanks), no overflow.
+#[inline]
 pub(super) fn parse_digits(s: &str) -> Option<u64> {
-    if s.is_empty() {
+    let b = s.as_bytes();
+    let digit = |c: u8| Some(c.wrapping_sub(b'0')).filter(|&d| d <= 9).map(u64::from);
+    if b.is_empty() {
         return None;
     }
-    s.bytes().try_fold(0u64, |acc, b| {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        acc.checked_mul(10)?.checked_add(u64::from(d))
-    })
+    // 19 digits never overflow a u64: the usual short numbers skip the
+    // checked arithmetic.
+    if b.len() <= 19 {
+        return b.iter().try_fold(0u64, |acc, &c| Some(acc * 10 + digit(c)?));
+    }
+    b.iter().try_fold(0u64, |acc, &c| acc.checked_mul(10)?.checked_add(digit(c)?))
 }
 
 /// Strict decimal that must fit `T`.
+#[inline]
 pub(super) fn parse_num<T: TryFrom<u64>>(s: &str) -> Option<T> {
     parse_digits(s).and_then(|n| T::try_from(n).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The unchecked short path and the checked long one agree with std
+    /// around the overflow edge; signs and blanks are refused.
+    #[test]
+    fn parse_digits_is_strict_and_exact() {
+        let cases = [
+            "0",
+            "00",
+            "65535",
+            "9999999999999999999",
+            "10000000000000000000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "123456789012345678901",
+        ];
+        for c in cases {
+            assert_eq!(super::parse_digits(c), c.parse::<u64>().ok(), "{c}");
+        }
+        for bad in ["", "+1", "-1", " 1", "1 ", "1a", "0x10", "１"] {
+            assert_eq!(super::parse_digits(bad), None, "{bad:?}");
+        }
+        assert_eq!(super::parse_num::<u16>("65536"), None);
+        assert_eq!(super::parse_num::<u8>("127"), Some(127));
+    }
 }
