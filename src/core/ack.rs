@@ -12,7 +12,7 @@ use crate::txn::{TxnCtx, TxnKey};
 impl ShardCore {
     /// ACK: to a non-2xx it ends the server transaction; to a 2xx it
     /// confirms the call (or the re-INVITE) and stops retransmission.
-    pub(crate) fn on_ack(&mut self, now: Instant, key: &TxnKey, msg: Message, out: &mut Outbox) {
+    pub(crate) fn on_ack(&mut self, now: Instant, key: &TxnKey, msg: &Message, out: &mut Outbox) {
         if let Some(slot) = self.ist.find(key) {
             let mut ctx =
                 TxnCtx { now, wheel: &mut self.wheel, out: &mut out.datagrams, timers: &self.cfg.timers };
@@ -21,7 +21,7 @@ impl ShardCore {
                 return;
             }
         }
-        let Some(call) = self.dialog_of(&msg) else {
+        let Some(call) = self.dialog_of(msg) else {
             self.stats.stray_acks += 1;
             return;
         };

@@ -20,7 +20,7 @@ impl ShardCore {
             Err(e) => return self.bad_request(from, &msg, e, out),
         };
         if msg.method() == Method::Ack {
-            return self.on_ack(now, &key, msg, out);
+            return self.on_ack(now, &key, &msg, out);
         }
         if self.absorb_retransmission(now, &key, msg.method() == Method::Invite, out) {
             return;

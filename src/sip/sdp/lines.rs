@@ -120,10 +120,13 @@ impl<'a> Fields<'a> {
         if end == start {
             return Err(SdpError::new(kind, at));
         }
-        // Every cut is at a blank or the end, so on a char boundary.
-        let token = self.rest.get(start..end).unwrap_or("");
         let next = (end + 1).min(b.len());
-        self.rest = self.rest.get(next..).unwrap_or("");
+        // SAFETY: `start` is 0 or follows an ASCII blank; `end` is the
+        // length or sits on an ASCII blank, and `next` follows it or is the
+        // length. A cut next to an ASCII byte is a char boundary, and all
+        // are within `rest` and ordered.
+        let (token, rest) = unsafe { (self.rest.get_unchecked(start..end), self.rest.get_unchecked(next..)) };
+        self.rest = rest;
         self.offset += next;
         Ok((token, at))
     }
