@@ -41,9 +41,8 @@ impl ShardCore {
             return self.reply_stateless(&msg, from, 503, reason, extra, out);
         }
         // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
-        let required: Vec<&str> = msg.require().collect();
-        if !required.is_empty() {
-            let list = required.join(", ");
+        if msg.require().next().is_some() {
+            let list = msg.require().collect::<Vec<_>>().join(", ");
             let extra = Extra { unsupported: Some(&list), ..Extra::default() };
             return self.reply_any(now, from, key, msg, 420, "Bad Extension", extra, out);
         }

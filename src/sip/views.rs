@@ -65,7 +65,13 @@ impl Message {
 
     /// The first Contact.
     pub fn contact(&self) -> Option<Result<NameAddr<'_>, ParseError>> {
-        self.contacts().next()
+        // The usual lone Contact value needs no list split.
+        match self.header(H::Contact) {
+            Some(v) if !v.is_empty() && super::byte_search::find_byte(v.as_bytes(), b',').is_none() => {
+                Some(NameAddr::parse(v, "Contact"))
+            }
+            _ => self.contacts().next(),
+        }
     }
 
     /// Route values in order.
