@@ -23,6 +23,7 @@ mod mutate;
 mod name_addr;
 mod params;
 mod parse;
+pub(crate) mod put_short;
 mod request_writer;
 mod response_via;
 mod scan;

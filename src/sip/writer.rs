@@ -7,6 +7,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 use super::header_name::HeaderName;
 use super::message::Message;
+use super::put_short::put_short;
 
 /// Owns the output buffer; each finished message is split off as `Bytes`
 /// and the allocation is reused once those are dropped.
@@ -50,7 +51,7 @@ impl Writer {
         buf.put_slice(b"SIP/2.0 ");
         put_u32(buf, u32::from(head.code));
         buf.put_u8(b' ');
-        buf.put_slice(head.reason.as_bytes());
+        put_short(buf, head.reason.as_bytes());
         buf.put_slice(b"\r\n");
         let mut first_via = true;
         // Only the copied headers' values are looked at.
@@ -69,7 +70,7 @@ impl Writer {
                     let v = value.as_bytes();
                     buf.put_slice(b"Via: ");
                     let top_end = super::response_via::put_top_via(buf, req, value, head.source);
-                    buf.put_slice(&v[top_end..]);
+                    put_short(buf, &v[top_end..]);
                     buf.put_slice(b"\r\n");
                 }
                 HeaderName::Via => put_header(buf, "Via", value),
@@ -78,12 +79,12 @@ impl Writer {
                 }
                 HeaderName::To => {
                     buf.put_slice(b"To: ");
-                    buf.put_slice(value.as_bytes());
+                    put_short(buf, value.as_bytes());
                     if let Some(tag) = head.to_tag
                         && !has_tag_param(value)
                     {
                         buf.put_slice(b";tag=");
-                        buf.put_slice(tag.as_bytes());
+                        put_short(buf, tag.as_bytes());
                     }
                     buf.put_slice(b"\r\n");
                 }
@@ -103,7 +104,7 @@ impl<'w> Builder<'w> {
 
     /// Adds `Name: number`.
     pub fn header_u32(self, name: &str, value: u32) -> Self {
-        self.buf.put_slice(name.as_bytes());
+        put_short(self.buf, name.as_bytes());
         self.buf.put_slice(b": ");
         put_u32(self.buf, value);
         self.buf.put_slice(b"\r\n");
@@ -113,7 +114,7 @@ impl<'w> Builder<'w> {
     /// Adds `Contact: <uri>`.
     pub fn contact(self, uri: &str) -> Self {
         self.buf.put_slice(b"Contact: <");
-        self.buf.put_slice(uri.as_bytes());
+        put_short(self.buf, uri.as_bytes());
         self.buf.put_slice(b">\r\n");
         self
     }
@@ -130,7 +131,7 @@ impl<'w> Builder<'w> {
         let n = u32::try_from(body.len()).unwrap_or(u32::MAX);
         let this = self.header_u32("Content-Length", n);
         this.buf.put_slice(b"\r\n");
-        this.buf.put_slice(body);
+        put_short(this.buf, body);
         this.buf.split().freeze()
     }
 }
@@ -148,12 +149,12 @@ fn has_tag_param(value: &str) -> bool {
 }
 
 pub(crate) fn put_header(buf: &mut BytesMut, name: &str, value: &str) {
-    buf.put_slice(name.as_bytes());
+    put_short(buf, name.as_bytes());
     buf.put_slice(b": ");
-    buf.put_slice(value.as_bytes());
+    put_short(buf, value.as_bytes());
     buf.put_slice(b"\r\n");
 }
 
 pub(crate) fn put_u32(buf: &mut BytesMut, n: u32) {
-    buf.put_slice(itoa::Buffer::new().format(n).as_bytes());
+    put_short(buf, itoa::Buffer::new().format(n).as_bytes());
 }

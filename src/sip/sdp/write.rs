@@ -9,6 +9,7 @@ use bytes::{BufMut, BytesMut};
 use super::codec::{Codec, LocalMedia};
 use super::direction::Direction;
 use super::negotiate::Answer;
+use crate::sip::put_short::put_short;
 
 /// Telephone-event range we advertise: DTMF 0-9, *, #, A-D, flash.
 const EVENTS: &[u8] = b"0-16";
@@ -18,15 +19,15 @@ pub fn write_answer(answer: &Answer, local: &LocalMedia, out: &mut BytesMut) {
     write_session(local, out);
     for m in &answer.media {
         out.put_slice(b"m=");
-        out.put_slice(m.media.as_bytes());
+        put_short(out, m.media.as_bytes());
         out.put_u8(b' ');
         put_num(out, m.port);
         out.put_u8(b' ');
-        out.put_slice(m.proto.as_bytes());
+        put_short(out, m.proto.as_bytes());
         if m.port == 0 {
             if !m.refused_formats.is_empty() {
                 out.put_u8(b' ');
-                out.put_slice(m.refused_formats.as_bytes());
+                put_short(out, m.refused_formats.as_bytes());
             }
             out.put_slice(b"\r\n");
             continue;
@@ -60,7 +61,7 @@ pub fn write_offer(local: &LocalMedia, direction: Direction, out: &mut BytesMut)
 
 fn write_session(local: &LocalMedia, out: &mut BytesMut) {
     out.put_slice(b"v=0\r\no=");
-    out.put_slice(local.username.as_bytes());
+    put_short(out, local.username.as_bytes());
     out.put_u8(b' ');
     put_num(out, local.session_id);
     out.put_u8(b' ');
@@ -85,7 +86,7 @@ fn write_media_attrs(
         out.put_slice(b"a=rtpmap:");
         put_num(out, pt);
         out.put_u8(b' ');
-        out.put_slice(codec.name().as_bytes());
+        put_short(out, codec.name().as_bytes());
         out.put_u8(b'/');
         put_num(out, codec.clock_rate());
         out.put_slice(b"\r\n");
@@ -93,7 +94,7 @@ fn write_media_attrs(
             out.put_slice(b"a=fmtp:");
             put_num(out, pt);
             out.put_u8(b' ');
-            out.put_slice(EVENTS);
+            put_short(out, EVENTS);
             out.put_slice(b"\r\n");
         }
     }
@@ -103,7 +104,7 @@ fn write_media_attrs(
         out.put_slice(b"\r\n");
     }
     out.put_slice(b"a=");
-    out.put_slice(direction.as_attr().as_bytes());
+    put_short(out, direction.as_attr().as_bytes());
     out.put_slice(b"\r\n");
 }
 
@@ -128,5 +129,5 @@ fn put_addr(out: &mut BytesMut, ip: IpAddr) {
 }
 
 fn put_num(out: &mut BytesMut, n: impl itoa::Integer) {
-    out.put_slice(itoa::Buffer::new().format(n).as_bytes());
+    put_short(out, itoa::Buffer::new().format(n).as_bytes());
 }
