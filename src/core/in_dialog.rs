@@ -18,8 +18,16 @@ impl ShardCore {
         let slot = self.calls.find(msg.call_id())?;
         let c = self.calls.get(slot)?;
         let to_tag = msg.to_tag().ok()?.unwrap_or("");
+        if c.dialog.local_tag() != to_tag {
+            return None;
+        }
+        // A From written exactly as the INVITE's holds the same tag: the
+        // usual case needs no second parse of it.
+        if msg.header(crate::sip::HeaderName::From) == Some(c.dialog.remote_addr()) {
+            return Some(slot);
+        }
         let from_tag = msg.from_tag().ok()?.unwrap_or("");
-        (c.dialog.local_tag() == to_tag && c.dialog.remote_tag() == from_tag).then_some(slot)
+        (c.dialog.remote_tag() == from_tag).then_some(slot)
     }
 
     pub(crate) fn on_in_dialog(
@@ -27,10 +35,10 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         out: &mut Outbox,
     ) {
-        let Some(call) = self.dialog_of(&msg) else {
+        let Some(call) = self.dialog_of(msg) else {
             self.stats.unknown_dialog += 1;
             let reason = "Call/Transaction Does Not Exist";
             return self.reply_any(now, from, key, msg, 481, reason, Extra::default(), out);
@@ -56,7 +64,7 @@ impl ShardCore {
         let state = c.state;
         match msg.method() {
             Method::Bye => {
-                self.reply_non_invite(now, key, &msg, from, 200, "OK", None, Extra::default(), out);
+                self.reply_non_invite(now, key, msg, from, 200, "OK", None, Extra::default(), out);
                 let mut reason = EndReason::RemoteBye;
                 if let Some(c) = self.calls.get_mut(call)
                     && let Some(slot) = c.invite_txn.take()
@@ -72,27 +80,26 @@ impl ShardCore {
             }
             Method::Invite | Method::Update => self.on_reinvite(now, from, key, msg, call, state, out),
             Method::Info | Method::Message | Method::Notify | Method::Options => {
-                let (code, transferred) = self.transfer_notify(call, &msg, out).unwrap_or_else(|| {
+                let (code, transferred) = self.transfer_notify(call, msg, out).unwrap_or_else(|| {
                     let id = super::CallId::new(self.cfg.shard, self.calls.handle(call));
-                    let code = self
-                        .handler
-                        .on_in_dialog_request(id, &super::IncomingRequest { msg: &msg, source: from });
+                    let code =
+                        self.handler.on_in_dialog_request(id, &super::IncomingRequest { msg, source: from });
                     (if (200..700).contains(&code) { code } else { 500 }, false)
                 });
                 let extra = Extra { allow: msg.method() == Method::Options, ..Extra::default() };
                 let reason = super::response::reason_phrase(code);
-                self.reply_non_invite(now, key, &msg, from, code, reason, None, extra, out);
+                self.reply_non_invite(now, key, msg, from, code, reason, None, extra, out);
                 if transferred {
                     self.hang_up(now, call, EndReason::Transferred, out);
                 }
             }
             Method::Refer | Method::Prack | Method::Subscribe | Method::Publish | Method::Register => {
                 let extra = Extra { allow: true, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 405, "Method Not Allowed", None, extra, out);
+                self.reply_non_invite(now, key, msg, from, 405, "Method Not Allowed", None, extra, out);
             }
             _ => {
                 let extra = Extra { allow: true, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 501, "Not Implemented", None, extra, out);
+                self.reply_non_invite(now, key, msg, from, 501, "Not Implemented", None, extra, out);
             }
         }
     }
@@ -104,7 +111,7 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         call: usize,
         state: CallState,
         out: &mut Outbox,
@@ -119,7 +126,7 @@ impl ShardCore {
             return self.reply_any(now, from, key, msg, code, reason, extra, out);
         }
         let (port, version) = (c.local_port.unwrap_or(0), c.sdp_version + 1);
-        let answer = match self.sdp.answer_offer(&msg, port, version) {
+        let answer = match self.sdp.answer_offer(msg, port, version) {
             Ok(a) => a,
             Err((code, reason)) => {
                 self.call_error(
@@ -139,7 +146,7 @@ impl ShardCore {
         let extra = Extra { dialog: true, sdp: Some(&answer.body), ..Extra::default() };
         if msg.method() == Method::Invite {
             if let Some(c) = self.calls.get_mut(call) {
-                c.response_to = Self::reply_address(&msg, from);
+                c.response_to = Self::reply_address(msg, from);
             }
             let seq = msg.cseq_number().unwrap_or(0);
             let slot = self.new_ist(key, msg, from);
@@ -149,7 +156,7 @@ impl ShardCore {
             }
             self.start_2xx_retransmission(now, call, ok, seq);
         } else {
-            self.reply_non_invite(now, key, &msg, from, 200, "OK", None, extra, out);
+            self.reply_non_invite(now, key, msg, from, 200, "OK", None, extra, out);
         }
         if was_held != answer.held {
             let handle = self.calls.handle(call);

@@ -14,11 +14,13 @@ use crate::sip::Message;
 use crate::txn::{InviteServerTxn, TxnKey};
 
 impl ShardCore {
-    /// Creates an INVITE server transaction for `msg`.
-    pub(crate) fn new_ist(&mut self, key: TxnKey, msg: Message, from: SocketAddr) -> usize {
+    /// Creates an INVITE server transaction for `msg`, which it takes
+    /// (leaving an empty message): requests travel by reference and are
+    /// moved once, here, instead of at every step of the dispatch.
+    pub(crate) fn new_ist(&mut self, key: TxnKey, msg: &mut Message, from: SocketAddr) -> usize {
         let generation = self.next_generation();
-        let reply_to = Self::reply_address(&msg, from);
-        self.ist.insert(key, InviteServerTxn::new(msg, from, reply_to, generation))
+        let reply_to = Self::reply_address(msg, from);
+        self.ist.insert(key, InviteServerTxn::new(msg.take(), from, reply_to, generation))
     }
 
     pub(crate) fn on_new_invite(
@@ -26,7 +28,7 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         out: &mut Outbox,
     ) {
         let tag = self.next_id();
@@ -38,11 +40,11 @@ impl ShardCore {
         } else if !self.has_room_for_call(from) {
             Err((503, self.count_refusal(), Extra { retry_after: Some(5), ..Extra::default() }))
         } else {
-            match Dialog::from_invite(&msg, &tag, from) {
+            match Dialog::from_invite(msg, &tag, from) {
                 Err(e) => Err((400, e.reason_phrase(), Extra::default())),
                 // The port pair is taken (and bound) only for a request
                 // that can become a call.
-                Ok(dialog) => match self.answer_new_call(&msg) {
+                Ok(dialog) => match self.answer_new_call(msg) {
                     Ok(a) => Ok((dialog, a)),
                     Err((code, reason)) => {
                         let retry_after = (code == 503).then_some(5);

@@ -140,10 +140,11 @@ impl ShardCore {
     /// A datagram arrived from `from`.
     pub fn on_datagram(&mut self, now: Instant, from: SocketAddr, data: Bytes, out: &mut Outbox) {
         let sent_before = out.datagrams.len();
-        match Message::parse_or_return(data, &self.cfg.limits) {
-            Ok(msg) if msg.is_request() => self.on_request(now, from, msg, out),
-            Ok(msg) => self.on_response(now, msg, out),
-            Err((e, data)) => self.on_bad_datagram(from, data, e, out),
+        let mut msg = Message::unparsed(data);
+        match Message::fill_received(&mut msg, &self.cfg.limits) {
+            Ok(()) if msg.is_request() => self.on_request(now, from, &mut msg, out),
+            Ok(()) => self.on_response(now, msg, out),
+            Err(e) => self.on_bad_datagram(from, msg.buf, e, out),
         }
         self.count_out(out, sent_before);
     }

@@ -12,21 +12,21 @@ use crate::sip::{Message, Method, ParseError, ParseErrorKind};
 use crate::txn::{TxnCtx, TxnKey};
 
 impl ShardCore {
-    pub(crate) fn on_request(&mut self, now: Instant, from: SocketAddr, msg: Message, out: &mut Outbox) {
+    pub(crate) fn on_request(&mut self, now: Instant, from: SocketAddr, msg: &mut Message, out: &mut Outbox) {
         self.stats.requests_in += 1;
         self.stats.requests_in_by_method[msg.method().index()] += 1;
-        let key = match TxnKey::server(&msg) {
+        let key = match TxnKey::server(msg) {
             Ok(k) => k,
-            Err(e) => return self.bad_request(from, &msg, e, out),
+            Err(e) => return self.bad_request(from, msg, e, out),
         };
         if msg.method() == Method::Ack {
-            return self.on_ack(now, &key, &msg, out);
+            return self.on_ack(now, &key, msg, out);
         }
         if self.absorb_retransmission(now, &key, msg.method() == Method::Invite, out) {
             return;
         }
         if msg.method() == Method::Cancel {
-            return self.on_cancel(now, from, key, &msg, out);
+            return self.on_cancel(now, from, key, msg, out);
         }
         let in_dialog = msg.to_tag().is_ok_and(|t| t.is_some());
         if !in_dialog && !self.admit_source(now, from) {
@@ -38,7 +38,7 @@ impl ShardCore {
             self.stats.txn_limited += 1;
             let reason = "Service Unavailable - Transaction Limit";
             let extra = Extra { retry_after: Some(5), ..Extra::default() };
-            return self.reply_stateless(&msg, from, 503, reason, extra, out);
+            return self.reply_stateless(msg, from, 503, reason, extra, out);
         }
         // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
         if msg.require().next().is_some() {
@@ -69,7 +69,7 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         out: &mut Outbox,
     ) {
         self.stats.source_limited += 1;
@@ -100,7 +100,7 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         out: &mut Outbox,
     ) {
         if msg.method() == Method::Invite {
@@ -108,19 +108,19 @@ impl ShardCore {
         }
         let tag = self.next_id();
         match msg.method() {
-            Method::Options | Method::Register => self.answer_by_handler(now, key, &msg, from, &tag, out),
+            Method::Options | Method::Register => self.answer_by_handler(now, key, msg, from, &tag, out),
             Method::Message => {
-                self.reply_non_invite(now, key, &msg, from, 200, "OK", Some(&tag), Extra::default(), out)
+                self.reply_non_invite(now, key, msg, from, 200, "OK", Some(&tag), Extra::default(), out)
             }
             Method::Extension | Method::Prack | Method::Subscribe | Method::Publish => {
                 let extra = Extra { allow: true, ..Extra::default() };
-                self.reply_non_invite(now, key, &msg, from, 501, "Not Implemented", Some(&tag), extra, out);
+                self.reply_non_invite(now, key, msg, from, 501, "Not Implemented", Some(&tag), extra, out);
             }
             // BYE, INFO, UPDATE, NOTIFY, REFER need a dialog.
             _ => {
                 self.stats.unknown_dialog += 1;
                 let reason = "Call/Transaction Does Not Exist";
-                self.reply_non_invite(now, key, &msg, from, 481, reason, Some(&tag), Extra::default(), out);
+                self.reply_non_invite(now, key, msg, from, 481, reason, Some(&tag), Extra::default(), out);
             }
         }
     }
@@ -132,7 +132,7 @@ impl ShardCore {
         now: Instant,
         from: SocketAddr,
         key: TxnKey,
-        msg: Message,
+        msg: &mut Message,
         code: u16,
         reason: &str,
         extra: Extra<'_>,
@@ -143,7 +143,7 @@ impl ShardCore {
             let slot = self.new_ist(key, msg, from);
             self.answer_invite(now, slot, code, reason, Some(&tag), extra, out);
         } else {
-            self.reply_non_invite(now, key, &msg, from, code, reason, Some(&tag), extra, out);
+            self.reply_non_invite(now, key, msg, from, code, reason, Some(&tag), extra, out);
         }
     }
 

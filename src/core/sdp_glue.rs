@@ -84,10 +84,14 @@ impl SdpAnswerer {
         if !is_sdp {
             return Err((415, "Unsupported Media Type"));
         }
-        let offer = sdp::parse(body).map_err(|_| (400, "Bad Request - Malformed SDP"))?;
-        let answer = sdp::negotiate(&offer, &self.local).map_err(|_| (488, "Not Acceptable Here"))?;
-        sdp::write_answer(&answer, &self.local, &mut self.buf);
-        Ok(settle(&answer, self.buf.split().freeze(), port))
+        // Matched in place: `map_err` moved each whole result (an offer
+        // with its inline media list) once more.
+        let offer = sdp::parse(body);
+        let Ok(offer) = &offer else { return Err((400, "Bad Request - Malformed SDP")) };
+        let answer = sdp::negotiate(offer, &self.local);
+        let Ok(answer) = &answer else { return Err((488, "Not Acceptable Here")) };
+        sdp::write_answer(answer, &self.local, &mut self.buf);
+        Ok(settle(answer, self.buf.split().freeze(), port))
     }
 
     /// What the SDP answer to our offer settled (None: no usable SDP).

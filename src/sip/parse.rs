@@ -31,21 +31,13 @@ impl Message {
         Self::parse_checked(buf, limits, false)
     }
 
-    /// `parse_with` for the core's receive path: a failure hands the
-    /// buffer back with the error (for the 400 answer), so the caller keeps
-    /// no clone; cloning a `Bytes` made from a `Vec` allocates.
+    /// `parse_with` for the core's receive path, filling a message the
+    /// caller built with `unparsed` in its own frame: the message (about
+    /// 270 bytes) is then never copied out of a `Result`, and a failure
+    /// leaves the buffer in `msg` for the 400 answer.
     #[inline(always)]
-    pub(crate) fn parse_or_return(buf: Bytes, limits: &ParseLimits) -> Result<Message, (ParseError, Bytes)> {
-        let mut out = Ok(Message::unparsed(buf));
-        if let Ok(msg) = &mut out
-            && let Err(e) = fill_checked(msg, limits, true)
-        {
-            return match out {
-                Ok(msg) => Err((e, msg.buf)),
-                Err(returned) => Err(returned),
-            };
-        }
-        out
+    pub(crate) fn fill_received(msg: &mut Message, limits: &ParseLimits) -> Result<(), ParseError> {
+        fill_checked(msg, limits, true)
     }
 
     /// One body for both public entry points, so the message is built once
@@ -61,8 +53,13 @@ impl Message {
         out
     }
 
+    /// Moves the message out, leaving an empty one (no buffer, no headers).
+    pub(crate) fn take(&mut self) -> Message {
+        std::mem::replace(self, Message::unparsed(Bytes::new()))
+    }
+
     #[inline(always)]
-    fn unparsed(buf: Bytes) -> Message {
+    pub(crate) fn unparsed(buf: Bytes) -> Message {
         Message {
             start_offset: 0,
             start: StartLine::Response { code: 0, reason: (0, 0) },
