@@ -61,13 +61,17 @@ impl Dialog {
         secure: bool,
         source: SocketAddr,
     ) -> Dialog {
-        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
+        // Sized exactly: a spare capacity made `into_boxed_str` shrink the
+        // block with a realloc on every call.
+        let routes: smallvec::SmallVec<[&str; 4]> = routes.collect();
+        let route_len = routes.iter().map(|r| r.len() + 1).sum::<usize>().saturating_sub(1);
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + route_len);
         let mut ends = [0u32; FIELDS];
         for (i, p) in parts.iter().enumerate() {
             text.push_str(p);
             ends[i] = text.len() as u32;
         }
-        for (i, r) in routes.enumerate() {
+        for (i, r) in routes.iter().enumerate() {
             if i > 0 {
                 text.push('\n');
             }
