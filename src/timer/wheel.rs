@@ -36,8 +36,11 @@ impl<T> TimerWheel<T> {
 
     /// Rounded up, so a timer never fires early.
     fn deadline_tick(&self, at: Instant) -> u64 {
-        let ns = at.saturating_duration_since(self.epoch).as_nanos();
-        u64::try_from(ns.div_ceil(1_000_000)).unwrap_or(u64::MAX)
+        // Whole seconds and the sub-second part apart: the u128 nanosecond
+        // count needed a 128-bit division on every insert.
+        let d = at.saturating_duration_since(self.epoch);
+        let ms = d.subsec_nanos().div_ceil(1_000_000);
+        d.as_secs().saturating_mul(1000).saturating_add(u64::from(ms))
     }
 
     fn now_tick(&self, at: Instant) -> u64 {
@@ -69,6 +72,10 @@ impl<T> TimerWheel<T> {
     fn place(&mut self, index: u32, deadline: u64) {
         let (list, level) = self.list_for(deadline);
         self.arena.link(index, list);
+        self.mark_occupied(list, level);
+    }
+
+    fn mark_occupied(&mut self, list: u16, level: Option<usize>) {
         if let Some(level) = level {
             self.occupied[level] |= 1 << (u64::from(list) % SLOTS);
         }
@@ -78,9 +85,10 @@ impl<T> TimerWheel<T> {
     pub fn insert(&mut self, deadline: Instant, value: T) -> TimerHandle {
         let tick = self.deadline_tick(deadline);
         self.seq += 1;
-        let h = self.arena.alloc(value, tick, self.seq, DUE_LIST);
-        self.arena.unlink(h.index);
-        self.place(h.index, tick);
+        // Linked straight into its list (not the due list first and moved).
+        let (list, level) = self.list_for(tick);
+        let h = self.arena.alloc(value, tick, self.seq, list);
+        self.mark_occupied(list, level);
         h
     }
 
