@@ -1,7 +1,8 @@
 //! Appending the short pieces a response is made of (header names, copied
 //! values, SDP tokens): a few dozen bytes, where a `memcpy` call costs
 //! more than the copy. Copies up to 32 bytes are done inline by two
-//! overlapping fixed-size moves.
+//! overlapping fixed-size moves (`put_short` into a buffer, `copy_short`
+//! into a slice).
 
 use bytes::{BufMut, BytesMut};
 
@@ -45,9 +46,54 @@ pub(crate) fn put_short(buf: &mut BytesMut, s: &[u8]) {
     }
 }
 
+/// Copies `src` into `dst[..src.len()]`, as `copy_from_slice` does, by
+/// two overlapping fixed-size moves when `src` is at most 32 bytes.
+/// Panics when `dst` is shorter than `src`.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        16..=32 => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+        }
+        8..=15 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+        }
+        4..=7 => {
+            dst[..4].copy_from_slice(&src[..4]);
+            dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+        }
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        0 => {}
+        _ => dst[..n].copy_from_slice(src),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every length up to 40 lands where `copy_from_slice` puts it and
+    /// leaves the rest of `dst` alone.
+    #[test]
+    fn copy_short_agrees_with_copy_from_slice() {
+        let src: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..=40 {
+            for extra in [0, 1, 7] {
+                let mut got = vec![b'.'; n + extra];
+                copy_short(&mut got, &src[..n]);
+                let mut want = vec![b'.'; n + extra];
+                want[..n].copy_from_slice(&src[..n]);
+                assert_eq!(got, want, "n {n} extra {extra}");
+            }
+        }
+    }
 
     /// Every length up to 40, appended after every small prefix length and
     /// into full and nearly full buffers, gives what `put_slice` gives.

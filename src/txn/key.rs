@@ -39,7 +39,7 @@ impl TxnKey {
         let mut a = [0u8; INLINE];
         let mut at = 0;
         for p in parts {
-            a[at..at + p.len()].copy_from_slice(p.as_bytes());
+            crate::sip::put_short::copy_short(&mut a[at..at + p.len()], p.as_bytes());
             at += p.len() + 1; // the separator is the zero already there
         }
         TxnKey(SmallVec::from_buf_and_len(a, total))
