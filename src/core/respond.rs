@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use super::{Outbox, ShardCore};
 use crate::sip::{HeaderName, Message, ResponseHead, Writer};
-use crate::txn::{NonInviteServerTxn, TxnCtx, TxnKey, response_destination};
+use crate::txn::{NonInviteServerTxn, TxnCtx, TxnKey};
 
 /// Methods we answer (RFC 3261 §20.5).
 pub(crate) const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, REGISTER";
@@ -69,7 +69,10 @@ impl ShardCore {
 
     /// Where responses to `req` go.
     pub(crate) fn reply_address(req: &Message, source: SocketAddr) -> SocketAddr {
-        req.via().map(|v| response_destination(&v, source)).unwrap_or(source)
+        match req.via_reply_parts() {
+            Ok((rport, port, maddr)) => crate::txn::response_destination_of(rport, port, maddr, source),
+            Err(_) => source,
+        }
     }
 
     /// Answers a non-INVITE request through a new server transaction.

@@ -96,6 +96,14 @@ impl Message {
         Ok((branch.map(|b| self.text(b)), self.text(sent_by)))
     }
 
+    /// The top Via's `rport` presence, sent-by port and `maddr`: where a
+    /// response goes (RFC 3261 §18.2.2), without building the whole `Via`.
+    pub(crate) fn via_reply_parts(&self) -> Result<(bool, Option<u16>, Option<&str>), ParseError> {
+        let v = self.via_memo()?;
+        let (rport, port, maddr) = v.cuts.reply_parts(self.slice(v.text.0, v.text.1));
+        Ok((rport, port, maddr.map(|m| self.text(m))))
+    }
+
     /// A top Via read by the one-pass parser: the value up to its end,
     /// its host, and whether it carries `received` or `rport`. A response
     /// copies such a Via as written when it needs neither filled in.

@@ -7,6 +7,19 @@ use super::method::is_token_char;
 use super::params::Params;
 use super::uri::Uri;
 
+/// Bytes that make a value more than a bare URI: quotes, brackets,
+/// parameters, list commas and whitespace (LWS, so nothing to trim).
+const ADDR_SPEC_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = *b"\"<>;, \t\r\n";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// A display name, a URI and header parameters, read in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NameAddr<'a> {
@@ -22,6 +35,15 @@ pub struct NameAddr<'a> {
 impl<'a> NameAddr<'a> {
     /// Parses one value; `header` names the header in the error.
     pub fn parse(value: &'a str, header: &'static str) -> Result<NameAddr<'a>, ParseError> {
+        // The usual bare `sip:user@host:port` Contact: the whole value is
+        // the URI, which is what the general parse finds (tested below).
+        if is_bare_uri(value) {
+            return Ok(NameAddr { display_name: None, uri: value, bracketed: false, params: "" });
+        }
+        Self::parse_general(value, header)
+    }
+
+    fn parse_general(value: &'a str, header: &'static str) -> Result<NameAddr<'a>, ParseError> {
         let bad = |at: usize| ParseError::new(ParseErrorKind::BadHeaderValue(header), at);
         let v = lex::trim_str(value);
         let b = v.as_bytes();
@@ -118,4 +140,29 @@ fn closing_quote(b: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+fn is_bare_uri(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|c| !ADDR_SPEC_STOP[usize::from(c)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Wherever the bare-URI shortcut answers, the general parse agrees.
+    #[test]
+    fn bare_uri_shortcut_agrees_with_the_general_parse() {
+        let seeds =
+            ["sip:sipp@127.0.0.1:5061", "sips:a@[::1]:5061", "tel:+1-555", "*", "sip:a@b;lr", "<sip:a>"];
+        let alphabet = b" \t;,<>\"@:*x\r\n";
+        let mut hits = 0;
+        for v in super::super::mutate::mutations(&seeds, alphabet, 300, 2) {
+            if is_bare_uri(&v) {
+                hits += 1;
+                assert_eq!(NameAddr::parse(&v, "Contact"), NameAddr::parse_general(&v, "Contact"), "{v:?}");
+            }
+        }
+        assert!(hits > 200, "shortcut used: {hits}");
+    }
 }

@@ -96,6 +96,15 @@ impl ViaCuts {
         Some((value, host, received != NONE || rport != NONE))
     }
 
+    /// What says where a response goes: whether `rport` is present, the
+    /// sent-by port, and `maddr` (when present) in `text`.
+    pub(crate) fn reply_parts<'a>(&self, text: &'a [u8]) -> (bool, Option<u16>, Option<&'a [u8]>) {
+        let [_, _, rport, maddr] = self.known;
+        let maddr =
+            (maddr != NONE).then(|| text.get(usize::from(maddr.0)..usize::from(maddr.1)).unwrap_or(&[]));
+        (rport != NONE, self.port, maddr)
+    }
+
     /// Where the value these cuts describe ends (its last part's end).
     pub(crate) fn end(&self) -> usize {
         usize::from(self.params.1)

@@ -17,6 +17,7 @@ mod table;
 
 pub use config::TimerConfig;
 pub use ctx::{OutDatagram, TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+pub(crate) use dest::destination as response_destination_of;
 pub use dest::response_destination;
 pub use invite_client::{ClientOutcome, IctState, InviteClientTxn};
 pub use invite_server::{InviteServerTxn, IstState};
