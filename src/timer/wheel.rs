@@ -36,8 +36,7 @@ impl<T> TimerWheel<T> {
 
     /// Rounded up, so a timer never fires early.
     fn deadline_tick(&self, at: Instant) -> u64 {
-        // Whole seconds and the sub-second part apart: the u128 nanosecond
-        // count needed a 128-bit division on every insert.
+        // Seconds and sub-second apart: no u128 division per insert.
         let d = at.saturating_duration_since(self.epoch);
         let ms = d.subsec_nanos().div_ceil(1_000_000);
         d.as_secs().saturating_mul(1000).saturating_add(u64::from(ms))
@@ -70,15 +69,17 @@ impl<T> TimerWheel<T> {
     }
 
     fn place(&mut self, index: u32, deadline: u64) {
-        let (list, level) = self.list_for(deadline);
+        let list = self.occupy(deadline);
         self.arena.link(index, list);
-        self.mark_occupied(list, level);
     }
 
-    fn mark_occupied(&mut self, list: u16, level: Option<usize>) {
+    /// The list for a deadline, marked occupied at its level.
+    fn occupy(&mut self, deadline: u64) -> u16 {
+        let (list, level) = self.list_for(deadline);
         if let Some(level) = level {
             self.occupied[level] |= 1 << (u64::from(list) % SLOTS);
         }
+        list
     }
 
     /// Arms a timer. A deadline at or before the wheel's time fires on the next poll.
@@ -86,10 +87,8 @@ impl<T> TimerWheel<T> {
         let tick = self.deadline_tick(deadline);
         self.seq += 1;
         // Linked straight into its list (not the due list first and moved).
-        let (list, level) = self.list_for(tick);
-        let h = self.arena.alloc(value, tick, self.seq, list);
-        self.mark_occupied(list, level);
-        h
+        let list = self.occupy(tick);
+        self.arena.alloc(value, tick, self.seq, list)
     }
 
     /// Cancels a timer; a stale handle is a no-op returning `None`.
