@@ -43,27 +43,32 @@ pub(crate) fn index_headers(
     let max_headers = limits.max_headers.min(usize::from(ABSENT));
     let mut folded_len = 0usize;
     loop {
-        let ((ls, le), next) = next_line(b, lines, pos, limits)?;
-        pos = next;
-        if ls == le {
-            return Ok(next);
-        }
-        if b[ls] == b' ' || b[ls] == b'\t' {
-            // Continuation line: the previous value grows (RFC 3261 §7.3.1).
-            let Some(last) = head.headers.last_mut() else {
-                return Err(ParseError::new(K::BadHeaderName, ls));
-            };
-            folded_len += next - ls;
-            if folded_len > limits.max_line_len {
-                return Err(ParseError::new(K::LineTooLong { limit: limits.max_line_len }, ls));
+        let ls = pos;
+        let nl = header_line_end(b, lines, ls, limits)?;
+        pos = nl + 1;
+        // The first byte tells the line's kind. Values end at the LF: the
+        // CR before it stays in the value, which every reader trims.
+        match b[ls] {
+            b'\n' => return Ok(pos),
+            b'\r' if nl == ls + 1 => return Ok(pos),
+            b' ' | b'\t' => {
+                // Continuation line: the previous value grows (RFC 3261 §7.3.1).
+                let Some(last) = head.headers.last_mut() else {
+                    return Err(ParseError::new(K::BadHeaderName, ls));
+                };
+                folded_len += pos - ls;
+                if folded_len > limits.max_line_len {
+                    return Err(ParseError::new(K::LineTooLong { limit: limits.max_line_len }, ls));
+                }
+                last.value_end = nl as u16;
+                continue;
             }
-            last.value_end = le as u16;
-            continue;
+            _ => {}
         }
         if head.headers.len() >= max_headers {
             return Err(ParseError::new(K::TooManyHeaders { limit: max_headers }, ls));
         }
-        let entry = header_line(b, lines, ls, le)?;
+        let entry = header_line(b, lines, ls, nl)?;
         if let Some(slot) = head.known.get_mut(entry.name as usize) {
             if *slot == ABSENT {
                 *slot = head.headers.len() as u8;
@@ -72,8 +77,30 @@ pub(crate) fn index_headers(
             }
         }
         head.headers.push(entry);
-        folded_len = next - ls;
+        folded_len = pos - ls;
     }
+}
+
+/// The LF that ends the header line starting at `pos`, within the cap
+/// (which counts the line without its CR and LF, as `next_line` does).
+#[inline(always)]
+fn header_line_end(
+    b: &[u8],
+    lines: &mut LineScanner<'_>,
+    pos: usize,
+    limits: &ParseLimits,
+) -> Result<usize, ParseError> {
+    let too_long = |at| ParseError::new(K::LineTooLong { limit: limits.max_line_len }, at);
+    let nl = match lines.next_newline(pos) {
+        Some(nl) if nl - pos <= limits.max_line_len => return Ok(nl),
+        Some(nl) => nl,
+        None if b.len() - pos > limits.max_line_len => return Err(too_long(pos)),
+        None => return Err(ParseError::new(K::Truncated, pos)),
+    };
+    if nl - pos - usize::from(b[nl - 1] == b'\r') > limits.max_line_len {
+        return Err(too_long(pos));
+    }
+    Ok(nl)
 }
 
 /// `name *(SP/HT) ":" value`. Known names are proven valid by their
@@ -100,13 +127,8 @@ fn header_line(b: &[u8], lines: &LineScanner<'_>, ls: usize, le: usize) -> Resul
     {
         return Err(ParseError::new(K::BadHeaderName, ls));
     }
-    // Nearly always exactly one space after the colon. The line's CR or
-    // LF at `le` ends every run of blanks, so no length check is needed.
-    let mut vs = colon + 1;
-    vs += usize::from(b[vs] == b' ');
-    if matches!(b[vs], b' ' | b'\t') {
-        vs += b[vs..le].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    }
+    // The value keeps its leading blanks: every reader trims it anyway.
+    let vs = colon + 1;
     Ok(HeaderEntry {
         name,
         name_len: name_len as u8,

@@ -1,8 +1,6 @@
 //! The per-message header index: 8-byte entries (16-bit offsets) kept
 //! inline, plus the positions of the headers every message needs.
 
-use smallvec::SmallVec;
-
 use super::header_name::HeaderName;
 
 /// Inline header slots before the index spills to the heap; a SIPp INVITE
@@ -29,10 +27,25 @@ pub(crate) struct HeaderEntry {
     pub(crate) value_end: u16,
 }
 
+impl HeaderEntry {
+    /// Where the value starts once its leading blanks are skipped (error
+    /// offsets point there; the index keeps the untrimmed start).
+    pub(crate) fn value_at(&self, b: &[u8]) -> usize {
+        let raw = b.get(usize::from(self.value_start)..usize::from(self.value_end)).unwrap_or(&[]);
+        usize::from(self.value_start) + raw.iter().take_while(|&&c| super::lex::is_lws(c)).count()
+    }
+}
+
+impl Default for HeaderEntry {
+    fn default() -> Self {
+        HeaderEntry { name: HeaderName::Other, name_len: 0, name_start: 0, value_start: 0, value_end: 0 }
+    }
+}
+
 /// The header index of one message.
 #[derive(Debug, Clone)]
 pub(crate) struct HeadIndex {
-    pub(crate) headers: SmallVec<[HeaderEntry; INLINE_HEADERS]>,
+    pub(crate) headers: HeaderList,
     /// Index of the first header of each `KNOWN` name, or `ABSENT`.
     pub(crate) known: [u8; KNOWN],
     /// The first single-valued header seen twice (reported by `validate`).
@@ -41,6 +54,99 @@ pub(crate) struct HeadIndex {
 
 impl Default for HeadIndex {
     fn default() -> Self {
-        HeadIndex { headers: SmallVec::new(), known: [ABSENT; KNOWN], duplicate: None }
+        HeadIndex { headers: HeaderList::default(), known: [ABSENT; KNOWN], duplicate: None }
+    }
+}
+
+/// Most headers a message may have: `known` holds positions as `u8`, and
+/// `ABSENT` is not one (the indexer caps the count below it).
+const MAX_HEADERS: usize = ABSENT as usize;
+
+/// The header lines in order: inline while they fit, then all of them in
+/// one heap block of the most a message may hold. The length lives
+/// outside both, so the indexer's push is one compare and one store
+/// (`SmallVec` asked which storage was in use at every push and length).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HeaderList {
+    len: usize,
+    inline: [HeaderEntry; INLINE_HEADERS],
+    spilled: Option<Box<[HeaderEntry]>>,
+}
+
+impl HeaderList {
+    /// Appends an entry; past `MAX_HEADERS` (which the indexer never
+    /// reaches) the entry is dropped rather than panicking.
+    #[inline]
+    pub(crate) fn push(&mut self, entry: HeaderEntry) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = entry;
+                self.len += 1;
+            }
+            None => self.push_spilled(entry),
+        }
+    }
+
+    /// How many entries (the slice's length, without asking where it is).
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    #[cold]
+    fn push_spilled(&mut self, entry: HeaderEntry) {
+        let heap = self.spilled.get_or_insert_with(|| {
+            let mut heap = vec![HeaderEntry::default(); MAX_HEADERS].into_boxed_slice();
+            heap[..INLINE_HEADERS].copy_from_slice(&self.inline);
+            heap
+        });
+        if let Some(slot) = heap.get_mut(self.len) {
+            *slot = entry;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for HeaderList {
+    type Target = [HeaderEntry];
+
+    #[inline]
+    fn deref(&self) -> &[HeaderEntry] {
+        match &self.spilled {
+            None => &self.inline[..self.len.min(INLINE_HEADERS)],
+            Some(heap) => &heap[..self.len],
+        }
+    }
+}
+
+impl std::ops::DerefMut for HeaderList {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [HeaderEntry] {
+        match &mut self.spilled {
+            None => &mut self.inline[..self.len.min(INLINE_HEADERS)],
+            Some(heap) => &mut heap[..self.len],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries read back in order across the move to the heap, up to the
+    /// cap, and a push past the cap changes nothing.
+    #[test]
+    fn entries_survive_the_spill_and_the_cap_holds() {
+        let entry = |i: usize| HeaderEntry { name_start: i as u16, ..HeaderEntry::default() };
+        let mut list = HeaderList::default();
+        for i in 0..MAX_HEADERS + 3 {
+            list.push(entry(i));
+            let want = (i + 1).min(MAX_HEADERS);
+            assert_eq!(list.len(), want);
+            assert!(list.iter().enumerate().all(|(j, e)| usize::from(e.name_start) == j), "after {i}");
+        }
+        list.last_mut().unwrap().value_end = 7;
+        assert_eq!(list[MAX_HEADERS - 1].value_end, 7);
+        assert_eq!(list.clone().len(), MAX_HEADERS);
     }
 }

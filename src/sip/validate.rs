@@ -46,7 +46,7 @@ impl Message {
         let Some(h) = self.first(HeaderName::CSeq) else {
             return false;
         };
-        let value = self.slice(h.value_start, h.value_end);
+        let value = super::lex::trim(self.slice(h.value_start, h.value_end));
         let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
         let method = self.slice(self.start_offset, method_end);
         let name = &value[(digits + 1).min(value.len())..];
@@ -61,6 +61,6 @@ impl Message {
     }
 
     fn value_offset(&self, name: HeaderName) -> usize {
-        self.first(name).map_or(0, |h| usize::from(h.value_start))
+        self.first(name).map_or(0, |h| h.value_at(&self.buf))
     }
 }
