@@ -46,9 +46,13 @@ impl Message {
     fn parse_checked(buf: Bytes, limits: &ParseLimits, validate: bool) -> Result<Message, ParseError> {
         // Built in place inside the returned `Result` and filled there: the
         // message (about 270 bytes) is never moved once parsed.
+        // One value returned on every path, so it is built in the return
+        // slot: an early `?` return made the success path a copy.
         let mut out = Ok(Message::unparsed(buf));
-        if let Ok(msg) = &mut out {
-            fill_checked(msg, limits, validate)?;
+        if let Ok(msg) = &mut out
+            && let Err(e) = fill_checked(msg, limits, validate)
+        {
+            out = Err(e);
         }
         out
     }
