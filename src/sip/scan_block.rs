@@ -29,12 +29,23 @@ pub(super) fn scan_block(buf: &[u8], base: usize, out: &mut Block) {
     }
 }
 
-/// The last, partial block: padded with spaces (neither newline nor
-/// suspect). Kept out of line so the full-block path stays lean.
-#[cold]
+/// The last, partial block, as if padded with spaces (neither newline
+/// nor suspect): the 64 bytes that end the buffer, shifted down to
+/// `base`. A padded copy only for buffers shorter than a block: reading a
+/// just-written copy back as vectors stalled on store forwarding, on
+/// every bodyless message (ACK, BYE). Kept out of line so the full-block
+/// path stays lean.
 #[inline(never)]
 fn scan_tail(buf: &[u8], base: usize, out: &mut Block) {
     let rest = buf.get(base..).unwrap_or(&[]);
+    if let (Some(last), 1..64) = (buf.last_chunk::<64>(), rest.len()) {
+        scan64(last, out);
+        let shift = 64 - rest.len();
+        out.newline >>= shift;
+        out.colon >>= shift;
+        out.suspect >>= shift;
+        return;
+    }
     let mut padded = [b' '; 64];
     padded[..rest.len().min(64)].copy_from_slice(&rest[..rest.len().min(64)]);
     scan64(&padded, out)
