@@ -18,6 +18,7 @@ mod lex;
 mod memo;
 mod message;
 mod method;
+mod method_word;
 #[cfg(test)]
 mod mutate;
 mod name_addr;

@@ -3,7 +3,8 @@
 
 use super::error::{ParseError, ParseErrorKind as K};
 use super::message::StartLine;
-use super::method::{Method, is_token_char, known_method};
+use super::method::{Method, is_token_char};
+use super::method_word::known_method;
 
 /// Bit 0x20 of the letters of `SIP`: setting it folds their case and no
 /// other byte can turn into one of them; `/2.0` must match exactly.
