@@ -40,8 +40,7 @@ pub(crate) fn frame_body(
     let cl = head.known[HeaderName::ContentLength as usize];
     let len = match head.headers.get(usize::from(cl)) {
         Some(h) => {
-            let at = h.value_at(b);
-            let raw = lex::trim(&b[at..usize::from(h.value_end).max(at)]);
+            let (at, raw) = h.trimmed(b);
             let n = lex::parse_u32(raw).ok_or(ParseError::new(K::BadContentLength, at))? as usize;
             if n > available {
                 return Err(ParseError::new(K::ContentLengthExceedsDatagram, at));

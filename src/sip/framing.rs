@@ -46,8 +46,7 @@ pub fn stream_frame(buf: &[u8], limits: &ParseLimits) -> Result<StreamFrame, Par
     let Some(h) = head.headers.iter().find(|h| h.name == HeaderName::ContentLength) else {
         return Err(ParseError::new(K::MissingHeader("Content-Length"), body_start));
     };
-    let at = h.value_at(buf);
-    let raw = lex::trim(&buf[at..usize::from(h.value_end).max(at)]);
+    let (at, raw) = h.trimmed(buf);
     let len = lex::parse_u32(raw).ok_or(ParseError::new(K::BadContentLength, at))?;
     let total = body_start + len as usize;
     if len as usize > limits.max_body_size || total > limits.max_message_size {

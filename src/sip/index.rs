@@ -28,11 +28,13 @@ pub(crate) struct HeaderEntry {
 }
 
 impl HeaderEntry {
-    /// Where the value starts once its leading blanks are skipped (error
-    /// offsets point there; the index keeps the untrimmed start).
-    pub(crate) fn value_at(&self, b: &[u8]) -> usize {
+    /// The value trimmed, and where it starts in `b` (error offsets point
+    /// there; the index keeps the untrimmed start): one trim for both.
+    pub(crate) fn trimmed<'b>(&self, b: &'b [u8]) -> (usize, &'b [u8]) {
         let raw = b.get(usize::from(self.value_start)..usize::from(self.value_end)).unwrap_or(&[]);
-        usize::from(self.value_start) + raw.iter().take_while(|&&c| super::lex::is_lws(c)).count()
+        let value = super::lex::trim(raw);
+        let skipped = (value.as_ptr() as usize).wrapping_sub(raw.as_ptr() as usize);
+        (usize::from(self.value_start) + skipped, value)
     }
 }
 

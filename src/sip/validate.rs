@@ -61,6 +61,6 @@ impl Message {
     }
 
     fn value_offset(&self, name: HeaderName) -> usize {
-        self.first(name).map_or(0, |h| h.value_at(&self.buf))
+        self.first(name).map_or(0, |h| h.trimmed(&self.buf).0)
     }
 }

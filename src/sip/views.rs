@@ -102,9 +102,9 @@ impl Message {
 
     fn number(&self, name: H, max: u32) -> Option<Result<u32, ParseError>> {
         let h = self.index.headers.iter().find(|h| h.name == name)?;
-        let v = lex::trim(self.slice(h.value_start, h.value_end));
-        let bad = ParseError::new(ParseErrorKind::BadHeaderValue(name.as_str()), h.value_at(&self.buf));
-        Some(lex::parse_u32(v).filter(|&n| n <= max).ok_or(bad))
+        let (at, v) = h.trimmed(&self.buf);
+        let bad = || ParseError::new(ParseErrorKind::BadHeaderValue(name.as_str()), at);
+        Some(lex::parse_u32(v).filter(|&n| n <= max).ok_or_else(bad))
     }
 
     /// Max-Forwards, 0..=255 (RFC 3261 §20.22).
