@@ -8,7 +8,7 @@ use super::method::is_token_char;
 use super::scan::LineScanner;
 
 /// Returns the line starting at `pos` (without CR/LF) and where the next
-/// one starts. A line must end in LF (CR optional) within the cap.
+/// one starts; `pos` is where the scanner's previous line ended. A line must end in LF (CR optional) within the cap.
 #[inline]
 pub(crate) fn next_line(
     b: &[u8],
@@ -17,7 +17,7 @@ pub(crate) fn next_line(
     limits: &ParseLimits,
 ) -> Result<((usize, usize), usize), ParseError> {
     let too_long = ParseError::new(K::LineTooLong { limit: limits.max_line_len }, pos);
-    let Some(nl) = lines.next_newline(pos) else {
+    let Some(nl) = lines.next_newline() else {
         return Err(if b.len() - pos > limits.max_line_len {
             too_long
         } else {
@@ -91,7 +91,7 @@ fn header_line_end(
     limits: &ParseLimits,
 ) -> Result<usize, ParseError> {
     let too_long = |at| ParseError::new(K::LineTooLong { limit: limits.max_line_len }, at);
-    let nl = match lines.next_newline(pos) {
+    let nl = match lines.next_newline() {
         Some(nl) if nl - pos <= limits.max_line_len => return Ok(nl),
         Some(nl) => nl,
         None if b.len() - pos > limits.max_line_len => return Err(too_long(pos)),

@@ -11,6 +11,9 @@ pub(crate) struct LineScanner<'a> {
     buf: &'a [u8],
     base: usize,
     block: Block,
+    /// Newlines of the block not yet returned: each line end is one
+    /// trailing-zero count and one bit clear, with no position arithmetic.
+    pending: u64,
     /// Colons of the block before `base`: a header name may start there.
     prev_colon: u64,
     /// Any suspect byte in blocks already left behind.
@@ -23,34 +26,47 @@ impl<'a> LineScanner<'a> {
     /// returning the filled scanner cost a store-forwarding stall on the copy.
     #[inline(always)]
     pub(crate) fn new(buf: &'a [u8], from: usize) -> Self {
-        LineScanner { buf, base: from, block: Block::default(), prev_colon: 0, suspect_seen: false }
+        LineScanner {
+            buf,
+            base: from,
+            block: Block::default(),
+            pending: 0,
+            prev_colon: 0,
+            suspect_seen: false,
+        }
     }
 
     /// Scans the first block in place.
     #[inline(always)]
     pub(crate) fn begin(&mut self) {
         scan_block(self.buf, self.base, &mut self.block);
+        self.pending = self.block.newline;
     }
 
-    /// Position of the first LF at or after `pos` (`pos` never moves back).
-    #[inline]
-    pub(crate) fn next_newline(&mut self, pos: usize) -> Option<usize> {
-        loop {
-            let rel = pos.saturating_sub(self.base);
-            if rel < 64 {
-                let m = self.block.newline & (u64::MAX << rel);
-                if m != 0 {
-                    return Some(self.base + m.trailing_zeros() as usize);
-                }
-            }
-            self.base += 64;
-            if self.base >= self.buf.len() {
-                return None;
-            }
-            self.suspect_seen |= self.block.suspect != 0;
-            self.prev_colon = self.block.colon;
-            scan_block(self.buf, self.base, &mut self.block);
+    /// The next LF: the first one at or after `from`, then each one after
+    /// the last returned.
+    #[inline(always)]
+    pub(crate) fn next_newline(&mut self) -> Option<usize> {
+        while self.pending == 0 {
+            self.advance()?;
         }
+        let nl = self.base + self.pending.trailing_zeros() as usize;
+        self.pending &= self.pending - 1;
+        Some(nl)
+    }
+
+    /// Moves to the next block; `None` past the end of the buffer.
+    #[inline]
+    fn advance(&mut self) -> Option<()> {
+        self.base += 64;
+        if self.base >= self.buf.len() {
+            return None;
+        }
+        self.suspect_seen |= self.block.suspect != 0;
+        self.prev_colon = self.block.colon;
+        scan_block(self.buf, self.base, &mut self.block);
+        self.pending = self.block.newline;
+        Some(())
     }
 
     /// The first ':' in `pos..end`, where `end` is the line end that
@@ -125,7 +141,7 @@ mod tests {
             let mut pos = from;
             loop {
                 let want = buf[pos..].iter().position(|&c| c == b'\n').map(|i| pos + i);
-                let got = lines.next_newline(pos);
+                let got = lines.next_newline();
                 assert_eq!(got, want, "round {round} pos {pos}");
                 let Some(nl) = got else { break };
                 let colon = buf[pos..nl].iter().position(|&c| c == b':').map(|i| pos + i);
