@@ -1,6 +1,6 @@
 //! The stage-one kernels: newline, colon and suspect-byte masks of one
-//! 64-byte block, with AVX2 and SSE2 versions checked against a scalar
-//! reference. `scan.rs` walks lines with them.
+//! 64-byte block, with AVX-512BW, AVX2 and SSE2 versions checked against a
+//! scalar reference. `scan.rs` walks lines with them.
 
 /// Bit masks for one 64-byte block: bit i is byte `base + i`.
 #[derive(Debug, Clone, Copy, Default)]
