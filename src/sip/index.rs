@@ -65,14 +65,16 @@ impl Default for HeadIndex {
 const MAX_HEADERS: usize = ABSENT as usize;
 
 /// The header lines in order: inline while they fit, then all of them in
-/// one heap block of the most a message may hold. The length lives
-/// outside both, so the indexer's push is one compare and one store
-/// (`SmallVec` asked which storage was in use at every push and length).
+/// a heap vector that grows with the message (up to the most a message
+/// may hold). The length lives outside both, so the indexer's push is one
+/// compare and one store (`SmallVec` asked which storage was in use at
+/// every push and length).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HeaderList {
     len: usize,
     inline: [HeaderEntry; INLINE_HEADERS],
-    spilled: Option<Box<[HeaderEntry]>>,
+    /// Every entry once there are more than `INLINE_HEADERS`.
+    spilled: Vec<HeaderEntry>,
 }
 
 impl HeaderList {
@@ -95,17 +97,20 @@ impl HeaderList {
         self.len
     }
 
+    /// Room for twice the inline count first: a carrier INVITE with 20 to
+    /// 30 headers allocates once (a block for the most a message may hold
+    /// was 2 KiB zeroed on every such message).
     #[cold]
     fn push_spilled(&mut self, entry: HeaderEntry) {
-        let heap = self.spilled.get_or_insert_with(|| {
-            let mut heap = vec![HeaderEntry::default(); MAX_HEADERS].into_boxed_slice();
-            heap[..INLINE_HEADERS].copy_from_slice(&self.inline);
-            heap
-        });
-        if let Some(slot) = heap.get_mut(self.len) {
-            *slot = entry;
-            self.len += 1;
+        if self.len >= MAX_HEADERS {
+            return;
         }
+        if self.spilled.is_empty() {
+            self.spilled.reserve_exact(2 * INLINE_HEADERS);
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push(entry);
+        self.len += 1;
     }
 }
 
@@ -114,9 +119,9 @@ impl std::ops::Deref for HeaderList {
 
     #[inline]
     fn deref(&self) -> &[HeaderEntry] {
-        match &self.spilled {
-            None => &self.inline[..self.len.min(INLINE_HEADERS)],
-            Some(heap) => &heap[..self.len],
+        match self.inline.get(..self.len) {
+            Some(inline) => inline,
+            None => &self.spilled,
         }
     }
 }
@@ -124,9 +129,9 @@ impl std::ops::Deref for HeaderList {
 impl std::ops::DerefMut for HeaderList {
     #[inline]
     fn deref_mut(&mut self) -> &mut [HeaderEntry] {
-        match &mut self.spilled {
-            None => &mut self.inline[..self.len.min(INLINE_HEADERS)],
-            Some(heap) => &mut heap[..self.len],
+        match self.inline.get_mut(..self.len) {
+            Some(inline) => inline,
+            None => &mut self.spilled,
         }
     }
 }
