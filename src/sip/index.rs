@@ -82,13 +82,21 @@ impl HeaderList {
     /// reaches) the entry is dropped rather than panicking.
     #[inline]
     pub(crate) fn push(&mut self, entry: HeaderEntry) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => {
-                *slot = entry;
-                self.len += 1;
-            }
-            None => self.push_spilled(entry),
-        }
+        let slot = match self.inline.get_mut(self.len) {
+            Some(slot) => slot,
+            None => match self.spill_slot() {
+                Some(slot) => slot,
+                None => return,
+            },
+        };
+        // Field by field into the slot: a whole entry (passed or stored
+        // as one) made the compiler pack the fields into an integer first.
+        slot.name = entry.name;
+        slot.name_len = entry.name_len;
+        slot.name_start = entry.name_start;
+        slot.value_start = entry.value_start;
+        slot.value_end = entry.value_end;
+        self.len += 1;
     }
 
     /// How many entries (the slice's length, without asking where it is).
@@ -97,20 +105,20 @@ impl HeaderList {
         self.len
     }
 
-    /// Room for twice the inline count first: a carrier INVITE with 20 to
-    /// 30 headers allocates once (a block for the most a message may hold
-    /// was 2 KiB zeroed on every such message).
+    /// The next slot past the inline ones. Room for twice the inline count
+    /// first: a carrier INVITE with 20 to 30 headers allocates once (a
+    /// block for the most a message may hold was 2 KiB zeroed each time).
     #[cold]
-    fn push_spilled(&mut self, entry: HeaderEntry) {
+    fn spill_slot(&mut self) -> Option<&mut HeaderEntry> {
         if self.len >= MAX_HEADERS {
-            return;
+            return None;
         }
         if self.spilled.is_empty() {
             self.spilled.reserve_exact(2 * INLINE_HEADERS);
             self.spilled.extend_from_slice(&self.inline);
         }
-        self.spilled.push(entry);
-        self.len += 1;
+        self.spilled.push(HeaderEntry::default());
+        self.spilled.last_mut()
     }
 }
 
