@@ -8,7 +8,8 @@ use super::method::is_token_char;
 use super::scan::LineScanner;
 
 /// Returns the line starting at `pos` (without CR/LF) and where the next
-/// one starts; `pos` is where the scanner's previous line ended. A line must end in LF (CR optional) within the cap.
+/// one starts; `pos` is where the scanner's previous line ended. A line
+/// must end in LF (CR optional) within the cap.
 #[inline]
 pub(crate) fn next_line(
     b: &[u8],
