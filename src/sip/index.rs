@@ -67,8 +67,8 @@ const MAX_HEADERS: usize = ABSENT as usize;
 /// The header lines in order: inline while they fit, then all of them in
 /// a heap vector that grows with the message (up to the most a message
 /// may hold). The length lives outside both, so the indexer's push is one
-/// compare and one store (`SmallVec` asked which storage was in use at
-/// every push and length).
+/// compare and the entry's stores (`SmallVec` asked which storage was in
+/// use at every push and length).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HeaderList {
     len: usize,
