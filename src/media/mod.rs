@@ -1,6 +1,6 @@
 //! The RTP relay pool: media threads apart from the shards, each owning
 //! its streams' RTP/RTCP sockets, with RTP/RTCP parsing, RFC 3550
-//! statistics and a lock-free port allocator. A leaf: it knows nothing of
+//! statistics, SRTP/SRTCP and a lock-free port allocator. A leaf: it knows nothing of
 //! SIP.
 
 mod command;
@@ -16,6 +16,7 @@ mod receiver_stats;
 mod relay;
 mod rtcp;
 mod rtp;
+mod srtp;
 mod stream;
 mod stream_rtcp;
 mod worker;
@@ -30,6 +31,10 @@ pub use ports::{PortPool, bind_pair};
 pub use quality::estimated_mos;
 pub use receiver_stats::ReceiverStats;
 pub use rtcp::{ReportBlock, RtcpError, RtcpPacket, parse_rtcp, write_receiver_report};
-pub use rtp::{RtpError, RtpHeader, looks_like_rtcp, parse_rtp, write_rtp_header};
+pub use rtp::{RtpError, RtpHeader, looks_like_rtcp, parse_rtp, rtp_header_len, write_rtp_header};
+pub use srtp::{
+    CryptoAttribute, MAX_LIFETIME, MAX_SOURCES, MasterKey, Mki, REPLAY_WINDOW, SRTP_MAX_TRAILER, SrtpContext,
+    SrtpError, SrtpKeys, SrtpSuite,
+};
 pub use stream::Stream;
 pub use worker::EventSink;

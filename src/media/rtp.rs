@@ -42,22 +42,20 @@ fn be32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
-/// Parses the header of one RTP packet.
-pub fn parse_rtp(packet: &[u8]) -> Result<RtpHeader, RtpError> {
+/// The length of the header: the fixed 12 bytes, CSRCs and extension (what
+/// SRTP leaves clear; the padding is part of the encrypted payload).
+pub fn rtp_header_len(packet: &[u8]) -> Result<usize, RtpError> {
     if packet.len() < 12 {
         return Err(RtpError::Truncated);
     }
     if packet[0] >> 6 != 2 {
         return Err(RtpError::Version);
     }
-    let padding = packet[0] & 0x20 != 0;
-    let extension = packet[0] & 0x10 != 0;
-    let csrc_count = packet[0] & 0x0f;
-    let mut start = 12 + 4 * usize::from(csrc_count);
+    let mut start = 12 + 4 * usize::from(packet[0] & 0x0f);
     if packet.len() < start {
         return Err(RtpError::Truncated);
     }
-    if extension {
+    if packet[0] & 0x10 != 0 {
         if packet.len() < start + 4 {
             return Err(RtpError::Truncated);
         }
@@ -66,6 +64,15 @@ pub fn parse_rtp(packet: &[u8]) -> Result<RtpHeader, RtpError> {
             return Err(RtpError::Truncated);
         }
     }
+    Ok(start)
+}
+
+/// Parses the header of one RTP packet.
+pub fn parse_rtp(packet: &[u8]) -> Result<RtpHeader, RtpError> {
+    let start = rtp_header_len(packet)?;
+    let padding = packet[0] & 0x20 != 0;
+    let extension = packet[0] & 0x10 != 0;
+    let csrc_count = packet[0] & 0x0f;
     let mut end = packet.len();
     if padding {
         let pad = usize::from(packet[end - 1]);

@@ -1,0 +1,208 @@
+//! One direction's SRTP crypto context for a stream (RFC 3711 §3.2): the
+//! session keys of its master key(s), chosen by MKI when there are
+//! several, and per-SSRC indices and replay windows. `protect_*` is the
+//! sending side, `unprotect_*` the receiving one; both work in place.
+
+use std::fmt;
+
+use super::error::SrtpError;
+use super::master_key::MasterKey;
+use super::rollover::Rollover;
+use super::session_keys::SessionKeys;
+use super::sources::Sources;
+use super::suite::SrtpSuite;
+use super::{srtcp_packet, srtp_packet};
+use crate::media::rtp::rtp_header_len;
+
+/// The most bytes protecting adds to a packet: E+index, a GCM tag and the
+/// longest MKI. Receive into a buffer this much shorter than its size.
+pub const SRTP_MAX_TRAILER: usize = 4 + 16 + 128;
+
+/// SRTP and SRTCP state for one direction of one stream.
+pub struct SrtpContext {
+    suite: SrtpSuite,
+    /// The first protects; unprotect picks by MKI.
+    keys: Vec<SessionKeys>,
+    sources: Sources,
+}
+
+fn be32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+impl SrtpContext {
+    /// A context for `keys`: one key, or several of one suite that all
+    /// carry distinct MKIs of one length.
+    pub fn new(keys: &[MasterKey]) -> Result<SrtpContext, SrtpError> {
+        check_key_set(keys)?;
+        Ok(SrtpContext {
+            suite: keys[0].suite(),
+            keys: keys.iter().map(SessionKeys::new).collect(),
+            sources: Sources::default(),
+        })
+    }
+
+    /// The suite in use.
+    pub fn suite(&self) -> SrtpSuite {
+        self.suite
+    }
+
+    /// New master keys (a re-INVITE's); each source's ROC, sequence and
+    /// replay state carry on, as the sender's sequence numbers do.
+    pub fn rekey(&mut self, keys: &[MasterKey]) -> Result<(), SrtpError> {
+        let fresh = SrtpContext::new(keys)?;
+        self.suite = fresh.suite;
+        self.keys = fresh.keys;
+        Ok(())
+    }
+
+    /// Protects the RTP packet `buf[..len]` in place; returns its SRTP
+    /// length (`buf` needs `SRTP_MAX_TRAILER` spare bytes).
+    pub fn protect_rtp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
+        let packet = buf.get(..len).ok_or(SrtpError::NoRoom)?;
+        let hdr = rtp_header_len(packet).map_err(|_| SrtpError::Malformed)?;
+        let (seq, ssrc) = (u16::from_be_bytes([packet[2], packet[3]]), be32(packet, 8));
+        let at = self.source_for_sending(ssrc)?;
+        let src = self.sources.at(at);
+        let index = match src.rollover {
+            Some(r) => r.estimate(seq).ok_or(SrtpError::Replay)?,
+            None => u64::from(seq),
+        };
+        // Never two packets under one index: the keystream would repeat.
+        src.rtp_seen.check(index)?;
+        let keys = &mut self.keys[0];
+        keys.check_lifetime()?;
+        let n = srtp_packet::seal(keys, buf, len, hdr, ssrc, index)?;
+        keys.spend();
+        src.rtp_seen.accept(index);
+        src.rollover.get_or_insert(Rollover::start(seq)).advance(index);
+        Ok(n)
+    }
+
+    /// Authenticates and decrypts an SRTP packet in place; returns the RTP
+    /// length. A replay is refused before the tag is checked.
+    pub fn unprotect_rtp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
+        let hdr = rtp_header_len(packet).map_err(|_| SrtpError::Malformed)?;
+        let (seq, ssrc) = (u16::from_be_bytes([packet[2], packet[3]]), be32(packet, 8));
+        let k = key_named_by_mki(&self.keys, false, packet)?;
+        let keys = &mut self.keys[k];
+        keys.check_lifetime()?;
+        let known = self.sources.find(ssrc);
+        let index = match known.and_then(|at| self.sources.at(at).rollover) {
+            Some(r) => r.estimate(seq).ok_or(SrtpError::Replay)?,
+            None => u64::from(seq),
+        };
+        let (at, n) = match known {
+            Some(at) => {
+                self.sources.at(at).rtp_seen.check(index)?;
+                (at, srtp_packet::open(keys, packet, hdr, ssrc, index)?)
+            }
+            None if !self.sources.has_room() => return Err(SrtpError::UnknownSsrc),
+            None => {
+                let n = srtp_packet::open(keys, packet, hdr, ssrc, index).map_err(unknown_source)?;
+                (self.sources.add(ssrc), n)
+            }
+        };
+        keys.spend();
+        let src = self.sources.at(at);
+        src.rtp_seen.accept(index);
+        src.rollover.get_or_insert(Rollover::start(seq)).advance(index);
+        Ok(n)
+    }
+
+    /// Protects the compound RTCP packet `buf[..len]` in place with the
+    /// sender's next SRTCP index; returns its SRTCP length.
+    pub fn protect_rtcp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
+        if len < srtcp_packet::CLEAR || buf.len() < len {
+            return Err(SrtpError::Malformed);
+        }
+        let at = self.source_for_sending(be32(buf, 4))?;
+        let src = self.sources.at(at);
+        if src.rtcp_next > 0x7fff_ffff {
+            return Err(SrtpError::KeyExpired);
+        }
+        let keys = &mut self.keys[0];
+        keys.check_lifetime()?;
+        let n = srtcp_packet::seal(keys, buf, len, src.rtcp_next)?;
+        keys.spend();
+        src.rtcp_next += 1;
+        Ok(n)
+    }
+
+    /// Authenticates and decrypts an SRTCP packet in place; returns the
+    /// RTCP length.
+    pub fn unprotect_rtcp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
+        let k = key_named_by_mki(&self.keys, true, packet)?;
+        let keys = &mut self.keys[k];
+        keys.check_lifetime()?;
+        let (ssrc, word, _) = srtcp_packet::fields(&keys.rtcp, packet, keys.mki_len())?;
+        let index = u64::from(word & 0x7fff_ffff);
+        let (at, n) = match self.sources.find(ssrc) {
+            Some(at) => {
+                self.sources.at(at).rtcp_seen.check(index)?;
+                (at, srtcp_packet::open(keys, packet)?)
+            }
+            None if !self.sources.has_room() => return Err(SrtpError::UnknownSsrc),
+            None => {
+                let n = srtcp_packet::open(keys, packet).map_err(unknown_source)?;
+                (self.sources.add(ssrc), n)
+            }
+        };
+        keys.spend();
+        self.sources.at(at).rtcp_seen.accept(index);
+        Ok(n)
+    }
+
+    fn source_for_sending(&mut self, ssrc: u32) -> Result<usize, SrtpError> {
+        match self.sources.find(ssrc) {
+            Some(at) => Ok(at),
+            None if self.sources.has_room() => Ok(self.sources.add(ssrc)),
+            None => Err(SrtpError::UnknownSsrc),
+        }
+    }
+}
+
+/// Ok for one key, or several of one suite that all carry distinct MKIs
+/// of one length.
+pub(crate) fn check_key_set(keys: &[MasterKey]) -> Result<(), SrtpError> {
+    let first = keys.first().ok_or(SrtpError::BadKey("no master key"))?;
+    let mki_len = first.mki().map(|m| m.len());
+    if keys.len() > 1 && mki_len.is_none() {
+        return Err(SrtpError::BadKey("several keys need MKIs"));
+    }
+    for (i, k) in keys.iter().enumerate() {
+        if k.suite() != first.suite() {
+            return Err(SrtpError::BadKey("master keys of different suites"));
+        }
+        if k.mki().map(|m| m.len()) != mki_len {
+            return Err(SrtpError::BadKey("MKIs of different lengths"));
+        }
+        if keys[..i].iter().any(|o| o.mki() == k.mki()) {
+            return Err(SrtpError::BadKey("two keys with the same MKI"));
+        }
+    }
+    Ok(())
+}
+
+/// Which key the packet's MKI names (the only key when there is no MKI).
+fn key_named_by_mki(keys: &[SessionKeys], rtcp: bool, packet: &[u8]) -> Result<usize, SrtpError> {
+    let first = &keys[0];
+    let Some(mki) = first.mki else { return Ok(0) };
+    let field = if rtcp {
+        srtcp_packet::fields(&first.rtcp, packet, mki.len())?.2
+    } else {
+        srtp_packet::mki_field(&first.rtp, packet, mki.len()).ok_or(SrtpError::Malformed)?
+    };
+    keys.iter().position(|k| k.mki.is_some_and(|m| m.matches(field))).ok_or(SrtpError::AuthFailed)
+}
+
+/// A source we do not know whose packet failed to authenticate.
+fn unknown_source(e: SrtpError) -> SrtpError {
+    if e == SrtpError::AuthFailed { SrtpError::UnknownSsrc } else { e }
+}
+
+impl fmt::Debug for SrtpContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SrtpContext").field("suite", &self.suite).field("keys", &self.keys.len()).finish()
+    }
+}
