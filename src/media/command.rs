@@ -2,7 +2,9 @@
 //! shards, events back to them, and a stream's final report.
 
 use std::net::{SocketAddr, UdpSocket};
-use std::time::Duration;
+
+use super::srtp::SrtpKeys;
+pub use super::stream_report::StreamReport;
 
 /// What a media thread does with a stream's packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,11 +61,14 @@ pub struct OpenStream {
     pub mode: Option<MediaMode>,
     /// The negotiated telephone-event payload type (DTMF), if any.
     pub dtmf_pt: Option<u8>,
+    /// SRTP keys (RTP/SAVP): what arrives is authenticated and decrypted
+    /// with the peer's, what we send protected with ours. None: plain RTP.
+    pub srtp: Option<SrtpKeys>,
 }
 
 impl OpenStream {
     /// A stream on a bound pair that may send at once, in the pool's mode,
-    /// without DTMF; callers set the other fields by struct update.
+    /// without DTMF or SRTP; callers set the other fields by struct update.
     pub fn on_pair(
         id: u64,
         owner: usize,
@@ -82,6 +87,7 @@ impl OpenStream {
             partner: None,
             mode: None,
             dtmf_pt: None,
+            srtp: None,
         }
     }
 }
@@ -118,6 +124,14 @@ pub enum StreamCommand {
         /// The partner's RTP port.
         partner: u16,
     },
+    /// New SRTP keys (a re-INVITE's offer/answer), or plain RTP from now
+    /// on (None). Each source's sequence and rollover state carries on.
+    Rekey {
+        /// The stream's RTP port.
+        local_port: u16,
+        /// Both directions' keys.
+        srtp: Option<SrtpKeys>,
+    },
     /// A stream moving from another media thread (bridging).
     #[doc(hidden)]
     Adopt(Box<super::stream::Stream>, u16),
@@ -131,47 +145,11 @@ impl StreamCommand {
             StreamCommand::Direction { local_port, .. }
             | StreamCommand::Close { local_port }
             | StreamCommand::Mode { local_port, .. }
-            | StreamCommand::Bridge { local_port, .. } => Some(*local_port),
+            | StreamCommand::Bridge { local_port, .. }
+            | StreamCommand::Rekey { local_port, .. } => Some(*local_port),
             StreamCommand::Adopt(s, _) => Some(s.local_port),
         }
     }
-}
-
-/// Counters of one stream when it closed.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct StreamReport {
-    /// RTP packets and bytes received (malformed ones excluded).
-    pub packets_in: u64,
-    /// RTP payload and header bytes received.
-    pub bytes_in: u64,
-    /// RTP packets sent.
-    pub packets_out: u64,
-    /// RTP bytes sent.
-    pub bytes_out: u64,
-    /// Lost by sequence numbers.
-    pub lost: u64,
-    /// Arrived after a later packet.
-    pub late: u64,
-    /// Arrived twice.
-    pub duplicates: u64,
-    /// Not RTP (dropped and counted).
-    pub malformed: u64,
-    /// RFC 3550 interarrival jitter at the end, ms.
-    pub jitter_ms: f64,
-    /// Estimated MOS of what we received (0 when nothing arrived).
-    pub mos: f64,
-    /// RTCP packets received and sent.
-    pub rtcp_in: u64,
-    /// RTCP reports we sent.
-    pub rtcp_out: u64,
-    /// The far end's last report about our stream: fraction lost (1/256).
-    pub far_fraction_lost: u8,
-    /// ... its cumulative loss.
-    pub far_cumulative_lost: i32,
-    /// ... its jitter, ms.
-    pub far_jitter_ms: f64,
-    /// How long the stream was open.
-    pub duration: Duration,
 }
 
 /// What happened to a stream.

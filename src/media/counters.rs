@@ -50,6 +50,11 @@ media_totals! {
     mos_streams: "Closed streams that received media (for the MOS mean).",
     jitter_us_max: "Highest final jitter of a closed stream, µs.",
     cpu_ns: "CPU time of the media threads, ns.",
+    srtp_streams: "Closed streams that were encrypted (SRTP).",
+    srtp_auth_failures: "SRTP/SRTCP packets of a known source that failed authentication (dropped).",
+    srtp_replays: "SRTP/SRTCP replays, received or about to be sent (dropped).",
+    srtp_unknown_ssrc: "SRTP/SRTCP packets of an unknown source that did not authenticate (dropped).",
+    srtp_key_expired: "Packets dropped because a master key's lifetime was used up.",
 }
 
 impl MediaTotals {
@@ -64,6 +69,7 @@ impl MediaTotals {
             self.mos_streams += 1;
         }
         self.jitter_us_max = self.jitter_us_max.max((r.jitter_ms * 1000.0) as u64);
+        self.srtp_streams += u64::from(r.srtp.is_some());
     }
 
     /// Mean estimated MOS of closed streams that received media.

@@ -18,7 +18,9 @@ mod rtcp;
 mod rtp;
 mod srtp;
 mod stream;
+mod stream_report;
 mod stream_rtcp;
+mod stream_srtp;
 mod worker;
 
 pub use command::{MediaEvent, MediaEventKind, MediaMode, OpenStream, StreamCommand, StreamReport};
@@ -37,4 +39,5 @@ pub use srtp::{
     SrtpError, SrtpKeys, SrtpSuite,
 };
 pub use stream::Stream;
+pub use stream_report::SrtpReport;
 pub use worker::EventSink;

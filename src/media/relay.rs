@@ -1,5 +1,5 @@
-//! A media thread's packet path: what arrives (RTP, RTCP, junk), echo and
-//! bridge forwarding, paced playing, and the periodic RTCP reports and
+//! A media thread's packet path: what arrives (RTP, RTCP, junk; SRTP
+//! authenticated and decrypted first), echo and bridge forwarding, paced playing, and the periodic RTCP reports and
 //! timeout checks.
 
 use std::cmp::Reverse;
@@ -8,7 +8,7 @@ use std::time::Instant;
 use mio::Token;
 
 use super::command::{MediaEvent, MediaEventKind, MediaMode};
-use super::g711::FRAME_SAMPLES;
+use super::srtp::SRTP_MAX_TRAILER;
 use super::worker::{FRAME, Worker};
 
 fn slot_of(token: Token) -> (usize, bool) {
@@ -18,21 +18,27 @@ fn slot_of(token: Token) -> (usize, bool) {
 impl Worker {
     pub(crate) fn on_readable(&mut self, token: Token, buf: &mut [u8]) {
         let (slot, is_rtcp) = slot_of(token);
+        // Room behind what arrives for the trailer protecting adds.
+        let room = buf.len() - SRTP_MAX_TRAILER;
         loop {
             let Some(s) = self.streams.get_mut(slot) else { return };
-            let got = if is_rtcp { s.rtcp.recv_from(buf) } else { s.rtp.recv_from(buf) };
+            let got =
+                if is_rtcp { s.rtcp.recv_from(&mut buf[..room]) } else { s.rtp.recv_from(&mut buf[..room]) };
             let Ok((n, from)) = got else { return };
             let now = Instant::now();
-            let data = &buf[..n];
-            if is_rtcp || super::rtp::looks_like_rtcp(data) {
-                if s.on_rtcp(now, data, from) {
+            let rtcp = is_rtcp || super::rtp::looks_like_rtcp(&buf[..n]);
+            // SRTP first: nothing unauthenticated is looked at, latched,
+            // echoed or relayed.
+            let Some(m) = s.unprotect(&mut buf[..n], rtcp, &mut self.totals) else { continue };
+            if rtcp {
+                if s.on_rtcp(now, &buf[..m], from) {
                     self.totals.rtcp_in += 1;
                 } else {
                     self.totals.malformed += 1;
                 }
                 continue;
             }
-            if !s.on_rtp(now, data, from) {
+            if !s.on_rtp(now, &buf[..m], n, from) {
                 self.totals.malformed += 1;
                 continue;
             }
@@ -42,22 +48,23 @@ impl Worker {
             }
             self.totals.packets_in += 1;
             self.totals.bytes_in += n as u64;
+            // Bridged: out of the partner with its keys; echo: back with ours.
             let sent = match s.partner {
                 Some(p) => match self.streams.get_mut(p) {
                     Some(p) => match p.remote.filter(|_| p.send) {
-                        Some(to) => p.send_to(data, to),
-                        None => false,
+                        Some(to) => p.send_rtp(buf, m, to, &mut self.totals),
+                        None => None,
                     },
-                    None => false,
+                    None => None,
                 },
-                None if s.mode == MediaMode::Echo && s.send => s.send_to(data, from),
-                None => false,
+                None if s.mode == MediaMode::Echo && s.send => s.send_rtp(buf, m, from, &mut self.totals),
+                None => None,
             };
-            if sent {
+            if let Some(out) = sent {
                 let took = now.elapsed().as_nanos() as u64;
                 let _ = self.echo_ns.record(took.max(1));
                 self.totals.packets_out += 1;
-                self.totals.bytes_out += n as u64;
+                self.totals.bytes_out += out as u64;
             }
         }
     }
@@ -78,9 +85,9 @@ impl Worker {
                 continue;
             }
             let frame = &self.frames[usize::from(s.payload_type == 8)];
-            if s.play(frame) {
+            if let Some(out) = s.play(frame, &mut self.totals) {
                 self.totals.packets_out += 1;
-                self.totals.bytes_out += (12 + FRAME_SAMPLES) as u64;
+                self.totals.bytes_out += out as u64;
             }
             // Keep the 20 ms grid; after a long stall, restart it from now.
             let next = if now.saturating_duration_since(at) > 10 * FRAME { now + FRAME } else { at + FRAME };
@@ -92,7 +99,7 @@ impl Worker {
         let mut timed_out = Vec::new();
         for (_, s) in self.streams.iter_mut() {
             let before = s.counts.rtcp_out;
-            s.rtcp_due(now);
+            s.rtcp_due(now, &mut self.totals);
             self.totals.rtcp_out += s.counts.rtcp_out - before;
             let silent = now.saturating_duration_since(s.last_rx);
             if let Some(limit) = self.timeout

@@ -7,10 +7,14 @@ use std::time::{Duration, Instant};
 use mio::net::UdpSocket;
 
 use super::command::{MediaMode, OpenStream, StreamReport};
+use super::counters::MediaTotals;
 use super::g711::FRAME_SAMPLES;
 use super::quality::estimated_mos;
 use super::receiver_stats::ReceiverStats;
 use super::rtp::{parse_rtp, write_rtp_header};
+use super::srtp::SRTP_MAX_TRAILER;
+use super::stream_report::SrtpReport;
+use super::stream_srtp::StreamSrtp;
 
 /// RTP clock of the audio we handle (G.711, telephone-event).
 pub(crate) const CLOCK_HZ: u128 = 8_000;
@@ -47,10 +51,18 @@ pub struct Stream {
     pub(crate) dtmf: super::dtmf::DtmfReceiver,
     /// A key press the last packet ended (taken by the worker).
     pub(crate) pressed: Option<super::dtmf::DtmfPress>,
+    /// SRTP contexts while the stream is encrypted.
+    pub(crate) srtp: Option<Box<StreamSrtp>>,
+    /// What SRTP dropped; Some once the stream was ever encrypted.
+    pub(crate) srtp_counts: Option<SrtpReport>,
 }
 
 impl Stream {
     pub(crate) fn new(open: OpenStream, now: Instant) -> std::io::Result<Stream> {
+        let srtp = match &open.srtp {
+            Some(keys) => Some(Box::new(StreamSrtp::new(keys).map_err(std::io::Error::other)?)),
+            None => None,
+        };
         open.rtp.set_nonblocking(true)?;
         open.rtcp.set_nonblocking(true)?;
         // A per-stream SSRC and start point that differ between streams.
@@ -85,12 +97,16 @@ impl Stream {
             dtmf_pt: open.dtmf_pt,
             dtmf: Default::default(),
             pressed: None,
+            srtp,
+            srtp_counts: open.srtp.as_ref().map(|k| SrtpReport::new(k.suite())),
         })
     }
 
-    /// Accounts one arrived datagram; false when it is not RTP (dropped).
-    /// The first good packet latches the peer's address (symmetric RTP).
-    pub(crate) fn on_rtp(&mut self, now: Instant, data: &[u8], from: SocketAddr) -> bool {
+    /// Accounts one arrived datagram (`data` plain, `wire` bytes as it
+    /// came); false when it is not RTP (dropped). The first good packet
+    /// latches the peer's address (symmetric RTP): with SRTP only one
+    /// that authenticated gets here.
+    pub(crate) fn on_rtp(&mut self, now: Instant, data: &[u8], wire: usize, from: SocketAddr) -> bool {
         let Ok(h) = parse_rtp(data) else {
             self.counts.malformed += 1;
             return false;
@@ -103,7 +119,7 @@ impl Stream {
             (now.saturating_duration_since(self.opened).as_nanos() * CLOCK_HZ / 1_000_000_000) as u32;
         self.rx.on_packet(h.seq, h.ssrc, h.timestamp, arrival);
         self.counts.packets_in += 1;
-        self.counts.bytes_in += data.len() as u64;
+        self.counts.bytes_in += wire as u64;
         self.last_rx = now;
         self.timed_out = false;
         if Some(h.payload_type) == self.dtmf_pt {
@@ -122,13 +138,13 @@ impl Stream {
 
     /// One 20 ms frame of what we play; the clock runs on while held, and
     /// the first packet after a resume carries the marker bit.
-    pub(crate) fn play(&mut self, frame: &[u8; FRAME_SAMPLES]) -> bool {
-        let mut packet = [0u8; 12 + FRAME_SAMPLES];
+    pub(crate) fn play(&mut self, frame: &[u8; FRAME_SAMPLES], totals: &mut MediaTotals) -> Option<usize> {
+        let mut packet = [0u8; 12 + FRAME_SAMPLES + SRTP_MAX_TRAILER];
         let (seq, ts) = (self.seq, self.timestamp);
         self.timestamp = self.timestamp.wrapping_add(FRAME_SAMPLES as u32);
         let Some(to) = self.remote.filter(|_| self.send) else {
             self.resumed = true;
-            return false;
+            return None;
         };
         let mut header = [0u8; 12];
         write_rtp_header(
@@ -140,9 +156,9 @@ impl Stream {
             self.ssrc,
         );
         packet[..12].copy_from_slice(&header);
-        packet[12..].copy_from_slice(frame);
+        packet[12..12 + FRAME_SAMPLES].copy_from_slice(frame);
         self.seq = self.seq.wrapping_add(1);
-        self.send_to(&packet, to)
+        self.send_rtp(&mut packet, 12 + FRAME_SAMPLES, to, totals)
     }
 
     /// The counters as they stand, with loss, jitter and MOS filled in.
@@ -157,6 +173,7 @@ impl Stream {
             r.mos = estimated_mos(100.0 * r.lost as f64 / expected as f64, r.jitter_ms, 0.0);
         }
         r.duration = now.saturating_duration_since(self.opened);
+        r.srtp = self.srtp_counts;
         r
     }
 }

@@ -4,7 +4,9 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use super::counters::MediaTotals;
 use super::rtcp::{ReportBlock, parse_rtcp, write_receiver_report};
+use super::srtp::SRTP_MAX_TRAILER;
 use super::stream::{CLOCK_HZ, RTCP_INTERVAL, Stream};
 
 impl Stream {
@@ -30,8 +32,9 @@ impl Stream {
         true
     }
 
-    /// Sends our RR when it is due and we have something to report.
-    pub(crate) fn rtcp_due(&mut self, now: Instant) {
+    /// Sends our RR (SRTCP when encrypted) when it is due and we have
+    /// something to report.
+    pub(crate) fn rtcp_due(&mut self, now: Instant, totals: &mut MediaTotals) {
         if now < self.next_rr {
             return;
         }
@@ -52,8 +55,9 @@ impl Stream {
             last_sr,
             delay_since_last_sr: delay,
         };
-        let mut buf = [0u8; 64];
-        let n = write_receiver_report(&mut buf, self.ssrc, &block);
+        let mut buf = [0u8; 64 + SRTP_MAX_TRAILER];
+        let n = write_receiver_report((&mut buf[..64]).try_into().expect("64 bytes"), self.ssrc, &block);
+        let Some(n) = self.protect(&mut buf, n, true, totals) else { return };
         if self.rtcp.send_to(&buf[..n], to).is_ok() {
             self.counts.rtcp_out += 1;
         }

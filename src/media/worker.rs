@@ -109,6 +109,12 @@ impl Worker {
                         self.close(k);
                     }
                 }
+                StreamCommand::Rekey { srtp, .. } => {
+                    if let Some(s) = known.and_then(|k| self.streams.get_mut(k)) {
+                        // Keys SrtpKeys accepted always make contexts.
+                        let _ = s.rekey(srtp.as_ref());
+                    }
+                }
             }
         }
     }

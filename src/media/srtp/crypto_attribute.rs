@@ -8,9 +8,9 @@
 
 use bytes::BufMut;
 
-use super::context::check_key_set;
 use super::error::SrtpError;
 use super::key_params::{parse_key_param, write_key_param};
+use super::key_set::check_key_set;
 use super::master_key::MasterKey;
 use super::suite::SrtpSuite;
 

@@ -13,6 +13,7 @@ mod error;
 mod gcm;
 mod kdf;
 mod key_params;
+mod key_set;
 mod master_key;
 mod replay;
 mod rollover;

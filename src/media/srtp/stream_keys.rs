@@ -2,9 +2,10 @@
 //! (its `a=crypto` line: what it sends is protected with them) and ours
 //! (what we send). The media pool builds a context for each direction.
 
-use super::context::{SrtpContext, check_key_set};
+use super::context::SrtpContext;
 use super::crypto_attribute::CryptoAttribute;
 use super::error::SrtpError;
+use super::key_set::check_key_set;
 use super::master_key::MasterKey;
 use super::suite::SrtpSuite;
 
