@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use super::error::SrtpError;
 use super::key_set::{check_key_set, key_named_by_mki};
 use super::master_key::MasterKey;
@@ -22,8 +24,9 @@ pub const SRTP_MAX_TRAILER: usize = 4 + 16 + 128;
 /// SRTP and SRTCP state for one direction of one stream.
 pub struct SrtpContext {
     suite: SrtpSuite,
-    /// The first protects; unprotect picks by MKI.
-    keys: Vec<SessionKeys>,
+    /// The first protects; unprotect picks by MKI. Inline for the usual
+    /// single key: the packet path follows no pointer to reach it.
+    keys: SmallVec<[SessionKeys; 1]>,
     sources: Sources,
 }
 

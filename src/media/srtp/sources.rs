@@ -20,10 +20,11 @@ pub(crate) struct Source {
     pub(crate) rtcp_next: u32,
 }
 
-/// The sources of one context (usually one or two: a short list).
+/// The sources of one context (usually one or two: a short list, inline
+/// so the packet path stays in the context's own memory).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sources {
-    list: Vec<Source>,
+    list: smallvec::SmallVec<[Source; 2]>,
 }
 
 impl Sources {
