@@ -70,9 +70,11 @@ fn a_whole_uas_call_allocates_at_most_twice() {
     for i in 0..warm + calls {
         let mut uac = UacCall::new(i);
         let invite = uac.invite();
-        let mut n = allocations(|| core.on_datagram(now, uac_addr(), invite, &mut out));
+        let mut n = allocations(|| {
+            core.on_datagram(now, uac_addr(), invite, &mut out);
+        });
         let ok = out
-            .datagrams
+            .transmits
             .iter()
             .map(|d| parse_sent(d.data.clone()))
             .find(|m| m.status_code() == Some(200))

@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use sipbench::core::{Command, CommandError, CoreConfig, EventKind, MediaCommand, Outbox, ShardCore};
+use sipbench::core::{
+    Applied, CallHandle, Command, CommandError, CoreConfig, EventKind, MediaCommand, Outbox, ShardCore,
+};
 use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
@@ -223,7 +225,7 @@ pub struct Harness {
     pub events: Vec<EventKind>,
     pub media: Vec<MediaCommand>,
     /// Every event with its handle, in order.
-    pub handles: Vec<sipbench::dialog::CallHandle>,
+    pub handles: Vec<CallHandle>,
 }
 
 impl Harness {
@@ -250,14 +252,14 @@ impl Harness {
     }
 
     /// Parses and clears what the last step produced.
-    fn collect(&mut self) -> Vec<Message> {
+    pub fn collect(&mut self) -> Vec<Message> {
         for e in self.out.events.drain(..) {
-            self.handles.push(e.call.handle);
+            self.handles.push(e.call);
             self.events.push(e.kind);
         }
         self.media.append(&mut self.out.media);
-        let msgs = self.out.datagrams.iter().map(|d| parse_sent(d.data.clone())).collect();
-        self.out.datagrams.clear();
+        let msgs = self.out.transmits.iter().map(|d| parse_sent(d.data.clone())).collect();
+        self.out.transmits.clear();
         msgs
     }
 
@@ -274,16 +276,17 @@ impl Harness {
     }
 
     pub fn command(&mut self, cmd: Command) -> Result<Vec<Message>, CommandError> {
-        self.core.on_command(self.now, cmd, &mut self.out)?;
+        let applied = self.core.on_command(self.now, cmd, &mut self.out)?;
+        assert!(matches!(applied, Applied::Done), "{applied:?}");
         Ok(self.collect())
     }
 
     /// Places a call (UAC role); returns its handle and what went out.
-    pub fn place(
-        &mut self,
-        call: &sipbench::core::OutgoingCall,
-    ) -> (sipbench::dialog::CallHandle, Vec<Message>) {
-        let h = self.core.place_call(self.now, call, &mut self.out).expect("place_call");
+    pub fn place(&mut self, call: &sipbench::core::OutgoingCall) -> (CallHandle, Vec<Message>) {
+        let cmd = Command::Place(std::sync::Arc::new(call.clone()));
+        let Ok(Applied::Placed(h)) = self.core.on_command(self.now, cmd, &mut self.out) else {
+            panic!("place")
+        };
         (h, self.collect())
     }
 
