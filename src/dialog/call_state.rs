@@ -118,3 +118,38 @@ impl EndReason {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CallState::*;
+
+    #[test]
+    fn the_legal_moves() {
+        let legal = [
+            (Incoming, Ringing),
+            (Calling, Ringing),
+            (Incoming, Answered),
+            (Ringing, Answered),
+            (Answered, Confirmed),
+            (Calling, Confirmed),
+            (Ringing, Confirmed),
+            (Answered, Terminating),
+            (Confirmed, Terminating),
+            (Calling, Terminated),
+            (Terminating, Terminated),
+        ];
+        for (from, to) in legal {
+            assert!(from.may_become(to), "{from:?} -> {to:?}");
+        }
+        let illegal = [
+            (Confirmed, Ringing),
+            (Terminating, Confirmed),
+            (Terminated, Incoming),
+            (Calling, Answered),
+            (Incoming, Terminating),
+        ];
+        for (from, to) in illegal {
+            assert!(!from.may_become(to), "{from:?} -> {to:?}");
+        }
+    }
+}

@@ -8,14 +8,17 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sipbench::core::{
-    Applied, CallHandle, Command, CommandError, CoreConfig, EventKind, MediaCommand, Outbox, ShardCore,
+    Applied, CallHandle, Command, CommandError, CoreConfig, EventKind, MediaCommand, MessageKind, Outbox,
+    ShardCore,
 };
 use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
 pub mod api;
+pub mod pair;
 pub mod sim;
 pub mod sipp_run;
+pub mod transferee;
 pub mod udp_uac;
 
 /// Where the simulated UAC sends from (SIPp's default).
@@ -216,6 +219,17 @@ pub fn parse_sent(data: Bytes) -> Message {
         .expect("core sent garbage")
 }
 
+/// Parses what the core sent and checks that the transmit said what it is.
+pub fn check_kind(t: &sipbench::core::Transmit) -> Message {
+    let m = parse_sent(t.data.clone());
+    let kind = match m.status_code() {
+        Some(code) => MessageKind::Response(code),
+        None => MessageKind::Request(m.method()),
+    };
+    assert_eq!(t.kind, kind, "the transmit mislabels {}", label(&m));
+    m
+}
+
 /// The core plus a simulated clock; collects events and media commands.
 pub struct Harness {
     pub core: ShardCore,
@@ -258,7 +272,7 @@ impl Harness {
             self.events.push(e.kind);
         }
         self.media.append(&mut self.out.media);
-        let msgs = self.out.transmits.iter().map(|d| parse_sent(d.data.clone())).collect();
+        let msgs = self.out.transmits.iter().map(check_kind).collect();
         self.out.transmits.clear();
         msgs
     }

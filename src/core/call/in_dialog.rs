@@ -93,9 +93,14 @@ impl Call {
     }
 
     /// The final response (0: Timer F) to our non-INVITE request in
-    /// client transaction `txn`: REFER, INFO or BYE.
+    /// client transaction `txn`: REFER, INFO or BYE (a CANCEL's changes
+    /// nothing: the INVITE's final response tells).
     pub(crate) fn on_request_final(&mut self, txn: usize, code: u16, step: &mut Step) {
         let txn = Some(txn as u32);
+        if self.requests.cancel == txn {
+            self.requests.cancel = None;
+            return;
+        }
         if self.requests.refer == txn {
             self.requests.refer = None;
             return self.on_refer_final(code, step);

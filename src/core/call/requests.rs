@@ -44,9 +44,17 @@ pub(crate) struct InFlight {
     /// Our INFO and REFER (NICT): one of each at a time.
     pub(crate) info: Option<u32>,
     pub(crate) refer: Option<u32>,
+    /// Our CANCEL (NICT): its outcome changes nothing, but its
+    /// retransmissions name the call.
+    pub(crate) cancel: Option<u32>,
 }
 
 impl super::Call {
+    /// The shard sent our CANCEL in client transaction `slot`.
+    pub(crate) fn cancel_started(&mut self, slot: usize) {
+        self.requests.cancel = Some(slot as u32);
+    }
+
     /// The shard started our request `r` in client transaction `slot`.
     pub(crate) fn request_started(&mut self, r: &InDialog, slot: usize) {
         let txn = Some(slot as u32);

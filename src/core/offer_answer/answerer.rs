@@ -87,8 +87,8 @@ impl OfferAnswer {
         if !is_sdp {
             return Err((415, "Unsupported Media Type"));
         }
-        // Matched in place: `map_err` moved each whole result (an offer
-        // with its inline media list) once more.
+        // Matched in place, so the parsed offer (with its inline media
+        // list) is not moved again.
         let offer = sdp::parse(body);
         let Ok(offer) = &offer else { return Err((400, "Bad Request - Malformed SDP")) };
         let answer = sdp::negotiate(offer, &self.local);

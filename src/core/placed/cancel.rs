@@ -25,7 +25,11 @@ impl ShardCore {
         let handle = Some(self.handle(slot));
         let mut ctx = self.clock.txn(self.step.now, &mut out.transmits, handle);
         let nict = self.nict.next_slot();
-        let t = NonInviteClientTxn::start(&mut ctx, nict, generation, to, Method::Cancel, data);
-        self.nict.insert(TxnKey::client(&branch, Method::Cancel, "CANCEL"), t);
+        let mut t = NonInviteClientTxn::start(&mut ctx, nict, generation, to, Method::Cancel, data);
+        t.call = Some(slot);
+        let nict = self.nict.insert(TxnKey::client(&branch, Method::Cancel, "CANCEL"), t);
+        if let Some(c) = self.calls.get_mut(slot) {
+            c.cancel_started(nict);
+        }
     }
 }
