@@ -155,8 +155,10 @@ impl Call {
     pub(crate) fn dialog(&self) -> &Dialog {
         &self.dialog
     }
-    pub(crate) fn dialog_mut(&mut self) -> &mut Dialog {
-        &mut self.dialog
+    /// The CSeq number of our next request in the dialog.
+    pub(crate) fn next_local_cseq(&mut self) -> u32 {
+        self.dialog.local_cseq += 1;
+        self.dialog.local_cseq
     }
     pub(crate) fn local_port(&self) -> Option<u16> {
         self.media.local_port

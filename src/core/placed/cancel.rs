@@ -12,6 +12,7 @@ impl ShardCore {
         self.ict.get(txn).filter(|t| t.generation == generation).map(|t| t.state)
     }
 
+    #[inline(never)]
     pub(crate) fn send_cancel(&mut self, slot: usize, out: &mut Outbox) {
         let generation = self.ids.generation();
         let Some((txn, invite_generation)) = self.calls.get(slot).and_then(|c| c.leg()).map(|l| l.invite_txn)

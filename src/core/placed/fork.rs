@@ -11,6 +11,7 @@ use crate::txn::{MessageKind, NonInviteClientTxn, TxnKey};
 impl ShardCore {
     /// ACKs the fork's 2xx in dialog `d`; sends it BYE unless `again`
     /// (its 2xx again: the ACK went missing, the BYE is on its way).
+    #[inline(never)]
     pub(crate) fn release_fork(&mut self, call: CallHandle, d: &Dialog, again: bool, out: &mut Outbox) {
         let (ack_branch, bye_branch) = (self.ids.branch(), self.ids.branch());
         let generation = self.ids.generation();

@@ -26,6 +26,7 @@ impl InDialog {
 impl ShardCore {
     /// Sends a request in the dialog of the call in `slot`; all but ACK
     /// go through client transactions and take the next local CSeq.
+    #[inline(never)]
     pub(crate) fn send_in_dialog(
         &mut self,
         slot: usize,
@@ -44,14 +45,11 @@ impl ShardCore {
             }
             _ => None,
         };
-        let d = c.dialog_mut();
         let seq = match req {
             InDialog::Ack(seq) => seq,
-            _ => {
-                d.local_cseq += 1;
-                d.local_cseq
-            }
+            _ => c.next_local_cseq(),
         };
+        let d = c.dialog();
         let peer = d.peer();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
         let target = target.to_owned();

@@ -69,6 +69,9 @@ impl ShardCore {
 
     /// Writes and sends a response to the INVITE in server transaction
     /// `txn`; a 2xx to keep goes back to the call for retransmission.
+    /// Out of line, as are the other heavy effects, so that a run of light
+    /// ones does not pay for their setup.
+    #[inline(never)]
     fn respond(
         &mut self,
         slot: usize,

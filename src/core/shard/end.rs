@@ -8,6 +8,7 @@ use crate::dialog::EndReason;
 
 impl ShardCore {
     /// Removes a call with its final reason.
+    #[inline(never)]
     pub(crate) fn end_call(&mut self, slot: usize, reason: EndReason, out: &mut Outbox) {
         let handle = self.handle(slot);
         let Some(c) = self.calls.remove(slot) else { return };
