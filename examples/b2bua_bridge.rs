@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use sipbench::{
-    CallHandler, CallId, Config, Decision, Engine, EventKind, IncomingCall, MediaConfig, MediaMode,
+    CallHandle, CallHandler, Config, Decision, Engine, EventKind, IncomingCall, MediaConfig, MediaMode,
 };
 
 #[derive(Clone)]
@@ -30,8 +30,8 @@ fn main() -> sipbench::Result<()> {
     let engine = Engine::start(Config::builder().listen(listen).media(media).build()?, AnswerAll)?;
     println!("b2bua_bridge on {} for {seconds} s", engine.local_addr());
     let (events, control) = (engine.events(), engine.control());
-    let mut waiting: Option<CallId> = None;
-    let mut partner: HashMap<CallId, CallId> = HashMap::new();
+    let mut waiting: Option<CallHandle> = None;
+    let mut partner: HashMap<CallHandle, CallHandle> = HashMap::new();
     let until = Instant::now() + Duration::from_secs(seconds);
     while let Ok(e) = events.recv_deadline(until) {
         match e.kind {

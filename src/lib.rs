@@ -72,9 +72,9 @@ pub mod transport;
 pub mod txn;
 
 pub use crate::core::{
-    CallErrorKind, CallHandler, CallId, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
-    LimitAction, LoadPlan, OfferSummary, OutgoingCall, PolicyHandler, SourceLimit, StatusCounts,
-    TransferStatus, UacStats,
+    CallErrorKind, CallHandle, CallHandler, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
+    LimitAction, OfferSummary, OutgoingCall, PolicyHandler, SourceLimit, StatusCounts, TransferStatus,
+    UacStats,
 };
 pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
 pub use crate::engine::{
@@ -82,7 +82,9 @@ pub use crate::engine::{
     Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
-pub use crate::runtime::{ReportHandle, ShardReport, install_signal_handlers, serve_metrics, signalled};
+pub use crate::runtime::{
+    LoadPlan, ReportHandle, ShardReport, install_signal_handlers, serve_metrics, signalled,
+};
 pub use crate::sip::ParseLimits;
 pub use crate::sip::sdp::Codec;
 pub use crate::transport::{UdpStats, read_udp_stats};

@@ -9,8 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use common::{Harness, UacCall, labels, ms, only, respond, respond_with, sdp as offer};
+use sipbench::core::CallHandle;
 use sipbench::core::{Command, EventKind, MediaCommand};
-use sipbench::dialog::{CallHandle, CallPolicy, EndReason};
+use sipbench::dialog::{CallPolicy, EndReason};
 use sipbench::sip::sdp::{self, Direction};
 use sipbench::sip::{Message, Method};
 

@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use common::*;
-use sipbench::core::{CoreConfig, LimitAction, MediaCommand, RtpPorts, SourceLimit};
+use sipbench::core::{CoreConfig, LimitAction, MediaCommand, RtpPortSource, SourceLimit};
 
 fn limited(rate: u32, burst: u32, action: LimitAction) -> Harness {
     Harness::new(CoreConfig {
@@ -138,31 +136,15 @@ fn calls_per_source_are_capped() {
     h.drain();
 }
 
-/// A port source of a fixed list, logging what comes back.
-struct FixedPorts {
-    free: Arc<Mutex<Vec<u16>>>,
-    released: Arc<Mutex<Vec<u16>>>,
-}
-
-impl RtpPorts for FixedPorts {
-    fn acquire(&mut self) -> Option<u16> {
-        self.free.lock().unwrap().pop()
-    }
-    fn release(&mut self, port: u16) {
-        self.released.lock().unwrap().push(port);
-        self.free.lock().unwrap().push(port);
-    }
-}
-
 #[test]
 fn no_free_rtp_port_gets_503_and_unused_ports_go_back() {
-    let (free, released) = (Arc::new(Mutex::new(vec![40_000])), Arc::new(Mutex::new(Vec::new())));
-    let mut h = Harness::new(CoreConfig::default());
-    h.core.set_rtp_ports(Box::new(FixedPorts { free: free.clone(), released: released.clone() }));
+    let mut h = Harness::new(CoreConfig { rtp_ports: RtpPortSource::Stock, ..CoreConfig::default() });
+    h.core.stock_rtp_port(40_000);
     let mut a = UacCall::new(1);
     let out = h.send(a.invite());
     assert!(std::str::from_utf8(only(&out, "200 INVITE").body()).unwrap().contains("m=audio 40000 "));
     assert!(matches!(h.media[..], [MediaCommand::Open { local_port: 40_000, .. }]));
+    assert_eq!(h.core.rtp_ports_in_stock(), Some(0));
     a.learn_tag(&out[0]);
     assert!(h.send(a.ack_2xx(1)).is_empty());
     let out = h.send(UacCall::new(2).invite());
@@ -174,14 +156,19 @@ fn no_free_rtp_port_gets_503_and_unused_ports_go_back() {
     // its pair (after closing the sockets).
     assert_eq!(statuses(&h.send(a.in_dialog("BYE", None))), [200]);
     assert!(matches!(h.media[..], [_, MediaCommand::Close { local_port: 40_000, .. }]));
-    assert!(released.lock().unwrap().is_empty());
-    free.lock().unwrap().push(40_000);
+    assert_eq!(h.core.rtp_ports_in_stock(), Some(0), "a closed stream's pair is not the core's to reuse");
+    h.core.stock_rtp_port(40_000);
     // Offers that fail take a port and give it straight back.
     let g729 = sdp(&[(18, "G729/8000")], None);
     let out = h.send(UacCall::new(3).invite_with("", Some(("application/sdp", &g729))));
     assert_eq!(statuses(&out), [488]);
-    assert_eq!(*released.lock().unwrap(), [40_000]);
-    assert_eq!(*free.lock().unwrap(), [40_000]);
+    assert_eq!(h.core.rtp_ports_in_stock(), Some(1));
+    let mut b = UacCall::new(4);
+    let out = h.send(b.invite());
+    assert!(std::str::from_utf8(only(&out, "200 INVITE").body()).unwrap().contains("m=audio 40000 "));
+    b.learn_tag(&out[0]);
+    h.send(b.ack_2xx(1));
+    assert_eq!(statuses(&h.send(b.in_dialog("BYE", None))), [200]);
     h.advance(ms(40_000));
     h.drain();
 }

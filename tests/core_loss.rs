@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use common::sim::{Effects, Job, Lcg, Seen, UacState};
 use common::{parse_sent, uac_addr};
+use sipbench::core::CallHandle;
 use sipbench::core::{CoreConfig, EventKind, Outbox, ShardCore};
-use sipbench::dialog::{CallHandle, CallPolicy, EndReason};
+use sipbench::dialog::{CallPolicy, EndReason};
 
 struct Setup {
     calls: u64,
@@ -74,7 +75,7 @@ impl Sim {
 
     /// Takes what the core produced: datagrams onto the wire, events noted.
     fn flush(&mut self) {
-        let datagrams: Vec<_> = self.out.datagrams.drain(..).collect();
+        let datagrams: Vec<_> = self.out.transmits.drain(..).collect();
         for d in datagrams {
             assert_eq!(d.to, uac_addr());
             self.wire(d.data, false);
@@ -83,10 +84,10 @@ impl Sim {
             match e.kind {
                 EventKind::Incoming { call_id, .. } => {
                     let i = call_index(&call_id);
-                    assert!(self.by_handle.insert(e.call.handle, i).is_none(), "handle reused");
+                    assert!(self.by_handle.insert(e.call, i).is_none(), "handle reused");
                 }
                 EventKind::Terminated { reason, .. } => {
-                    let i = self.by_handle[&e.call.handle];
+                    let i = self.by_handle[&e.call];
                     assert!(self.ended.insert(i, reason).is_none(), "call {i} ended twice");
                 }
                 _ => {}
@@ -206,7 +207,7 @@ fn check(sim: &mut Sim, calls: u64) {
     // Time enough for every transaction timer: nothing is left.
     let later = sim.epoch + Duration::from_millis(sim.now + 40_000);
     sim.core.on_timers(later, &mut sim.out);
-    assert!(sim.out.datagrams.is_empty());
+    assert!(sim.out.transmits.is_empty());
     assert!(sim.core.table_sizes().is_empty(), "{:?}", sim.core.table_sizes());
     assert_eq!(sim.core.next_deadline(), None);
     assert_eq!(s.active_calls, 0);

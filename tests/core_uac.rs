@@ -4,11 +4,13 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Harness, label, labels, ms, only, pcmu_offer, reply};
-use sipbench::core::{Command, CoreConfig, Credentials, EventKind, LoadPlan, MediaCommand, OutgoingCall};
+use sipbench::core::{Command, CoreConfig, Credentials, EventKind, MediaCommand, OutgoingCall};
 use sipbench::dialog::EndReason;
+use sipbench::runtime::{LoadPacer, LoadPlan};
 use sipbench::sip::{HeaderName, Message};
 
 const TARGET: &str = "sip:bob@127.0.0.1:5061";
@@ -222,16 +224,44 @@ fn bad_targets_and_headers_are_refused() {
         ("mailto:bob@127.0.0.1", "sip:a@b"),
         (TARGET, "sip:a@b\r\nX-Injected: 1"),
     ] {
-        let c = OutgoingCall::new(target, from, "sip:bob@127.0.0.1");
-        assert!(h.core.place_call(h.now, &c, &mut h.out).is_err(), "{target} / {from:?}");
+        let c = Command::Place(Arc::new(OutgoingCall::new(target, from, "sip:bob@127.0.0.1")));
+        assert!(h.core.on_command(h.now, c, &mut h.out).is_err(), "{target} / {from:?}");
     }
-    assert!(h.out.datagrams.is_empty());
+    assert!(h.out.transmits.is_empty());
     h.drain();
 }
 
-fn load_core(rate: f64, max_calls: u64, concurrency: u64, cancel_percent: u8) -> Harness {
+/// A core driven by a load pacer, both on the harness's fake clock.
+struct Paced {
+    h: Harness,
+    pacer: LoadPacer,
+}
+
+impl Paced {
+    /// Runs the pacer and the core's timers up to `d` ahead, each at the
+    /// instant it asked for; every datagram comes stamped.
+    fn advance(&mut self, d: Duration) -> Vec<(Duration, Message)> {
+        let target = self.h.now + d;
+        let mut sent = Vec::new();
+        loop {
+            let due = [self.pacer.wake_at(), self.h.core.next_deadline()].into_iter().flatten().min();
+            let Some(at) = due.filter(|&t| t <= target) else { break };
+            self.h.now = self.h.now.max(at);
+            self.pacer.place_due(self.h.now, &mut self.h.core, &mut self.h.out);
+            self.h.core.on_timers(self.h.now, &mut self.h.out);
+            let at = self.h.elapsed();
+            sent.extend(self.h.collect().into_iter().map(|m| (at, m)));
+        }
+        self.h.now = target;
+        sent
+    }
+}
+
+fn load_core(rate: f64, max_calls: u64, concurrency: u64, cancel_percent: u8) -> Paced {
     let plan = LoadPlan { call: call(), rate, max_calls, concurrency, cancel_percent };
-    Harness::new(CoreConfig { load: Some(plan), ..CoreConfig::default() })
+    let h = Harness::new(CoreConfig::default());
+    let pacer = LoadPacer::new(plan, h.now);
+    Paced { h, pacer }
 }
 
 fn invites(sent: &[(Duration, Message)]) -> Vec<(u64, Message)> {
@@ -243,32 +273,32 @@ fn invites(sent: &[(Duration, Message)]) -> Vec<(u64, Message)> {
 
 #[test]
 fn load_plan_paces_calls_at_the_rate() {
-    let mut h = load_core(100.0, 10, 100, 0);
-    let sent = invites(&h.advance(ms(300)));
+    let mut p = load_core(100.0, 10, 100, 0);
+    let sent = invites(&p.advance(ms(300)));
     let at: Vec<u64> = sent.iter().map(|(t, _)| *t).collect();
     assert_eq!(at.len(), 10, "exactly max_calls: {at:?}");
     assert!(at.windows(2).all(|w| w[1] - w[0] >= 9), "one per 10 ms, no bursts: {at:?}");
     assert!(at[9] >= 89, "{at:?}");
     let ids: std::collections::HashSet<&str> = sent.iter().map(|(_, m)| m.call_id()).collect();
     assert_eq!(ids.len(), 10, "each call its own Call-ID");
-    assert_eq!(h.core.stats().uac.placed, 10);
+    assert_eq!(p.h.core.stats().uac.placed, 10);
 }
 
 #[test]
 fn load_plan_holds_its_concurrency_and_cancels_its_share() {
-    let mut h = load_core(1000.0, 5, 2, 0);
-    let first = invites(&h.advance(ms(50)));
+    let mut p = load_core(1000.0, 5, 2, 0);
+    let first = invites(&p.advance(ms(50)));
     assert_eq!(first.len(), 2, "two at a time");
-    h.send(reply(&first[0].1, 486, Some("x"), "", None));
-    let next = invites(&h.advance(ms(5)));
+    p.h.send(reply(&first[0].1, 486, Some("x"), "", None));
+    let next = invites(&p.advance(ms(5)));
     assert_eq!(next.len(), 1, "a call ended: room for one more");
 
-    let mut h = load_core(1000.0, 4, 10, 50);
-    let sent = invites(&h.advance(ms(10)));
+    let mut p = load_core(1000.0, 4, 10, 50);
+    let sent = invites(&p.advance(ms(10)));
     assert_eq!(sent.len(), 4);
     let mut cancels = 0;
     for (_, inv) in &sent {
-        let out = h.send(reply(inv, 180, Some("r"), "", None));
+        let out = p.h.send(reply(inv, 180, Some("r"), "", None));
         cancels += out.iter().filter(|m| label(m) == "CANCEL").count();
     }
     assert_eq!(cancels, 2, "50% of the calls are cancelled when they ring");

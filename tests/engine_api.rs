@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::api::*;
 use common::udp_uac::UdpUac;
 use sipbench::{
-    CallId, CommandError, Config, EndReason, Error, ErrorCategory, EventKind, MediaConfig, MediaMode,
+    CallHandle, CommandError, Config, EndReason, Error, ErrorCategory, EventKind, MediaConfig, MediaMode,
 };
 
 #[test]
@@ -197,7 +197,7 @@ fn key_presses_arrive_as_dtmf_events_once_each() {
 fn commands_for_unknown_calls_are_typed_errors() {
     let engine = start(builder());
     let control = engine.control();
-    let mut stale = CallId::new(0, sipbench::dialog::CallHandle { slot: 4242, generation: 7 });
+    let mut stale = CallHandle::new(0, 4242, 7);
     for _ in 0..2 {
         for pending in
             [control.accept_call(stale), control.hold_call(stale), control.bridge_calls(stale, stale)]
@@ -205,7 +205,7 @@ fn commands_for_unknown_calls_are_typed_errors() {
             let e = pending.wait_timeout(WAIT).unwrap_err();
             assert!(matches!(e, Error::Command(CommandError::UnknownCall)), "{e}");
         }
-        stale.shard = 99; // no such shard
+        stale = CallHandle::new(99, 4242, 7); // no such shard
     }
     engine.shutdown(WAIT);
 }

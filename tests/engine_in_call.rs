@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 use common::api::*;
 use common::udp_uac::UdpUac;
 use crossbeam::channel::Receiver;
-use sipbench::{CallErrorKind, CallId, CommandError, EndReason, Engine, Error, EventKind, TransferStatus};
+use sipbench::{
+    CallErrorKind, CallHandle, CommandError, EndReason, Engine, Error, EventKind, TransferStatus,
+};
 
 /// A call from `user` answered and confirmed; its id.
-fn established(engine: &Engine, rx: &Receiver<sipbench::Event>, user: &str) -> (UdpUac, CallId) {
+fn established(engine: &Engine, rx: &Receiver<sipbench::Event>, user: &str) -> (UdpUac, CallHandle) {
     let mut uac = UdpUac::new(engine.local_addr(), user);
     uac.call_answered(WAIT);
     let id = incoming(rx, &uac);
@@ -20,14 +22,14 @@ fn established(engine: &Engine, rx: &Receiver<sipbench::Event>, user: &str) -> (
     (uac, id)
 }
 
-fn transfer_event(rx: &Receiver<sipbench::Event>, id: CallId) -> TransferStatus {
+fn transfer_event(rx: &Receiver<sipbench::Event>, id: CallHandle) -> TransferStatus {
     match wait_for(rx, "Transfer", |e| e.call == id && matches!(e.kind, EventKind::Transfer(_))).kind {
         EventKind::Transfer(s) => s,
         _ => unreachable!(),
     }
 }
 
-fn error_event(rx: &Receiver<sipbench::Event>, id: CallId) -> (CallErrorKind, String) {
+fn error_event(rx: &Receiver<sipbench::Event>, id: CallHandle) -> (CallErrorKind, String) {
     match wait_for(rx, "Error", |e| e.call == id && matches!(e.kind, EventKind::Error { .. })).kind {
         EventKind::Error { kind, detail } => (kind, detail),
         _ => unreachable!(),

@@ -1,11 +1,12 @@
-//! Dialogs (RFC 3261 §12) and the call state machine the application
-//! sees. Sans-IO: state and decisions only; the shard core drives them.
+//! Dialogs (RFC 3261 §12), the call state machine (its states and legal
+//! moves), why calls end, and what to do with a new call. Sans-IO: state
+//! and decisions only; the core's `Call` makes the moves.
 
-mod call;
+mod call_state;
 mod dialog_state;
 mod policy;
 mod uac_dialog;
 
-pub use call::{CallHandle, CallState, EndReason};
+pub use call_state::{CallState, EndReason};
 pub use dialog_state::Dialog;
 pub use policy::{Accept, CallPolicy, Decision};

@@ -3,7 +3,6 @@
 //! and read [`Event`]s. Built on the runtime; hides SIP details.
 
 mod config;
-mod config_build;
 mod control;
 mod error;
 
@@ -57,7 +56,7 @@ impl Engine {
 
     /// A handle that sends commands to calls.
     pub fn control(&self) -> CallControl {
-        CallControl { sender: self.runtime.controls(), next_shard: Default::default() }
+        CallControl { sender: self.runtime.commands(), next_shard: Default::default() }
     }
 
     /// The event stream (bounded; when nobody drains it, new events are

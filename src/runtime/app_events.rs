@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use crossbeam::channel::{Sender, TrySendError};
 
 use super::report::ShardReport;
-use crate::core::{CallId, Event, EventKind};
-use crate::dialog::CallHandle;
+use crate::core::{CallHandle, Event, EventKind};
 use crate::media::StreamReport;
 
 /// How long a Terminated waits for its stream's report: the media thread
@@ -47,10 +46,10 @@ impl EventOut {
                 // Without a pool no stream runs, whatever the SDP said.
                 EventKind::MediaStarted { .. } if !self.with_media => continue,
                 EventKind::MediaStarted { .. } => {
-                    self.streaming.insert(ev.call.handle);
+                    self.streaming.insert(ev.call);
                 }
-                EventKind::Terminated { .. } if self.streaming.contains(&ev.call.handle) => {
-                    self.parked.insert(ev.call.handle, (ev, Instant::now()));
+                EventKind::Terminated { .. } if self.streaming.contains(&ev.call) => {
+                    self.parked.insert(ev.call, (ev, Instant::now()));
                     continue;
                 }
                 _ => {}
@@ -61,16 +60,9 @@ impl EventOut {
 
     /// A stream closed: MediaStopped, then the call's Terminated if it
     /// waited for this.
-    pub(crate) fn media_closed(
-        &mut self,
-        shard: u16,
-        call: CallHandle,
-        r: StreamReport,
-        local: &mut ShardReport,
-    ) {
+    pub(crate) fn media_closed(&mut self, call: CallHandle, r: StreamReport, local: &mut ShardReport) {
         self.streaming.remove(&call);
-        let call_id = CallId::new(shard, call);
-        self.deliver(Event { call: call_id, kind: EventKind::MediaStopped(r) }, local);
+        self.deliver(Event { call, kind: EventKind::MediaStopped(r) }, local);
         if let Some((mut ev, _)) = self.parked.remove(&call) {
             if let EventKind::Terminated { media, .. } = &mut ev.kind {
                 *media = Some(r);

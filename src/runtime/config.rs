@@ -30,4 +30,6 @@ pub struct RuntimeConfig {
     pub media_timeout_hangup: bool,
     /// The application's event stream (None: no events are produced).
     pub events: Option<crossbeam::channel::Sender<crate::core::Event>>,
+    /// Calls the shards place by themselves, each pacing its share.
+    pub load: Option<super::LoadPlan>,
 }

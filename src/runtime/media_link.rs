@@ -1,93 +1,47 @@
-//! A shard's link to the RTP relay pool: the port source that binds each
-//! pair while the SDP answer is written, the hand-over of the bound
-//! sockets with the core's media commands, and media events coming back.
+//! A shard's link to the RTP relay pool: its stock of bound port pairs,
+//! the hand-over of those sockets with the core's media commands, and
+//! media events coming back.
 
-use std::any::Any;
-use std::collections::HashMap;
 use std::io;
-use std::net::{IpAddr, UdpSocket};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::app_events::EventOut;
-use super::inbox::Peer;
+use super::mailbox::ShardMailbox;
 use super::report::ShardReport;
-use crate::core::{CallId, Command, Event, EventKind, MediaCommand, Outbox, RtpPorts, ShardCore};
-use crate::dialog::CallHandle;
-use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, PortPool, StreamCommand, bind_pair};
-
-/// Pairs tried per call before it is refused: a port another program
-/// holds goes back to the end of the list.
-const BIND_TRIES: usize = 8;
-
-/// Takes pairs from the pool's free list and binds them at once.
-pub(crate) struct BoundPorts {
-    free: Arc<PortPool>,
-    ip: IpAddr,
-    bound: HashMap<u16, (UdpSocket, UdpSocket)>,
-    pub(crate) bind_failures: u64,
-}
-
-impl RtpPorts for BoundPorts {
-    fn acquire(&mut self) -> Option<u16> {
-        for _ in 0..BIND_TRIES {
-            let port = self.free.acquire()?;
-            match bind_pair(self.ip, port) {
-                Ok(pair) => {
-                    self.bound.insert(port, pair);
-                    return Some(port);
-                }
-                Err(_) => {
-                    self.bind_failures += 1;
-                    self.free.release(port);
-                }
-            }
-        }
-        None
-    }
-
-    fn release(&mut self, port: u16) {
-        // Closing the sockets first: only then is the pair free.
-        if self.bound.remove(&port).is_some() {
-            self.free.release(port);
-        }
-    }
-}
-
-/// A call handle as the media layer's opaque stream key.
-fn stream_id(h: CallHandle) -> u64 {
-    (u64::from(h.slot) << 32) | u64::from(h.generation)
-}
-
-fn call_of(id: u64) -> CallHandle {
-    CallHandle { slot: (id >> 32) as u32, generation: id as u32 }
-}
+use super::rtp_stock::RtpStock;
+use crate::core::{CallHandle, Command, Event, EventKind, MediaCommand, Outbox, ShardCore};
+use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, StreamCommand};
 
 /// What a shard holds of the media pool.
 pub(crate) struct MediaLink {
     pub(crate) pool: Arc<MediaPool>,
-    pub(crate) hangup_on_timeout: bool,
+    hangup_on_timeout: bool,
+    stock: RtpStock,
 }
 
 impl MediaLink {
-    /// The port source for this shard's core.
-    pub(crate) fn ports(&self, ip: IpAddr) -> Box<dyn RtpPorts> {
-        Box::new(BoundPorts { free: self.pool.ports().clone(), ip, bound: HashMap::new(), bind_failures: 0 })
+    /// The link for a shard whose pairs are bound on `ip`.
+    pub(crate) fn new(pool: Arc<MediaPool>, hangup_on_timeout: bool, ip: IpAddr) -> MediaLink {
+        let stock = RtpStock::new(pool.ports().clone(), ip);
+        MediaLink { pool, hangup_on_timeout, stock }
+    }
+
+    /// Tops up the core's stock of bound pairs (after each core step).
+    pub(crate) fn refill(&mut self, core: &mut ShardCore) {
+        self.stock.refill(core);
     }
 
     /// Hands the core's media commands to the pool, with the sockets bound
     /// for each opened stream.
-    pub(crate) fn forward(&self, core: &mut ShardCore, out: &mut Outbox, owner: usize) {
+    pub(crate) fn forward(&mut self, out: &mut Outbox) {
         for cmd in out.media.drain(..) {
             let cmd = match cmd {
                 MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt } => {
-                    let ports = core.rtp_ports_mut() as &mut dyn Any;
-                    let Some(pair) =
-                        ports.downcast_mut::<BoundPorts>().and_then(|b| b.bound.remove(&local_port))
-                    else {
-                        continue;
-                    };
-                    let fresh = OpenStream::on_pair(stream_id(call), owner, local_port, pair);
+                    let Some(pair) = self.stock.take(local_port) else { continue };
+                    let owner = usize::from(call.shard());
+                    let fresh = OpenStream::on_pair(call.stream_key(), owner, local_port, pair);
                     StreamCommand::Open(OpenStream { remote, payload_type, send, mode, dtmf_pt, ..fresh })
                 }
                 MediaCommand::Direction { local_port, send, .. } => {
@@ -95,6 +49,9 @@ impl MediaLink {
                 }
                 MediaCommand::Close { local_port, .. } => StreamCommand::Close { local_port },
                 MediaCommand::Mode { local_port, mode, .. } => StreamCommand::Mode { local_port, mode },
+                MediaCommand::Bridge { local_port, other_port, .. } => {
+                    StreamCommand::Bridge { local_port: other_port, partner: local_port }
+                }
             };
             self.pool.submit(cmd);
         }
@@ -104,29 +61,29 @@ impl MediaLink {
     /// stream reports go to the application's events.
     pub(crate) fn drain_events(
         &self,
-        me: &Peer,
+        me: &ShardMailbox,
         core: &mut ShardCore,
         now: Instant,
         out: &mut Outbox,
         mut app: Option<(&mut EventOut, &mut ShardReport)>,
     ) {
         while let Some(ev) = me.media_events.pop() {
+            let call = CallHandle::from_stream_key(ev.owner as u16, ev.id);
             match ev.kind {
                 MediaEventKind::Timeout => {
-                    let cmd = Command::MediaTimeout { call: call_of(ev.id), hangup: self.hangup_on_timeout };
+                    let cmd = Command::MediaTimeout { call, hangup: self.hangup_on_timeout };
                     let _ = core.on_command(now, cmd, out);
                 }
                 MediaEventKind::Closed(r) => {
                     if let Some((events, local)) = app.as_mut() {
-                        events.media_closed(ev.owner as u16, call_of(ev.id), r, local);
+                        events.media_closed(call, r, local);
                     }
                 }
                 MediaEventKind::Dtmf(p) => {
                     if let Some((events, local)) = app.as_mut() {
                         let duration = std::time::Duration::from_micros(u64::from(p.duration) * 125);
-                        let kind = EventKind::Dtmf { digit: p.digit, duration };
                         events.deliver(
-                            Event { call: CallId::new(ev.owner as u16, call_of(ev.id)), kind },
+                            Event { call, kind: EventKind::Dtmf { digit: p.digit, duration } },
                             local,
                         );
                     }
@@ -142,7 +99,7 @@ pub(crate) fn start_media(
     cfg: &MediaConfig,
     cores: &[core_affinity::CoreId],
     shards: Option<usize>,
-    peers: &Arc<Vec<Peer>>,
+    mailboxes: &Arc<Vec<ShardMailbox>>,
     app_events: bool,
 ) -> io::Result<MediaPool> {
     let mut cfg = cfg.clone();
@@ -150,14 +107,14 @@ pub(crate) fn start_media(
         Some(n) if cores.len() >= n + cfg.threads => cores[n..n + cfg.threads].to_vec(),
         _ => Vec::new(),
     };
-    let peers = peers.clone();
+    let mailboxes = mailboxes.clone();
     MediaPool::start(
         &cfg,
         Arc::new(move |ev| {
             // Closes are in the pool's totals: the shard needs them (and
             // key presses) only for the application's events.
             let wanted = app_events || ev.kind == MediaEventKind::Timeout;
-            if let (Some(p), true) = (peers.get(ev.owner), wanted) {
+            if let (Some(p), true) = (mailboxes.get(ev.owner), wanted) {
                 p.media_events.push(ev);
                 p.wake();
             }

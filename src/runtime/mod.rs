@@ -4,15 +4,16 @@
 //! lock-free queue, without copying.
 
 mod app_events;
+mod commands;
 mod config;
-mod control;
 mod dispatch;
-mod inbox;
+mod load;
+mod mailbox;
 mod media_link;
 mod metrics_http;
 mod report;
+mod rtp_stock;
 mod shard;
-mod shard_output;
 mod signals;
 
 use std::io;
@@ -24,23 +25,24 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
+pub use commands::{CommandSender, Reply};
 pub use config::RuntimeConfig;
-pub use control::{Control, ControlSender, Reply};
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
+pub use load::{LoadPacer, LoadPlan};
 pub use metrics_http::{ReportHandle, exposition, serve_metrics};
 pub use report::ShardReport;
 pub use signals::{install_signal_handlers, signalled};
 
-use crate::core::CoreConfig;
+use crate::core::{CoreConfig, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};
-use inbox::Peer;
-use shard::Shard;
+use mailbox::ShardMailbox;
+use shard::{Shard, ShardParts};
 
 /// Running shards.
 pub struct Runtime {
     threads: Vec<JoinHandle<()>>,
     reports: Vec<Arc<Mutex<ShardReport>>>,
-    peers: Arc<Vec<Peer>>,
+    mailboxes: Arc<Vec<ShardMailbox>>,
     stop: Arc<AtomicBool>,
     media: Option<Arc<MediaPool>>,
     started: Instant,
@@ -69,16 +71,17 @@ impl Runtime {
             sockets.push(crate::transport::bind_udp(local, true, cfg.socket_buffer)?);
         }
         let polls: Vec<mio::Poll> = (0..shards).map(|_| mio::Poll::new()).collect::<io::Result<_>>()?;
-        let peers: Vec<Peer> =
-            polls.iter().map(|p| Peer::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
-        let peers = Arc::new(peers);
+        let mailboxes: Vec<ShardMailbox> =
+            polls.iter().map(|p| ShardMailbox::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
+        let mailboxes = Arc::new(mailboxes);
         let stop = Arc::new(AtomicBool::new(false));
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cfg.pin && cores.len() >= shards;
         let media = match &cfg.media {
             Some(m) => {
                 let closes = cfg.events.is_some();
-                Some(Arc::new(media_link::start_media(m, &cores, cfg.pin.then_some(shards), &peers, closes)?))
+                let pin = cfg.pin.then_some(shards);
+                Some(Arc::new(media_link::start_media(m, &cores, pin, &mailboxes, closes)?))
             }
             None => None,
         };
@@ -94,19 +97,22 @@ impl Runtime {
                 shards: shards as u16,
                 local,
                 events: events.is_some(),
-                load: cfg.core.load.as_ref().map(|l| l.share(id, shards)),
+                rtp_ports: if media.is_some() { RtpPortSource::Stock } else { cfg.core.rtp_ports },
                 ..cfg.core.clone()
             };
-            let shard = Shard::new(id, socket, poll, peers.clone(), core_cfg, report, stop.clone(), started)?
-                .with_max_inbox_delay(cfg.max_inbox_delay)
-                .with_app(handler(id), events)
-                .with_media(
-                    media.as_ref().map(|pool| media_link::MediaLink {
-                        pool: pool.clone(),
-                        hangup_on_timeout: cfg.media_timeout_hangup,
-                    }),
-                    cfg.core.media_addr,
-                );
+            let parts = ShardParts {
+                mailboxes: mailboxes.clone(),
+                report,
+                stop: stop.clone(),
+                max_inbox_delay: cfg.max_inbox_delay,
+                handler: handler(id),
+                events,
+                media: media.as_ref().map(|pool| {
+                    media_link::MediaLink::new(pool.clone(), cfg.media_timeout_hangup, cfg.core.media_addr)
+                }),
+                pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
+            };
+            let shard = Shard::new(id, socket, poll, core_cfg, started, parts)?;
             let core_id = pin.then(|| cores[id]);
             let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
                 if let Some(c) = core_id {
@@ -116,7 +122,7 @@ impl Runtime {
             })?;
             threads.push(t);
         }
-        Ok(Runtime { threads, reports, peers, stop, media, started, local })
+        Ok(Runtime { threads, reports, mailboxes, stop, media, started, local })
     }
 
     /// Merged reports of every shard (published a few times a second).
@@ -151,8 +157,8 @@ impl Runtime {
     }
 
     /// Sends application commands to the shards.
-    pub fn controls(&self) -> ControlSender {
-        ControlSender { peers: self.peers.clone() }
+    pub fn commands(&self) -> CommandSender {
+        CommandSender { mailboxes: self.mailboxes.clone() }
     }
 
     /// Time since start.
@@ -166,7 +172,7 @@ impl Runtime {
     pub fn shutdown(self, deadline: Duration) -> (ShardReport, Vec<ShardReport>) {
         self.stop.store(true, Ordering::Release);
         let until = Instant::now() + deadline;
-        for p in self.peers.iter() {
+        for p in self.mailboxes.iter() {
             p.set_deadline(until);
             p.wake();
         }

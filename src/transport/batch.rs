@@ -8,7 +8,7 @@ use std::net::{SocketAddr, UdpSocket};
 
 use bytes::Bytes;
 
-use crate::txn::OutDatagram;
+use crate::core::Transmit;
 
 /// Datagrams per system call.
 pub const BATCH: usize = 32;
@@ -110,20 +110,21 @@ pub type SendFailure = (usize, io::Error);
 
 /// Sends every datagram, in batches; gives back the ones the kernel
 /// refused (buffer full, unreachable, wrong address family) so they can
-/// be counted and reported to their calls. No allocation when all go.
+/// be counted and reported to their calls. Destination addresses are
+/// written on the stack: no allocation unless a send fails.
 #[cfg(target_os = "linux")]
-pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> Vec<SendFailure> {
+pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
     use std::os::fd::AsRawFd;
     let mut failed = Vec::new();
     for (c, chunk) in out.chunks(BATCH).enumerate() {
-        let addrs: Vec<socket2::SockAddr> = chunk.iter().map(|d| d.to.into()).collect();
-        // SAFETY: zeroed iovec/mmsghdr are valid; filled below.
+        // SAFETY: zeroed sockaddr_storage/iovec/mmsghdr are valid; filled below.
+        let mut addrs: [libc::sockaddr_storage; BATCH] = unsafe { std::mem::zeroed() };
         let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
         let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
         for (i, d) in chunk.iter().enumerate() {
             iovs[i] = libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() };
-            msgs[i].msg_hdr.msg_name = addrs[i].as_ptr() as *mut libc::c_void;
-            msgs[i].msg_hdr.msg_namelen = addrs[i].len();
+            msgs[i].msg_hdr.msg_namelen = write_sockaddr(d.to, &mut addrs[i]);
+            msgs[i].msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
             msgs[i].msg_hdr.msg_iov = &mut iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
         }
@@ -146,8 +147,40 @@ pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> Vec<SendFailure> {
     failed
 }
 
+/// Writes `addr` into `ss` as the kernel reads it; returns its length.
+#[cfg(target_os = "linux")]
+fn write_sockaddr(addr: SocketAddr, ss: &mut libc::sockaddr_storage) -> libc::socklen_t {
+    let p = (ss as *mut libc::sockaddr_storage).cast::<u8>();
+    match addr {
+        SocketAddr::V4(a) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: a.port().to_be(),
+                sin_addr: libc::in_addr { s_addr: u32::from(*a.ip()).to_be() },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_storage is larger than and aligned for
+            // sockaddr_in; we write one whole value at its start.
+            unsafe { std::ptr::write(p.cast::<libc::sockaddr_in>(), sin) };
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t
+        }
+        SocketAddr::V6(a) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: a.port().to_be(),
+                sin6_flowinfo: a.flowinfo(),
+                sin6_addr: libc::in6_addr { s6_addr: a.ip().octets() },
+                sin6_scope_id: a.scope_id(),
+            };
+            // SAFETY: as above, for sockaddr_in6.
+            unsafe { std::ptr::write(p.cast::<libc::sockaddr_in6>(), sin6) };
+            std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t
+        }
+    }
+}
+
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
-pub fn send_batch(socket: &UdpSocket, out: &[OutDatagram]) -> Vec<SendFailure> {
+pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
     out.iter().enumerate().filter_map(|(i, d)| socket.send_to(&d.data, d.to).err().map(|e| (i, e))).collect()
 }

@@ -1,5 +1,6 @@
 //! What a transaction may touch while it reacts: the clock reading it was
-//! given, the shard's timer wheel and the outgoing datagrams.
+//! given, the shard's timer wheel and where its datagrams go, each one
+//! typed by what it is.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -7,15 +8,22 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::config::TimerConfig;
+use crate::sip::Method;
 use crate::timer::{TimerHandle, TimerWheel};
 
-/// A datagram to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutDatagram {
-    /// Destination.
-    pub to: SocketAddr,
-    /// Bytes on the wire.
-    pub data: Bytes,
+/// What an outgoing message is, so nobody reads its bytes again to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A request with this method.
+    Request(Method),
+    /// A response with this status code.
+    Response(u16),
+}
+
+/// Where a transaction's datagrams go (the shard's outbox).
+pub trait TxnOutput {
+    /// Queues `data` for `to`.
+    fn send(&mut self, to: SocketAddr, data: Bytes, kind: MessageKind);
 }
 
 /// The RFC 3261 timers a transaction arms.
@@ -75,34 +83,36 @@ pub struct TxnTimerRef {
 }
 
 /// Borrowed shard state for one transaction step.
-pub struct TxnCtx<'a, W> {
+pub struct TxnCtx<'a, W, O> {
     /// The time of the event being handled.
     pub now: Instant,
     /// The shard's timer wheel.
     pub wheel: &'a mut TimerWheel<W>,
-    /// Datagrams to send.
-    pub out: &'a mut Vec<OutDatagram>,
+    /// Where datagrams go.
+    pub out: O,
     /// T1/T2/T4.
     pub timers: &'a TimerConfig,
 }
 
-impl<W: From<TxnTimerRef>> TxnCtx<'_, W> {
+impl<W: From<TxnTimerRef>, O> TxnCtx<'_, W, O> {
     /// Arms `timer` to fire after `after`.
     pub fn arm(&mut self, at: TxnTimerRef, after: std::time::Duration) -> TimerHandle {
         self.wheel.insert(self.now + after, W::from(at))
     }
 }
 
-impl<W> TxnCtx<'_, W> {
+impl<W, O> TxnCtx<'_, W, O> {
     /// Cancels a timer if armed.
     pub fn disarm(&mut self, handle: &mut Option<TimerHandle>) {
         if let Some(h) = handle.take() {
             self.wheel.cancel(h);
         }
     }
+}
 
+impl<W, O: TxnOutput> TxnCtx<'_, W, O> {
     /// Queues a datagram.
-    pub fn send(&mut self, to: SocketAddr, data: Bytes) {
-        self.out.push(OutDatagram { to, data });
+    pub fn send(&mut self, to: SocketAddr, data: Bytes, kind: MessageKind) {
+        self.out.send(to, data, kind);
     }
 }

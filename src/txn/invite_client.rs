@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 
-use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
-use crate::sip::{Message, Writer};
+use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
+use crate::sip::{Message, Method, Writer};
 use crate::timer::TimerHandle;
 
 /// What a client transaction tells its TU.
@@ -61,14 +61,14 @@ impl InviteClientTxn {
     }
 
     /// Sends the INVITE and arms A and B.
-    pub fn start<W: From<TxnTimerRef>>(
-        ctx: &mut TxnCtx<'_, W>,
+    pub fn start<W: From<TxnTimerRef>, O: TxnOutput>(
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         generation: u32,
         to: SocketAddr,
         request: Message,
     ) -> Self {
-        ctx.send(to, request.to_bytes());
+        ctx.send(to, request.to_bytes(), MessageKind::Request(Method::Invite));
         let mut t = InviteClientTxn {
             request,
             to,
@@ -86,9 +86,9 @@ impl InviteClientTxn {
     }
 
     /// A response; `writer` builds the ACK for a non-2xx.
-    pub fn on_response<W: From<TxnTimerRef>>(
+    pub fn on_response<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         resp: &Message,
         writer: &mut Writer,
@@ -110,7 +110,7 @@ impl InviteClientTxn {
             (IctState::Calling | IctState::Proceeding, _) => {
                 self.clear_timers(ctx);
                 let ack = writer.ack_for_non2xx(&self.request, resp);
-                ctx.send(self.to, ack.clone());
+                ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
                 self.ack = Some(ack);
                 self.state = IctState::Completed;
                 self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::D), ctx.timers.timer_d()));
@@ -118,7 +118,7 @@ impl InviteClientTxn {
             }
             (IctState::Completed, 300..) => {
                 if let Some(ack) = &self.ack {
-                    ctx.send(self.to, ack.clone());
+                    ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
                 }
                 None
             }
@@ -127,15 +127,15 @@ impl InviteClientTxn {
     }
 
     /// A timer fired. Returns `Timeout(B)` when no final arrived in time.
-    pub fn on_timer<W: From<TxnTimerRef>>(
+    pub fn on_timer<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         timer: TxnTimer,
     ) -> Option<ClientOutcome> {
         match (self.state, timer) {
             (IctState::Calling, TxnTimer::A) => {
-                ctx.send(self.to, self.request.to_bytes());
+                ctx.send(self.to, self.request.to_bytes(), MessageKind::Request(Method::Invite));
                 self.interval *= 2;
                 self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::A), self.interval));
                 None
@@ -156,7 +156,7 @@ impl InviteClientTxn {
     }
 
     /// Cancels armed timers.
-    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+    pub fn clear_timers<W, O>(&mut self, ctx: &mut TxnCtx<'_, W, O>) {
         ctx.disarm(&mut self.retransmit);
         ctx.disarm(&mut self.timeout);
     }

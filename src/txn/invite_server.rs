@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 
-use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
 use crate::sip::Message;
 use crate::timer::TimerHandle;
 
@@ -39,7 +39,7 @@ pub struct InviteServerTxn {
     pub generation: u32,
     /// The call this INVITE belongs to, if any.
     pub call: Option<usize>,
-    last_response: Option<Bytes>,
+    last_response: Option<(Bytes, u16)>,
     retransmit: Option<TimerHandle>,
     timeout: Option<TimerHandle>,
     interval: std::time::Duration,
@@ -67,9 +67,9 @@ impl InviteServerTxn {
     }
 
     /// Sends a response built by the TU and moves the state on.
-    pub fn respond<W: From<TxnTimerRef>>(
+    pub fn respond<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         code: u16,
         data: Bytes,
@@ -77,8 +77,8 @@ impl InviteServerTxn {
         if self.state != IstState::Proceeding {
             return;
         }
-        ctx.send(self.reply_to, data.clone());
-        self.last_response = Some(data);
+        ctx.send(self.reply_to, data.clone(), MessageKind::Response(code));
+        self.last_response = Some((data, code));
         if code < 200 {
             return;
         }
@@ -94,10 +94,10 @@ impl InviteServerTxn {
     }
 
     /// A retransmitted INVITE: the last response again (never the TU).
-    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) -> bool {
+    pub fn on_retransmit<W, O: TxnOutput>(&self, ctx: &mut TxnCtx<'_, W, O>) -> bool {
         match (&self.state, &self.last_response) {
-            (IstState::Proceeding | IstState::Completed, Some(last)) => {
-                ctx.send(self.reply_to, last.clone());
+            (IstState::Proceeding | IstState::Completed, Some((last, code))) => {
+                ctx.send(self.reply_to, last.clone(), MessageKind::Response(*code));
                 true
             }
             _ => false,
@@ -106,7 +106,11 @@ impl InviteServerTxn {
 
     /// An ACK with this transaction's branch: ends Completed. Returns true
     /// when the TU should see it (ACK to a 2xx sent by an RFC 2543 peer).
-    pub fn on_ack<W: From<TxnTimerRef>>(&mut self, ctx: &mut TxnCtx<'_, W>, slot: usize) -> bool {
+    pub fn on_ack<W: From<TxnTimerRef>, O: TxnOutput>(
+        &mut self,
+        ctx: &mut TxnCtx<'_, W, O>,
+        slot: usize,
+    ) -> bool {
         match self.state {
             IstState::Completed => {
                 ctx.disarm(&mut self.retransmit);
@@ -121,16 +125,16 @@ impl InviteServerTxn {
     }
 
     /// A timer fired. Returns true when Timer H gave up waiting for ACK.
-    pub fn on_timer<W: From<TxnTimerRef>>(
+    pub fn on_timer<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         timer: TxnTimer,
     ) -> bool {
         match (self.state, timer) {
             (IstState::Completed, TxnTimer::G) => {
-                if let Some(last) = &self.last_response {
-                    ctx.send(self.reply_to, last.clone());
+                if let Some((last, code)) = &self.last_response {
+                    ctx.send(self.reply_to, last.clone(), MessageKind::Response(*code));
                 }
                 self.interval = (self.interval * 2).min(ctx.timers.t2);
                 self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
@@ -152,7 +156,7 @@ impl InviteServerTxn {
     }
 
     /// Cancels every armed timer (shutdown or forced removal).
-    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+    pub fn clear_timers<W, O>(&mut self, ctx: &mut TxnCtx<'_, W, O>) {
         ctx.disarm(&mut self.retransmit);
         ctx.disarm(&mut self.timeout);
     }

@@ -16,7 +16,7 @@ mod non_invite_server;
 mod table;
 
 pub use config::TimerConfig;
-pub use ctx::{OutDatagram, TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+pub use ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
 pub(crate) use dest::destination as response_destination_of;
 pub use dest::response_destination;
 pub use invite_client::{ClientOutcome, IctState, InviteClientTxn};

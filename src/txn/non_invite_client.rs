@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 
-use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
 use super::invite_client::ClientOutcome;
+use crate::sip::Method;
 use crate::timer::TimerHandle;
 
 /// States of Figure 6.
@@ -33,6 +34,7 @@ pub struct NonInviteClientTxn {
     pub generation: u32,
     /// The call the request belongs to.
     pub call: Option<usize>,
+    method: Method,
     request: Bytes,
     interval: std::time::Duration,
     timer_e: Option<TimerHandle>,
@@ -45,19 +47,21 @@ impl NonInviteClientTxn {
     }
 
     /// Sends the request and arms E and F.
-    pub fn start<W: From<TxnTimerRef>>(
-        ctx: &mut TxnCtx<'_, W>,
+    pub fn start<W: From<TxnTimerRef>, O: TxnOutput>(
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         generation: u32,
         to: SocketAddr,
+        method: Method,
         request: Bytes,
     ) -> Self {
-        ctx.send(to, request.clone());
+        ctx.send(to, request.clone(), MessageKind::Request(method));
         let mut t = NonInviteClientTxn {
             to,
             state: NictState::Trying,
             generation,
             call: None,
+            method,
             request,
             interval: ctx.timers.t1,
             timer_e: None,
@@ -69,9 +73,9 @@ impl NonInviteClientTxn {
     }
 
     /// A response. Returns the outcome to pass up for the first final.
-    pub fn on_response<W: From<TxnTimerRef>>(
+    pub fn on_response<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         code: u16,
     ) -> Option<ClientOutcome> {
@@ -92,15 +96,15 @@ impl NonInviteClientTxn {
     }
 
     /// A timer fired. Returns `Timeout` when Timer F gave up.
-    pub fn on_timer<W: From<TxnTimerRef>>(
+    pub fn on_timer<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         timer: TxnTimer,
     ) -> Option<ClientOutcome> {
         match (self.state, timer) {
             (NictState::Trying | NictState::Proceeding, TxnTimer::E) => {
-                ctx.send(self.to, self.request.clone());
+                ctx.send(self.to, self.request.clone(), MessageKind::Request(self.method));
                 // §17.1.2.2: doubling to T2 in Trying, T2 flat in Proceeding.
                 self.interval = match self.state {
                     NictState::Trying => (self.interval * 2).min(ctx.timers.t2),
@@ -125,7 +129,7 @@ impl NonInviteClientTxn {
     }
 
     /// Cancels armed timers.
-    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+    pub fn clear_timers<W, O>(&mut self, ctx: &mut TxnCtx<'_, W, O>) {
         ctx.disarm(&mut self.timer_e);
         ctx.disarm(&mut self.timer_f);
     }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 
-use super::ctx::{TxnCtx, TxnSide, TxnTimer, TxnTimerRef};
+use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
 use crate::timer::TimerHandle;
 
 /// States of Figure 8.
@@ -29,7 +29,7 @@ pub struct NonInviteServerTxn {
     pub state: NistState,
     /// Slot generation.
     pub generation: u32,
-    last_response: Option<Bytes>,
+    last_response: Option<(Bytes, u16)>,
     timer_j: Option<TimerHandle>,
 }
 
@@ -46,9 +46,9 @@ impl NonInviteServerTxn {
     }
 
     /// Sends a response and moves the state on.
-    pub fn respond<W: From<TxnTimerRef>>(
+    pub fn respond<W: From<TxnTimerRef>, O: TxnOutput>(
         &mut self,
-        ctx: &mut TxnCtx<'_, W>,
+        ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         code: u16,
         data: Bytes,
@@ -56,8 +56,8 @@ impl NonInviteServerTxn {
         if matches!(self.state, NistState::Completed | NistState::Terminated) {
             return;
         }
-        ctx.send(self.reply_to, data.clone());
-        self.last_response = Some(data);
+        ctx.send(self.reply_to, data.clone(), MessageKind::Response(code));
+        self.last_response = Some((data, code));
         if code < 200 {
             self.state = NistState::Proceeding;
         } else {
@@ -74,10 +74,10 @@ impl NonInviteServerTxn {
 
     /// A retransmitted request: the last response again, if any. Returns
     /// whether something was resent.
-    pub fn on_retransmit<W>(&self, ctx: &mut TxnCtx<'_, W>) -> bool {
+    pub fn on_retransmit<W, O: TxnOutput>(&self, ctx: &mut TxnCtx<'_, W, O>) -> bool {
         match (self.state, &self.last_response) {
-            (NistState::Proceeding | NistState::Completed, Some(last)) => {
-                ctx.send(self.reply_to, last.clone());
+            (NistState::Proceeding | NistState::Completed, Some((last, code))) => {
+                ctx.send(self.reply_to, last.clone(), MessageKind::Response(*code));
                 true
             }
             _ => false,
@@ -93,7 +93,7 @@ impl NonInviteServerTxn {
     }
 
     /// Cancels armed timers.
-    pub fn clear_timers<W>(&mut self, ctx: &mut TxnCtx<'_, W>) {
+    pub fn clear_timers<W, O>(&mut self, ctx: &mut TxnCtx<'_, W, O>) {
         ctx.disarm(&mut self.timer_j);
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam::channel::Receiver;
 use sipbench::{
-    CallHandler, CallId, Config, ConfigBuilder, Decision, Engine, Event, EventKind, IncomingCall,
+    CallHandle, CallHandler, Config, ConfigBuilder, Decision, Engine, Event, EventKind, IncomingCall,
     IncomingRequest, MediaConfig, MediaMode,
 };
 
@@ -61,12 +61,12 @@ pub fn wait_for(rx: &Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool)
 }
 
 /// The id of `uac`'s call, from its Incoming event.
-pub fn incoming(rx: &Receiver<Event>, uac: &UdpUac) -> CallId {
+pub fn incoming(rx: &Receiver<Event>, uac: &UdpUac) -> CallHandle {
     let cid = uac.call_id.clone();
     wait_for(rx, "Incoming", |e| matches!(&e.kind, EventKind::Incoming { call_id, .. } if *call_id == cid))
         .call
 }
 
-pub fn ended(rx: &Receiver<Event>, id: CallId) -> EventKind {
+pub fn ended(rx: &Receiver<Event>, id: CallHandle) -> EventKind {
     wait_for(rx, "Terminated", |e| e.call == id && matches!(e.kind, EventKind::Terminated { .. })).kind
 }

@@ -7,13 +7,18 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use sipbench::core::{Command, CommandError, CoreConfig, EventKind, MediaCommand, Outbox, ShardCore};
+use sipbench::core::{
+    Applied, CallHandle, Command, CommandError, CoreConfig, EventKind, MediaCommand, MessageKind, Outbox,
+    ShardCore,
+};
 use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
 pub mod api;
+pub mod pair;
 pub mod sim;
 pub mod sipp_run;
+pub mod transferee;
 pub mod udp_uac;
 
 /// Where the simulated UAC sends from (SIPp's default).
@@ -214,6 +219,17 @@ pub fn parse_sent(data: Bytes) -> Message {
         .expect("core sent garbage")
 }
 
+/// Parses what the core sent and checks that the transmit said what it is.
+pub fn check_kind(t: &sipbench::core::Transmit) -> Message {
+    let m = parse_sent(t.data.clone());
+    let kind = match m.status_code() {
+        Some(code) => MessageKind::Response(code),
+        None => MessageKind::Request(m.method()),
+    };
+    assert_eq!(t.kind, kind, "the transmit mislabels {}", label(&m));
+    m
+}
+
 /// The core plus a simulated clock; collects events and media commands.
 pub struct Harness {
     pub core: ShardCore,
@@ -223,7 +239,7 @@ pub struct Harness {
     pub events: Vec<EventKind>,
     pub media: Vec<MediaCommand>,
     /// Every event with its handle, in order.
-    pub handles: Vec<sipbench::dialog::CallHandle>,
+    pub handles: Vec<CallHandle>,
 }
 
 impl Harness {
@@ -250,14 +266,14 @@ impl Harness {
     }
 
     /// Parses and clears what the last step produced.
-    fn collect(&mut self) -> Vec<Message> {
+    pub fn collect(&mut self) -> Vec<Message> {
         for e in self.out.events.drain(..) {
-            self.handles.push(e.call.handle);
+            self.handles.push(e.call);
             self.events.push(e.kind);
         }
         self.media.append(&mut self.out.media);
-        let msgs = self.out.datagrams.iter().map(|d| parse_sent(d.data.clone())).collect();
-        self.out.datagrams.clear();
+        let msgs = self.out.transmits.iter().map(check_kind).collect();
+        self.out.transmits.clear();
         msgs
     }
 
@@ -274,16 +290,17 @@ impl Harness {
     }
 
     pub fn command(&mut self, cmd: Command) -> Result<Vec<Message>, CommandError> {
-        self.core.on_command(self.now, cmd, &mut self.out)?;
+        let applied = self.core.on_command(self.now, cmd, &mut self.out)?;
+        assert!(matches!(applied, Applied::Done), "{applied:?}");
         Ok(self.collect())
     }
 
     /// Places a call (UAC role); returns its handle and what went out.
-    pub fn place(
-        &mut self,
-        call: &sipbench::core::OutgoingCall,
-    ) -> (sipbench::dialog::CallHandle, Vec<Message>) {
-        let h = self.core.place_call(self.now, call, &mut self.out).expect("place_call");
+    pub fn place(&mut self, call: &sipbench::core::OutgoingCall) -> (CallHandle, Vec<Message>) {
+        let cmd = Command::Place(std::sync::Arc::new(call.clone()));
+        let Ok(Applied::Placed(h)) = self.core.on_command(self.now, cmd, &mut self.out) else {
+            panic!("place")
+        };
         (h, self.collect())
     }
 

@@ -1,0 +1,37 @@
+//! What a call tells the application: the `EventKind`s a call can cause,
+//! small enough to queue cheaply (the shard makes them events).
+
+use crate::core::{CallErrorKind, EventKind, TransferStatus};
+
+/// What a call tells the application (`EventKind` without what only the
+/// runtime reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CallEvent {
+    Ringing,
+    Answered,
+    Established,
+    Held,
+    Resumed,
+    MediaStarted { local_port: u16 },
+    MediaTimeout,
+    RequestFailed { method: &'static str, code: u16 },
+    Transfer(TransferStatus),
+    Error { kind: CallErrorKind, detail: String },
+}
+
+impl From<CallEvent> for EventKind {
+    fn from(e: CallEvent) -> EventKind {
+        match e {
+            CallEvent::Ringing => EventKind::Ringing,
+            CallEvent::Answered => EventKind::Answered,
+            CallEvent::Established => EventKind::Established,
+            CallEvent::Held => EventKind::Held,
+            CallEvent::Resumed => EventKind::Resumed,
+            CallEvent::MediaStarted { local_port } => EventKind::MediaStarted { local_port },
+            CallEvent::MediaTimeout => EventKind::MediaTimeout,
+            CallEvent::RequestFailed { method, code } => EventKind::RequestFailed { method, code },
+            CallEvent::Transfer(s) => EventKind::Transfer(s),
+            CallEvent::Error { kind, detail } => EventKind::Error { kind, detail },
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! A call's media as the signalling sees it: its RTP port, what the offer
+//! and answer settled (peer address, codec, DTMF, hold) and whether its
+//! stream runs. The commands it gives the media layer go out as effects.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+
+use super::step::{CallEvent, MediaOp, Step};
+use crate::core::offer_answer::SdpAnswer;
+use crate::media::MediaMode;
+
+/// One call's media state.
+#[derive(Debug)]
+pub(crate) struct CallMedia {
+    /// The SDP answer to send with our 200.
+    pub(super) sdp_answer: Option<Bytes>,
+    pub(super) local_port: Option<u16>,
+    pub(super) sdp_version: u64,
+    /// The peer holds us (its offer was sendonly, inactive or 0.0.0.0).
+    pub(super) remote_held: bool,
+    pub(super) remote: Option<SocketAddr>,
+    /// The payload type our media plays.
+    pub(super) payload_type: u8,
+    /// The application's media mode for this call (None: configured).
+    pub(super) mode: Option<MediaMode>,
+    /// The negotiated telephone-event payload type.
+    pub(super) dtmf_pt: Option<u8>,
+    /// Our last re-INVITE put the peer on hold.
+    pub(super) local_held: bool,
+    /// The stream was opened (an Open command went out).
+    pub(super) open: bool,
+}
+
+impl CallMedia {
+    /// Nothing settled yet: a call we place, on `local_port` if any.
+    pub(super) fn offered(local_port: Option<u16>, mode: Option<MediaMode>) -> CallMedia {
+        CallMedia {
+            sdp_answer: None,
+            local_port,
+            sdp_version: 1,
+            remote_held: false,
+            remote: None,
+            payload_type: 0,
+            mode,
+            dtmf_pt: None,
+            local_held: false,
+            open: false,
+        }
+    }
+
+    /// What our answer to a new call's offer settled.
+    pub(super) fn answered(a: SdpAnswer) -> CallMedia {
+        CallMedia {
+            sdp_answer: Some(a.body),
+            remote_held: a.held,
+            remote: a.remote,
+            payload_type: a.payload_type,
+            dtmf_pt: a.dtmf_pt,
+            ..CallMedia::offered(a.port, None)
+        }
+    }
+
+    /// What the answer to our offer settled.
+    pub(super) fn settle(&mut self, a: &SdpAnswer) {
+        (self.remote, self.payload_type, self.dtmf_pt) = (a.remote, a.payload_type, a.dtmf_pt);
+        self.remote_held = a.held;
+    }
+
+    /// The RTP port while the stream runs.
+    pub(super) fn running_port(&self) -> Option<u16> {
+        self.local_port.filter(|_| self.open)
+    }
+
+    /// Starts the stream on the call's port (none: no stream).
+    pub(super) fn open(&mut self, step: &mut Step) {
+        let Some(local_port) = self.local_port else { return };
+        self.open = true;
+        let mode = self.mode;
+        step.media(MediaOp::Open {
+            local_port,
+            remote: self.remote,
+            payload_type: self.payload_type,
+            send: !self.remote_held,
+            mode,
+            dtmf_pt: self.dtmf_pt,
+        });
+        if mode != Some(MediaMode::Off) {
+            step.event(CallEvent::MediaStarted { local_port });
+        }
+    }
+
+    /// Hold or resume: the stream may send or not; the application hears
+    /// of it.
+    pub(super) fn set_held(&mut self, held: bool, step: &mut Step) {
+        if let Some(local_port) = self.running_port() {
+            step.media(MediaOp::Direction { local_port, send: !held });
+        }
+        step.event(if held { CallEvent::Held } else { CallEvent::Resumed });
+    }
+}

@@ -1,0 +1,201 @@
+//! A call: its state, its dialog, its media and the timers and requests
+//! it has in flight, and every transition it makes. Its methods take the
+//! events of its transactions and dialog (a new INVITE decided, an ACK, a
+//! BYE, a final response, a timer, a command) and say what to do through
+//! a `Step`; the shard carries that out. The states and the legal moves
+//! between them are `dialog::CallState`; only `enter` changes the state.
+//!
+//! The transitions by concept: `answering` (an INVITE we answer),
+//! `in_dialog` (requests inside the call, ours and the peer's), `placed`
+//! (an INVITE we sent), `commands` (what the application asks),
+//! `transfer` (REFER and its NOTIFYs), `timers`.
+
+mod answering;
+mod commands;
+mod event;
+mod in_dialog;
+mod leg;
+mod media;
+mod placed;
+mod requests;
+mod resend;
+mod step;
+mod table;
+mod timers;
+mod transfer;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+pub(crate) use commands::CallCommand;
+pub(crate) use event::CallEvent;
+pub(crate) use leg::{CancelState, MAX_EARLY_DIALOGS, UacLeg};
+pub(crate) use media::CallMedia;
+pub(crate) use placed::Refusal;
+pub(crate) use requests::{InDialog, InFlight, Reinvite};
+pub(crate) use resend::Kept;
+pub(crate) use step::{Effect, MediaOp, Step, With};
+pub(crate) use table::CallTable;
+pub(crate) use timers::{CallTimer, CallTimers};
+
+use crate::core::offer_answer::SdpAnswer;
+use crate::dialog::{CallState, Dialog, EndReason};
+use crate::timer::TimerHandle;
+
+/// One call (either role).
+#[derive(Debug)]
+pub(crate) struct Call {
+    generation: u32,
+    state: CallState,
+    dialog: Dialog,
+    started: Instant,
+    /// The initial INVITE's server transaction, until it is answered.
+    invite_txn: Option<usize>,
+    /// An offer/answer exchange in progress inside the dialog.
+    reinvite: Option<Reinvite>,
+    ok: Option<resend::Sent2xx>,
+    /// The 2xx retransmission interval: T1 doubling to T2.
+    ok_interval: Duration,
+    /// Where our 2xx (and its retransmissions) go.
+    response_to: SocketAddr,
+    timers: CallTimers,
+    /// Hang up this long after the call is up (None: never by itself).
+    hangup_after: Option<Duration>,
+    media: CallMedia,
+    /// Set when we sent BYE: the reason the call ends with.
+    ending: Option<EndReason>,
+    requests: InFlight,
+    /// Our REFER was sent and its subscription has not ended.
+    transferring: bool,
+    /// For a call we placed: its INVITE, CANCEL and ACK state.
+    uac: Option<Box<UacLeg>>,
+}
+
+/// What the shard needs of a call that ended.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub(crate) dialog: Dialog,
+    pub(crate) started: Instant,
+    pub(crate) timers: [Option<TimerHandle>; 4],
+    /// Our requests still in flight (NICT slots, then ICT slots): their
+    /// outcomes must no longer reach the slot, which may be reused.
+    pub(crate) nict: [Option<u32>; 4],
+    pub(crate) ict: [Option<u32>; 2],
+    /// The RTP port and whether its stream runs.
+    pub(crate) port: Option<(u16, bool)>,
+    pub(crate) placed: bool,
+}
+
+impl Call {
+    /// A call for an INVITE we will answer, through server transaction
+    /// `txn`, with `answer` to its offer.
+    pub(crate) fn incoming(
+        generation: u32,
+        dialog: Dialog,
+        now: Instant,
+        response_to: SocketAddr,
+        txn: usize,
+        answer: SdpAnswer,
+    ) -> Call {
+        Call {
+            invite_txn: Some(txn),
+            media: CallMedia::answered(answer),
+            ..Call::new(generation, CallState::Incoming, dialog, now, response_to)
+        }
+    }
+
+    /// A call we place; its INVITE goes out next (`invite_sent`).
+    pub(crate) fn placed(
+        generation: u32,
+        dialog: Dialog,
+        now: Instant,
+        local_port: Option<u16>,
+        out: &crate::core::OutgoingCall,
+    ) -> Call {
+        let peer = dialog.source;
+        let mut c = Call::new(generation, CallState::Calling, dialog, now, peer);
+        c.hangup_after = out.hang_up_after;
+        c.media = CallMedia::offered(local_port, out.media);
+        let cancel = if out.cancel_when_ringing { CancelState::OnRinging } else { CancelState::No };
+        c.uac = Some(Box::new(UacLeg::new(cancel)));
+        c
+    }
+
+    fn new(generation: u32, state: CallState, dialog: Dialog, now: Instant, to: SocketAddr) -> Call {
+        Call {
+            generation,
+            state,
+            dialog,
+            started: now,
+            invite_txn: None,
+            reinvite: None,
+            ok: None,
+            ok_interval: Duration::ZERO,
+            response_to: to,
+            timers: CallTimers::default(),
+            hangup_after: None,
+            media: CallMedia::offered(None, None),
+            ending: None,
+            requests: InFlight::default(),
+            transferring: false,
+            uac: None,
+        }
+    }
+
+    /// The only place the state changes; the move must be one
+    /// `CallState::may_become` lists.
+    fn enter(&mut self, next: CallState) {
+        debug_assert!(self.state.may_become(next), "{:?} -> {next:?}", self.state);
+        self.state = next;
+    }
+
+    pub(crate) fn generation(&self) -> u32 {
+        self.generation
+    }
+    pub(crate) fn dialog(&self) -> &Dialog {
+        &self.dialog
+    }
+    /// The CSeq number of our next request in the dialog.
+    pub(crate) fn next_local_cseq(&mut self) -> u32 {
+        self.dialog.local_cseq += 1;
+        self.dialog.local_cseq
+    }
+    pub(crate) fn local_port(&self) -> Option<u16> {
+        self.media.local_port
+    }
+    /// The SDP version our next offer or answer carries.
+    pub(crate) fn next_sdp_version(&mut self) -> u64 {
+        self.media.sdp_version += 1;
+        self.media.sdp_version
+    }
+    pub(crate) fn sdp_version(&self) -> u64 {
+        self.media.sdp_version
+    }
+    pub(crate) fn started(&self) -> Instant {
+        self.started
+    }
+    pub(crate) fn leg(&self) -> Option<&UacLeg> {
+        self.uac.as_deref()
+    }
+
+    /// A timer the shard armed for us: its handle, and the one it replaces.
+    pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
+        self.timers.set(timer, h)
+    }
+
+    /// The call ends: what the shard must release.
+    pub(crate) fn finish(mut self) -> Finished {
+        self.enter(CallState::Terminated);
+        let uac_invite = self.uac.as_ref().map(|l| l.invite_txn.0 as u32);
+        let r = &self.requests;
+        Finished {
+            timers: self.timers.all(),
+            nict: [r.bye, r.info, r.refer, r.cancel],
+            ict: [r.reinvite, uac_invite],
+            port: self.media.local_port.map(|p| (p, self.media.open)),
+            placed: self.uac.is_some(),
+            started: self.started,
+            dialog: self.dialog,
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The timers a call may arm, and their handles in the shard's wheel.
+
+use crate::timer::TimerHandle;
+
+/// Timers a call may have armed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallTimer {
+    /// Send the 200 OK.
+    Answer,
+    /// Configured duration reached: send BYE (or, for a deferred call
+    /// still unanswered, reject it with 480).
+    Hangup,
+    /// Retransmit our 2xx (RFC 3261 §13.3.1.4).
+    Retransmit2xx,
+    /// No ACK within 64·T1.
+    AckTimeout,
+}
+
+/// The handles of a call's armed timers.
+#[derive(Debug, Default)]
+pub(crate) struct CallTimers {
+    answer: Option<TimerHandle>,
+    hangup: Option<TimerHandle>,
+    retransmit: Option<TimerHandle>,
+    ack_timeout: Option<TimerHandle>,
+}
+
+impl CallTimers {
+    fn slot(&mut self, timer: CallTimer) -> &mut Option<TimerHandle> {
+        match timer {
+            CallTimer::Answer => &mut self.answer,
+            CallTimer::Hangup => &mut self.hangup,
+            CallTimer::Retransmit2xx => &mut self.retransmit,
+            CallTimer::AckTimeout => &mut self.ack_timeout,
+        }
+    }
+
+    /// Records a newly armed timer; gives back the handle it replaces.
+    pub(crate) fn set(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
+        self.slot(timer).replace(h)
+    }
+
+    /// Forgets a timer (it fired, or is to be cancelled): its handle.
+    pub(crate) fn take(&mut self, timer: CallTimer) -> Option<TimerHandle> {
+        self.slot(timer).take()
+    }
+
+    /// Every armed handle, for the call's end.
+    pub(crate) fn all(&self) -> [Option<TimerHandle>; 4] {
+        [self.retransmit, self.ack_timeout, self.answer, self.hangup]
+    }
+}
+
+impl super::Call {
+    /// A call timer fired.
+    pub(crate) fn on_timer(&mut self, timer: CallTimer, step: &mut super::Step) {
+        self.timers.take(timer);
+        match timer {
+            CallTimer::Answer => self.answer(step),
+            // A deferred call nobody answered in time.
+            CallTimer::Hangup if self.invite_txn.is_some() => self.reject(480, None, None, step),
+            CallTimer::Hangup => self.hang_up(crate::dialog::EndReason::LocalBye, step),
+            CallTimer::Retransmit2xx => self.resend_2xx(step),
+            CallTimer::AckTimeout => {
+                // §13.3.1.4: no ACK in 64·T1 — confirm and end with BYE.
+                self.reinvite = None;
+                step.error(crate::core::CallErrorKind::Timeout, || "no ACK for our 2xx".into());
+                self.hang_up(crate::dialog::EndReason::AckTimeout, step);
+            }
+        }
+    }
+}

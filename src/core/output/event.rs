@@ -1,0 +1,112 @@
+//! What the application is told about its calls.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::core::CallHandle;
+use crate::dialog::EndReason;
+use crate::media::StreamReport;
+
+/// What the application is told about a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// A new INVITE (Call-ID and peer address).
+    Incoming {
+        /// SIP Call-ID.
+        call_id: String,
+        /// Where it came from.
+        source: SocketAddr,
+    },
+    /// We sent 180.
+    Ringing,
+    /// We sent 200.
+    Answered,
+    /// The ACK arrived.
+    Established,
+    /// The call is on hold (the peer held it, or our hold was accepted).
+    Held,
+    /// The call is off hold again.
+    Resumed,
+    /// The call's RTP stream opened on `local_port`.
+    MediaStarted {
+        /// Our RTP port.
+        local_port: u16,
+    },
+    /// The call's RTP stream closed; its counters.
+    MediaStopped(StreamReport),
+    /// No RTP arrived for the media timeout.
+    MediaTimeout,
+    /// The caller pressed a key (RFC 4733 telephone-event).
+    Dtmf {
+        /// 0-9, *, #, A-D.
+        digit: char,
+        /// How long it was held.
+        duration: Duration,
+    },
+    /// A request we sent in the call failed (hold/resume re-INVITE
+    /// rejected): the call goes on as before.
+    RequestFailed {
+        /// The method.
+        method: &'static str,
+        /// The final status.
+        code: u16,
+    },
+    /// Progress of the transfer we asked for (`transfer_call`).
+    Transfer(TransferStatus),
+    /// Something went wrong in the call (it may go on, or end with a
+    /// `Terminated` that follows).
+    Error {
+        /// What kind of trouble.
+        kind: CallErrorKind,
+        /// What happened, for logs.
+        detail: String,
+    },
+    /// The call ended.
+    Terminated {
+        /// Why.
+        reason: EndReason,
+        /// Time since the INVITE.
+        duration: Duration,
+        /// The media stream's final counters (the runtime fills them in
+        /// when the stream has closed; None without media).
+        media: Option<StreamReport>,
+    },
+}
+
+/// Where a transfer (REFER, RFC 3515) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferStatus {
+    /// The far end took the REFER (202): NOTIFYs follow.
+    Accepted,
+    /// The far end refused the REFER with this status (0: no answer);
+    /// the call goes on.
+    Refused(u16),
+    /// The far end's call to the target is in progress (a 1xx NOTIFY).
+    Trying(u16),
+    /// The target answered: the engine ends our call with BYE.
+    Succeeded(u16),
+    /// The far end's call to the target failed with this status (0: the
+    /// subscription ended without one); the call goes on.
+    Failed(u16),
+}
+
+/// The kind of a per-call error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallErrorKind {
+    /// A datagram for the call could not be sent.
+    Transport,
+    /// The peer broke the protocol (out-of-order CSeq, glare, an offer we
+    /// cannot accept); we answered with an error status.
+    Protocol,
+    /// Something we sent got no answer in time (ACK, BYE, re-INVITE...).
+    Timeout,
+}
+
+/// An event for one call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The call.
+    pub call: CallHandle,
+    /// What happened.
+    pub kind: EventKind,
+}

@@ -1,0 +1,86 @@
+//! Calls we place (UAC role, RFC 3261 §13.2): the INVITE with our SDP
+//! offer through a client transaction on a Call-ID this shard owns, and
+//! what its answers make us send — ACK for a fork's 2xx and its BYE,
+//! credentials for a challenge, CANCEL. The call itself decides
+//! (`core::call`); this writes and sends.
+
+mod auth;
+mod cancel;
+mod fork;
+mod outgoing;
+mod response;
+
+use std::time::Instant;
+
+pub use outgoing::OutgoingCall;
+
+use crate::core::call::Call;
+use crate::core::requests::{dialog_request, invite_headers};
+use crate::core::{CallHandle, CommandError, Outbox, ShardCore};
+use crate::dialog::Dialog;
+use crate::sip::{Message, Method};
+use crate::txn::{InviteClientTxn, TxnKey};
+
+impl ShardCore {
+    /// Places a call: the INVITE with our SDP offer goes out. Events
+    /// follow (Ringing, Answered, Established, Terminated).
+    pub(crate) fn place(
+        &mut self,
+        now: Instant,
+        call: &OutgoingCall,
+        out: &mut Outbox,
+    ) -> Result<CallHandle, CommandError> {
+        let peer = call.destination()?;
+        let (from, to) = (outgoing::name_addr(&call.from)?, outgoing::name_addr(&call.to)?);
+        if self.admission.stopping {
+            return Err(CommandError::Stopped);
+        }
+        if self.calls.len() >= self.cfg.max_calls {
+            return Err(CommandError::Overloaded);
+        }
+        let call_id = self.ids.call_id();
+        let tag = self.ids.token();
+        let dialog = Dialog::for_uac(&call_id, &tag, &from, &to, &call.target, peer);
+        let port = self.ports.take();
+        let slot = self.calls.insert(Call::placed(self.ids.generation(), dialog, now, port, call));
+        self.stats.uac.placed += 1;
+        self.stats.active_calls += 1;
+        self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
+        self.placed_live += 1;
+        self.send_invite(now, slot, None, out);
+        Ok(self.handle(slot))
+    }
+
+    /// Sends the call's INVITE (again, with `auth` = (header, credentials)
+    /// after a challenge) through a new client transaction.
+    pub(crate) fn send_invite(
+        &mut self,
+        now: Instant,
+        slot: usize,
+        auth: Option<(&str, &str)>,
+        out: &mut Outbox,
+    ) {
+        let branch = self.ids.branch();
+        let generation = self.ids.generation();
+        let local = self.cfg.local.to_string();
+        let handle = self.handle(slot);
+        let Some(c) = self.calls.get_mut(slot) else { return };
+        let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
+        let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
+        let d = c.dialog();
+        let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, &local, &branch);
+        let mut b = invite_headers(b, &self.sdp.contact, &self.cfg.user_agent);
+        if let Some((name, value)) = auth {
+            b = b.header(name, value);
+        }
+        let peer = d.source;
+        let Ok(msg) = Message::parse(b.body("application/sdp", &body)) else { return };
+        let key = TxnKey::client(&branch, Method::Invite, "INVITE");
+        let mut ctx = self.clock.txn(now, &mut out.transmits, Some(handle));
+        let txn = self.ict.next_slot();
+        let mut t = InviteClientTxn::start(&mut ctx, txn, generation, peer, msg);
+        t.call = Some(slot);
+        self.ict.insert(key, t);
+        c.invite_sent((txn, generation));
+    }
+}

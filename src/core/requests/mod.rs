@@ -1,0 +1,132 @@
+//! Requests we send inside a call's dialog (RFC 3261 §12.2.1.1): BYE,
+//! re-INVITE, INFO and REFER through client transactions, ACK for a 2xx
+//! directly; and the responses to every request we sent.
+
+mod responses;
+
+use crate::core::call::InDialog;
+use crate::core::server::ALLOW;
+use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
+use crate::dialog::Dialog;
+use crate::sip::{Builder, HeaderName, Message, Method, Writer};
+use crate::txn::{InviteClientTxn, MessageKind, NonInviteClientTxn, TxnKey};
+
+impl InDialog {
+    fn method(&self) -> Method {
+        match self {
+            InDialog::Bye => Method::Bye,
+            InDialog::Info { .. } => Method::Info,
+            InDialog::Refer { .. } => Method::Refer,
+            InDialog::Ack(_) => Method::Ack,
+            InDialog::Reinvite { .. } => Method::Invite,
+        }
+    }
+}
+
+impl ShardCore {
+    /// Sends a request in the dialog of the call in `slot`; all but ACK
+    /// go through client transactions and take the next local CSeq.
+    #[inline(never)]
+    pub(crate) fn send_in_dialog(
+        &mut self,
+        slot: usize,
+        handle: CallHandle,
+        req: InDialog,
+        out: &mut Outbox,
+    ) {
+        let method = req.method();
+        let branch = self.ids.branch();
+        let local = self.cfg.local.to_string();
+        let Some(c) = self.calls.get_mut(slot) else { return };
+        let sdp = match req {
+            InDialog::Reinvite { hold } => {
+                let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
+                Some(self.sdp.offer(port, version, hold))
+            }
+            _ => None,
+        };
+        let seq = match req {
+            InDialog::Ack(seq) => seq,
+            _ => c.next_local_cseq(),
+        };
+        let d = c.dialog();
+        let peer = d.peer();
+        let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
+        let target = target.to_owned();
+        let name = method.as_str();
+        let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, &local, &branch);
+        if matches!(method, Method::Invite | Method::Refer) {
+            b = b.contact(&self.sdp.contact);
+        }
+        if let InDialog::Refer { target } = &req {
+            b = b.header("Refer-To", &format!("<{target}>"));
+        }
+        b = b.header("User-Agent", &self.cfg.user_agent);
+        let data = match (&sdp, &req) {
+            (Some(body), _) => b.body("application/sdp", body),
+            (None, InDialog::Info { content_type, body }) => b.body(content_type, body),
+            _ => b.finish(),
+        };
+        if method == Method::Ack {
+            out.transmits.push(Transmit {
+                to: peer,
+                data: data.clone(),
+                kind: MessageKind::Request(method),
+                call: Some(handle),
+            });
+            return c.ack_sent(data);
+        }
+        let generation = self.ids.generation();
+        let mut ctx = self.clock.txn(self.step.now, &mut out.transmits, Some(handle));
+        let key = TxnKey::client(&branch, method, name);
+        let txn = if method == Method::Invite {
+            let Ok(msg) = Message::parse(data) else { return };
+            let txn = self.ict.next_slot();
+            let mut t = InviteClientTxn::start(&mut ctx, txn, generation, peer, msg);
+            t.call = Some(slot);
+            self.ict.insert(key, t)
+        } else {
+            let txn = self.nict.next_slot();
+            let mut t = NonInviteClientTxn::start(&mut ctx, txn, generation, peer, method, data);
+            t.call = Some(slot);
+            self.nict.insert(key, t)
+        };
+        c.request_started(&req, txn);
+    }
+}
+
+/// The request line and the dialog's headers (Via, Max-Forwards, From
+/// with our tag, To, Call-ID, CSeq, Route) of a request in `d`.
+pub(crate) fn dialog_request<'w>(
+    writer: &'w mut Writer,
+    d: &Dialog,
+    method: &str,
+    uri: &str,
+    seq: u32,
+    local: &str,
+    branch: &str,
+) -> Builder<'w> {
+    writer
+        .request(method, uri)
+        .via("UDP", local, branch)
+        .max_forwards(70)
+        .name_addr(HeaderName::From, d.local_addr(), Some(d.local_tag()))
+        .name_addr(HeaderName::To, d.remote_addr(), None)
+        .call_id(d.call_id())
+        .cseq(seq, method)
+        .routes(d.route_set())
+}
+
+/// Our INVITE for a new call (with `auth`, a (header, value) answering a
+/// challenge, when resent): the Allow list beside our Contact.
+pub(crate) fn invite_headers<'w>(b: Builder<'w>, contact: &str, user_agent: &str) -> Builder<'w> {
+    b.contact(contact).header("Allow", ALLOW).header("User-Agent", user_agent)
+}
+
+/// A Request-URI is the bare URI of a name-addr (`<sip:a@b>` → `sip:a@b`).
+pub(crate) fn strip_brackets(addr: &str) -> &str {
+    match (addr.find('<'), addr.find('>')) {
+        (Some(l), Some(r)) if l < r => &addr[l + 1..r],
+        _ => addr,
+    }
+}

@@ -1,0 +1,104 @@
+//! A new INVITE: refused at once (a merged request, no room, a bad
+//! dialog or offer), or made a call whose handler decides what follows
+//! (ring, answer, reject, redirect, defer).
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use super::Extra;
+use crate::core::call::Call;
+use crate::core::offer_answer::SdpAnswer;
+use crate::core::{EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore};
+use crate::dialog::Dialog;
+use crate::sip::{Message, ResponseHead};
+use crate::txn::TxnKey;
+
+impl ShardCore {
+    pub(crate) fn on_new_invite(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        key: TxnKey,
+        msg: &mut Message,
+        out: &mut Outbox,
+    ) {
+        let tag = self.ids.token();
+        // Refusals make the transaction at once; an accepted call makes it
+        // after reading the request, which it then moves in (no clone).
+        let refusal = if self.calls.find(msg.call_id()).is_some() {
+            // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
+            Err((482, "Loop Detected", Extra::default()))
+        } else if let Err(reason) =
+            self.admission.admit_call(&self.cfg, from, self.calls.len(), &mut self.stats)
+        {
+            Err((503, reason, Extra { retry_after: Some(5), ..Extra::default() }))
+        } else {
+            match Dialog::from_invite(msg, &tag, from) {
+                Err(e) => Err((400, e.reason_phrase(), Extra::default())),
+                // The port pair is taken only for a request that can become
+                // a call.
+                Ok(dialog) => match self.answer_new_call(msg) {
+                    Ok(a) => Ok((dialog, a)),
+                    Err((code, reason)) => {
+                        let retry_after = (code == 503).then_some(5);
+                        Err((code, reason, Extra { accept: code == 415, retry_after, ..Extra::default() }))
+                    }
+                },
+            }
+        };
+        let (dialog, answer) = match refusal {
+            Ok(accepted) => accepted,
+            Err((code, reason, extra)) => {
+                let head = ResponseHead { code, reason, to_tag: Some(&tag), source: None };
+                return self.refuse_with(now, from, key, msg, head, extra, out);
+            }
+        };
+        let call_id = self.cfg.events.then(|| msg.call_id().to_owned());
+        let offer = answer.port.map(|_| OfferSummary {
+            media_addr: answer.remote,
+            codec: if answer.payload_type == 8 { "PCMA" } else { "PCMU" },
+            on_hold: answer.held,
+        });
+        let txn = self.new_ist(key, msg, from);
+        let reply_to = self.ist.get(txn).map_or(from, |t| t.reply_to);
+        let call = Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer);
+        let slot = self.calls.insert(call);
+        self.admission.call_started(&self.cfg, from);
+        if let Some(t) = self.ist.get_mut(txn) {
+            t.call = Some(slot);
+        }
+        self.stats.calls_received += 1;
+        self.stats.active_calls += 1;
+        self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
+        let handle = self.handle(slot);
+        if let Some(call_id) = call_id {
+            out.events.push(crate::core::Event {
+                call: handle,
+                kind: EventKind::Incoming { call_id, source: from },
+            });
+        }
+        let Some(t) = self.ist.get(txn) else { return };
+        let incoming =
+            IncomingCall { handle, request: IncomingRequest { msg: &t.request, source: from }, offer };
+        let decision = self.handler.on_incoming(&incoming);
+        if let Some(c) = self.calls.get_mut(slot) {
+            c.decide(decision, &mut self.step);
+        }
+        self.run_effects(slot, out);
+    }
+
+    /// Our SDP for a new call's INVITE on a port pair taken from the
+    /// stock, which goes back when no stream was accepted. Errors are the
+    /// status to refuse the call with (503 when no pair is free, counted).
+    fn answer_new_call(&mut self, msg: &Message) -> Result<SdpAnswer, (u16, &'static str)> {
+        let Some(port) = self.ports.take() else {
+            self.stats.media_refused += 1;
+            return Err((503, "Service Unavailable - No RTP Ports"));
+        };
+        let answer = self.sdp.answer_offer(msg, port, 1);
+        if !matches!(&answer, Ok(a) if a.port.is_some()) {
+            self.ports.give_back(port);
+        }
+        answer
+    }
+}

@@ -1,0 +1,173 @@
+//! `ShardCore`: one shard's sans-IO engine, a router over the call table,
+//! the transaction tables and the timing wheel. The runtime feeds it
+//! datagrams, commands and clock readings and drains its `Outbox`; calls
+//! decide what happens to them (`core::call`), this carries it out.
+
+mod clock;
+mod config;
+mod effects;
+mod end;
+mod send_failure;
+mod timers;
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+pub(crate) use clock::{Clock, CoreTimer};
+pub use config::{CoreConfig, Credentials, RtpPortSource};
+
+use super::admission::Admission;
+use super::call::{CallTable, Step};
+use super::ids::Minter;
+use super::offer_answer::{OfferAnswer, RtpPorts};
+use super::{CallHandler, CoreStats, Outbox, PolicyHandler, TableSizes};
+use crate::sip::{Message, Method, Writer};
+use crate::txn::{InviteClientTxn, InviteServerTxn, NonInviteClientTxn, NonInviteServerTxn, TxnTable};
+
+/// What a datagram turned out to be (for the runtime's service-time
+/// histograms, which single out INVITEs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    /// A request with this method.
+    Request(Method),
+    /// A response.
+    Response,
+    /// Not a SIP message we could read (400 or a counted drop).
+    Malformed,
+}
+
+/// One shard's protocol engine (UAS and UAC roles).
+pub struct ShardCore {
+    pub(crate) cfg: CoreConfig,
+    pub(crate) clock: Clock,
+    pub(crate) ist: TxnTable<InviteServerTxn>,
+    pub(crate) nist: TxnTable<NonInviteServerTxn>,
+    pub(crate) ict: TxnTable<InviteClientTxn>,
+    pub(crate) nict: TxnTable<NonInviteClientTxn>,
+    pub(crate) calls: CallTable,
+    pub(crate) writer: Writer,
+    pub(crate) sdp: OfferAnswer,
+    pub(crate) ports: RtpPorts,
+    pub(crate) handler: Box<dyn CallHandler>,
+    pub(crate) admission: Admission,
+    pub(crate) stats: CoreStats,
+    pub(crate) setup_us: hdrhistogram::Histogram<u64>,
+    pub(crate) ids: Minter,
+    /// The current call's view of the shard (reused buffer).
+    pub(crate) step: Step,
+    /// Calls we placed that are still up.
+    pub(crate) placed_live: u64,
+    due: Vec<CoreTimer>,
+}
+
+impl ShardCore {
+    /// A core whose timer wheel starts at `epoch`.
+    pub fn new(cfg: CoreConfig, epoch: Instant) -> ShardCore {
+        ShardCore {
+            clock: Clock::new(epoch, cfg.timers),
+            ist: TxnTable::default(),
+            nist: TxnTable::default(),
+            ict: TxnTable::default(),
+            nict: TxnTable::default(),
+            calls: CallTable::default(),
+            writer: Writer::new(),
+            sdp: OfferAnswer::new(&cfg),
+            ports: RtpPorts::new(cfg.rtp_ports),
+            handler: Box::new(PolicyHandler::new(cfg.policy)),
+            admission: Admission::default(),
+            stats: CoreStats::default(),
+            setup_us: crate::metrics::latency_histogram(),
+            ids: Minter::new(cfg.shard, cfg.shards),
+            step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
+            placed_live: 0,
+            due: Vec::new(),
+            cfg,
+        }
+    }
+
+    /// A datagram arrived from `from`; says what it was.
+    pub fn on_datagram(&mut self, now: Instant, from: SocketAddr, data: Bytes, out: &mut Outbox) -> Received {
+        let sent_before = out.transmits.len();
+        self.step.now = now;
+        let mut msg = Message::unparsed(data);
+        let received = match Message::fill_received(&mut msg, &self.cfg.limits) {
+            Ok(()) if msg.is_request() => {
+                let method = msg.method();
+                self.on_request(now, from, &mut msg, out);
+                Received::Request(method)
+            }
+            Ok(()) => {
+                self.on_response(now, msg, out);
+                Received::Response
+            }
+            Err(e) => {
+                self.on_bad_datagram(from, msg.buf, e, out);
+                Received::Malformed
+            }
+        };
+        self.stats.count_out(&out.transmits[sent_before..]);
+        received
+    }
+
+    /// Timers due at `now` fire.
+    pub fn on_timers(&mut self, now: Instant, out: &mut Outbox) {
+        let sent_before = out.transmits.len();
+        self.step.now = now;
+        let mut due = std::mem::take(&mut self.due);
+        self.clock.wheel.poll(now, |_, t| due.push(t));
+        for t in due.drain(..) {
+            self.on_timer(now, t, out);
+        }
+        self.due = due;
+        self.stats.count_out(&out.transmits[sent_before..]);
+    }
+
+    /// When `on_timers` should next run.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.clock.wheel.next_deadline()
+    }
+
+    /// Lets `handler` decide new calls and requests instead of the
+    /// configured policy.
+    pub fn set_handler(&mut self, handler: Box<dyn CallHandler>) {
+        self.handler = handler;
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &CoreStats {
+        &self.stats
+    }
+
+    /// Call setup times (INVITE in → 200 out, or INVITE out → 2xx in), µs.
+    pub fn setup_histogram(&self) -> &hdrhistogram::Histogram<u64> {
+        &self.setup_us
+    }
+
+    /// Calls this shard placed that are still up.
+    pub fn placed_calls_live(&self) -> u64 {
+        self.placed_live
+    }
+
+    /// Live calls, transactions and timers (all zero once idle).
+    pub fn table_sizes(&self) -> TableSizes {
+        TableSizes {
+            calls: self.calls.len(),
+            server_txns: self.ist.len() + self.nist.len(),
+            client_txns: self.ict.len() + self.nict.len(),
+            timers: self.clock.wheel.len(),
+        }
+    }
+
+    /// Signalling bytes held per live call (dialog text plus the fixed
+    /// call record), for the per-call memory budget.
+    pub fn bytes_per_call(&self) -> usize {
+        self.calls.bytes_per_call()
+    }
+
+    /// The engine's handle on the call in `slot`.
+    pub(crate) fn handle(&self, slot: usize) -> crate::core::CallHandle {
+        self.calls.handle(self.cfg.shard, slot)
+    }
+}

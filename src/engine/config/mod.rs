@@ -1,0 +1,38 @@
+//! The engine's configuration: settings collected by a builder
+//! (`settings`), checked once (`checks`), then split into each shard's
+//! share (`split`).
+
+mod checks;
+mod settings;
+mod split;
+
+use std::net::SocketAddr;
+
+pub use settings::ConfigBuilder;
+
+use crate::runtime::RuntimeConfig;
+
+/// A checked engine configuration: build it with [`Config::builder`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) runtime: RuntimeConfig,
+    pub(crate) event_capacity: Option<usize>,
+}
+
+impl Config {
+    /// A builder with defaults: 127.0.0.1:5060, one shard per core, no
+    /// media, 100,000 calls.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Shard threads the engine will run.
+    pub fn shards(&self) -> usize {
+        self.runtime.shards
+    }
+
+    /// The address it will listen on.
+    pub fn listen(&self) -> SocketAddr {
+        self.runtime.listen
+    }
+}

@@ -1,0 +1,175 @@
+//! The builder's settings: whole-engine values with their defaults, set
+//! one by one (checked and split by `build`).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::core::{Credentials, SourceLimit};
+use crate::dialog::CallPolicy;
+use crate::media::{MediaConfig, MediaMode};
+use crate::runtime::LoadPlan;
+use crate::sip::ParseLimits;
+use crate::sip::sdp::Codec;
+use crate::txn::TimerConfig;
+
+/// Collects settings; [`ConfigBuilder::build`] checks them.
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    pub(crate) listen: SocketAddr,
+    pub(crate) shards: Option<usize>,
+    pub(crate) pin: bool,
+    pub(crate) timers: TimerConfig,
+    pub(crate) max_calls: usize,
+    pub(crate) max_transactions: usize,
+    pub(crate) limits: ParseLimits,
+    pub(crate) max_calls_per_source: Option<u32>,
+    pub(crate) source_limit: Option<SourceLimit>,
+    pub(crate) socket_buffer: usize,
+    pub(crate) max_inbox_delay: Option<Duration>,
+    pub(crate) policy: CallPolicy,
+    pub(crate) media: Option<MediaConfig>,
+    pub(crate) media_timeout_hangup: bool,
+    pub(crate) user_agent: String,
+    pub(crate) contact_host: Option<String>,
+    pub(crate) media_addr: Option<IpAddr>,
+    pub(crate) codecs: Vec<Codec>,
+    pub(crate) event_capacity: Option<usize>,
+    pub(crate) defer_timeout: Duration,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) load: Option<LoadPlan>,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            listen: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 5060),
+            shards: None,
+            pin: true,
+            timers: TimerConfig::default(),
+            max_calls: 100_000,
+            max_transactions: 500_000,
+            limits: ParseLimits::default(),
+            max_calls_per_source: None,
+            source_limit: None,
+            socket_buffer: 8 << 20,
+            max_inbox_delay: Some(Duration::from_millis(250)),
+            policy: CallPolicy::default(),
+            media: None,
+            media_timeout_hangup: true,
+            user_agent: "sipbench".into(),
+            contact_host: None,
+            media_addr: None,
+            codecs: Codec::DEFAULT_ORDER.to_vec(),
+            event_capacity: Some(65_536),
+            defer_timeout: Duration::from_secs(60),
+            credentials: None,
+            load: None,
+        }
+    }
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $t:ty => $field:ident;)*) => {
+        $($(#[$doc])* pub fn $name(mut self, v: $t) -> Self {
+            self.$field = v.into();
+            self
+        })*
+    };
+}
+
+impl ConfigBuilder {
+    setters! {
+        /// Listen address, IPv4 or IPv6 (port 0: any free port).
+        listen: SocketAddr => listen;
+        /// Pin each shard to its own core when there are enough cores.
+        pin: bool => pin;
+        /// Simultaneous calls over all shards; beyond, new INVITEs get 503.
+        max_calls: usize => max_calls;
+        /// Live server transactions over all shards; beyond, a stateless 503.
+        max_transactions: usize => max_transactions;
+        /// Caps on parsing network input.
+        parse_limits: ParseLimits => limits;
+        /// SO_RCVBUF/SO_SNDBUF per socket, bytes.
+        socket_buffer: usize => socket_buffer;
+        /// While hand-offs wait longer than this, new INVITEs get 503.
+        max_inbox_delay: Option<Duration> => max_inbox_delay;
+        /// How the built-in policy handler answers (ring, answer, hang up, reject %).
+        policy: CallPolicy => policy;
+        /// Server / User-Agent header value.
+        user_agent: &str => user_agent;
+        /// Address written in SDP answers (default: the listen address).
+        media_addr: IpAddr => media_addr;
+        /// Codecs accepted, in order of preference.
+        codecs: Vec<Codec> => codecs;
+        /// A deferred call still unanswered after this gets 480.
+        defer_timeout: Duration => defer_timeout;
+    }
+
+    /// Credentials for 401/407 challenges to the calls the engine places.
+    pub fn credentials(mut self, user: &str, password: &str) -> Self {
+        self.credentials = Some(Credentials { user: user.to_owned(), password: password.to_owned() });
+        self
+    }
+
+    /// Calls placed by the engine itself, each shard pacing its share.
+    pub fn load(mut self, plan: LoadPlan) -> Self {
+        self.load = Some(plan);
+        self
+    }
+
+    /// Shard threads (default: one per core).
+    pub fn shards(mut self, n: usize) -> Self {
+        self.shards = Some(n);
+        self
+    }
+
+    /// RFC 3261 timers T1, T2 and T4.
+    pub fn timers(mut self, t1: Duration, t2: Duration, t4: Duration) -> Self {
+        self.timers = TimerConfig { t1, t2, t4 };
+        self
+    }
+
+    /// Largest datagram accepted, bytes.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.limits.max_message_size = bytes;
+        self
+    }
+
+    /// Live calls from one source address over all shards (503 beyond).
+    pub fn max_calls_per_source(mut self, n: u32) -> Self {
+        self.max_calls_per_source = Some(n);
+        self
+    }
+
+    /// New out-of-dialog requests per second from one source address,
+    /// over all shards.
+    pub fn source_limit(mut self, limit: SourceLimit) -> Self {
+        self.source_limit = Some(limit);
+        self
+    }
+
+    /// Runs the RTP relay pool with these settings (default: no media).
+    pub fn media(mut self, media: MediaConfig) -> Self {
+        self.media = (media.mode != MediaMode::Off).then_some(media);
+        self
+    }
+
+    /// After a media timeout, end the call (true) or only report it.
+    pub fn hang_up_on_media_timeout(mut self, hang_up: bool) -> Self {
+        self.media_timeout_hangup = hang_up;
+        self
+    }
+
+    /// Host (name or address) in our Contact (default: the listen address).
+    pub fn contact_host(mut self, host: &str) -> Self {
+        self.contact_host = Some(host.to_owned());
+        self
+    }
+
+    /// Events the stream holds before new ones are dropped and counted
+    /// (None: produce no events at all, the fastest).
+    pub fn event_capacity(mut self, capacity: Option<usize>) -> Self {
+        self.event_capacity = capacity;
+        self
+    }
+}

@@ -1,0 +1,64 @@
+//! `ConfigBuilder::build`: the checks, then the whole-engine settings
+//! split into each shard's share (limits divided, the core's and the
+//! runtime's parts apart).
+
+use std::net::Ipv4Addr;
+
+use super::{Config, ConfigBuilder, checks};
+use crate::core::{CoreConfig, RtpPortSource, SourceLimit};
+use crate::engine::error::ConfigError;
+use crate::runtime::RuntimeConfig;
+
+impl ConfigBuilder {
+    /// Checks every setting; the error names the first field refused.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        checks::check(&self)?;
+        let shards =
+            self.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let per_shard = |n: usize| n.div_ceil(shards);
+        let share = |n: u32| n.div_ceil(shards as u32).max(1);
+        let media_addr = self.media_addr.unwrap_or(match self.listen.ip() {
+            ip if ip.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
+            ip => ip,
+        });
+        let core = CoreConfig {
+            policy: self.policy,
+            timers: self.timers,
+            max_calls: per_shard(self.max_calls),
+            max_transactions: per_shard(self.max_transactions),
+            limits: self.limits,
+            user_agent: self.user_agent,
+            media_addr,
+            rtp_ports: match &self.media {
+                Some(m) => RtpPortSource::Named { first: m.ports.0, end: m.ports.1 },
+                None => RtpPortSource::Named { first: 20_000, end: 40_000 },
+            },
+            events: self.event_capacity.is_some(),
+            source_limit: self.source_limit.map(|l| SourceLimit {
+                rate: share(l.rate),
+                burst: share(l.burst),
+                ..l
+            }),
+            max_calls_per_source: self.max_calls_per_source.map(share),
+            defer_timeout: self.defer_timeout,
+            codecs: self.codecs,
+            contact_host: self.contact_host,
+            credentials: self.credentials,
+            ..CoreConfig::default()
+        };
+        let runtime = RuntimeConfig {
+            listen: self.listen,
+            shards,
+            pin: self.pin,
+            socket_buffer: self.socket_buffer,
+            inbox_capacity: 65_536,
+            max_inbox_delay: self.max_inbox_delay,
+            core,
+            media: self.media,
+            media_timeout_hangup: self.media_timeout_hangup,
+            events: None,
+            load: self.load,
+        };
+        Ok(Config { runtime, event_capacity: self.event_capacity })
+    }
+}

@@ -1,0 +1,58 @@
+//! A shard's mailbox: what other threads hold of it — its hand-off inbox
+//! (lock-free, bounded), its media event queue, its command queue and its
+//! waker.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use crossbeam::queue::{ArrayQueue, SegQueue};
+use mio::{Poll, Token, Waker};
+use parking_lot::Mutex;
+
+use super::commands::Reply;
+use crate::core::Command;
+
+pub(crate) const WAKER: Token = Token(1);
+/// Application commands a shard holds before `send` reports overload.
+const COMMAND_CAPACITY: usize = 16_384;
+
+/// A datagram handed over from the shard that received it.
+pub(crate) struct Handoff {
+    pub(crate) from: SocketAddr,
+    pub(crate) data: Bytes,
+    /// When it entered the inbox: the owner measures its queueing delay.
+    pub(crate) queued: Instant,
+}
+
+/// What other threads hold of a shard.
+pub(crate) struct ShardMailbox {
+    pub(crate) inbox: ArrayQueue<Handoff>,
+    /// Timeouts and closes from the media threads.
+    pub(crate) media_events: SegQueue<crate::media::MediaEvent>,
+    /// Commands, each with whoever waits for its outcome.
+    pub(crate) commands: ArrayQueue<(Command, Reply)>,
+    waker: Waker,
+    pub(crate) deadline: Mutex<Option<Instant>>,
+}
+
+impl ShardMailbox {
+    pub(crate) fn new(poll: &Poll, capacity: usize) -> std::io::Result<ShardMailbox> {
+        let waker = Waker::new(poll.registry(), WAKER)?;
+        Ok(ShardMailbox {
+            inbox: ArrayQueue::new(capacity.max(16)),
+            media_events: SegQueue::new(),
+            commands: ArrayQueue::new(COMMAND_CAPACITY),
+            waker,
+            deadline: Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn wake(&self) {
+        let _ = self.waker.wake();
+    }
+
+    pub(crate) fn set_deadline(&self, at: Instant) {
+        *self.deadline.lock() = Some(at);
+    }
+}

@@ -1,0 +1,176 @@
+//! One shard thread: poll the socket, the mailbox (hand-offs, commands,
+//! media events) and the clock, feed the core, send what it produced,
+//! pace a load plan, stop gracefully.
+
+mod input;
+mod output;
+mod publish;
+
+use std::net::UdpSocket;
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token};
+use parking_lot::Mutex;
+
+use super::app_events::EventOut;
+use super::commands::drain_commands;
+use super::load::LoadPacer;
+use super::mailbox::ShardMailbox;
+use super::media_link::MediaLink;
+use super::report::ShardReport;
+use crate::core::{CallHandler, Command, CoreConfig, ShardCore};
+use input::ShardInput;
+use output::ShardOutput;
+use publish::Publisher;
+
+const SOCKET: Token = Token(0);
+const PUBLISH_EVERY: Duration = Duration::from_millis(200);
+const TIMER_SLACK: Duration = Duration::from_millis(5);
+
+pub(crate) struct Shard {
+    id: usize,
+    socket: UdpSocket,
+    poll: Poll,
+    mailboxes: Arc<Vec<ShardMailbox>>,
+    core: ShardCore,
+    input: ShardInput,
+    output: ShardOutput,
+    publisher: Publisher,
+    local: ShardReport,
+    stop: Arc<AtomicBool>,
+    pacer: Option<LoadPacer>,
+}
+
+/// What a shard runs with besides its socket and poll.
+pub(crate) struct ShardParts {
+    pub(crate) mailboxes: Arc<Vec<ShardMailbox>>,
+    pub(crate) report: Arc<Mutex<ShardReport>>,
+    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) max_inbox_delay: Option<Duration>,
+    pub(crate) handler: Box<dyn CallHandler>,
+    pub(crate) events: Option<EventOut>,
+    pub(crate) media: Option<MediaLink>,
+    pub(crate) pacer: Option<LoadPacer>,
+}
+
+impl Shard {
+    pub(crate) fn new(
+        id: usize,
+        socket: UdpSocket,
+        poll: Poll,
+        cfg: CoreConfig,
+        epoch: Instant,
+        parts: ShardParts,
+    ) -> std::io::Result<Shard> {
+        poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        let mut core = ShardCore::new(cfg, epoch);
+        core.set_handler(parts.handler);
+        let mut output = ShardOutput::new(parts.events, parts.media);
+        output.refill_ports(&mut core);
+        Ok(Shard {
+            id,
+            socket,
+            poll,
+            mailboxes: parts.mailboxes,
+            core,
+            input: ShardInput::new(id, parts.max_inbox_delay),
+            output,
+            publisher: Publisher::new(parts.report),
+            local: ShardReport::new(id),
+            stop: parts.stop,
+            pacer: parts.pacer,
+        })
+    }
+
+    pub(crate) fn run(mut self) {
+        let mut events = Events::with_capacity(64);
+        let mut last_publish = Instant::now();
+        let mut stopping = false;
+        // Timers wait up to TIMER_SLACK for company: SIP timers are
+        // hundreds of ms or more, and one wake-up per expiring ms costs a
+        // context switch each at moderate call rates. A load generator
+        // runs on time.
+        let slack = if self.pacer.is_some() { Duration::ZERO } else { TIMER_SLACK };
+        loop {
+            let now = Instant::now();
+            let timers = self.core.next_deadline().map(|d| d + slack);
+            let wake = match (timers, self.pacer.as_ref().and_then(|p| p.wake_at())) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
+            let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
+            self.drain_socket();
+            self.drain_inbox();
+            let (core, output) = (&mut self.core, &mut self.output);
+            self.local.commands += drain_commands(&self.mailboxes, self.id, core, &mut output.out);
+            output.refill_ports(core);
+            let now = Instant::now();
+            if let Some(m) = &self.output.media {
+                let app = self.output.events.as_mut().map(|e| (e, &mut self.local));
+                m.drain_events(&self.mailboxes[self.id], &mut self.core, now, &mut self.output.out, app);
+            }
+            self.core.on_timers(now, &mut self.output.out);
+            if let Some(p) = &mut self.pacer {
+                p.place_due(now, &mut self.core, &mut self.output.out);
+                self.output.refill_ports(&mut self.core);
+            }
+            if self.stop.load(Ordering::Acquire) && !stopping {
+                stopping = true;
+                let _ = self.core.on_command(now, Command::Shutdown, &mut self.output.out);
+            }
+            self.flush();
+            if stopping {
+                let deadline = *self.mailboxes[self.id].deadline.lock();
+                let done = self.core.table_sizes().calls == 0;
+                if done || deadline.is_some_and(|d| now >= d) {
+                    let _ = self.core.on_command(now, Command::Abandon, &mut self.output.out);
+                    self.flush();
+                    self.output.expire_events(now, true, &mut self.local);
+                    self.publish();
+                    return;
+                }
+            }
+            if last_publish.elapsed() >= PUBLISH_EVERY {
+                self.publish();
+                last_publish = Instant::now();
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        self.output.flush(&self.socket, &mut self.core, &mut self.local);
+    }
+
+    fn publish(&mut self) {
+        self.output.expire_events(Instant::now(), false, &mut self.local);
+        let stopping = self.stop.load(Ordering::Acquire);
+        self.publisher.publish(&self.core, &self.local, stopping);
+    }
+
+    fn drain_socket(&mut self) {
+        loop {
+            let n = self.input.drain_socket(
+                &self.socket,
+                &self.mailboxes,
+                &mut self.core,
+                &mut self.output,
+                &mut self.local,
+            );
+            if !self.output.out.transmits.is_empty() {
+                self.flush();
+            }
+            if n < crate::transport::BATCH_SIZE {
+                return;
+            }
+        }
+    }
+
+    fn drain_inbox(&mut self) {
+        self.input.drain_inbox(&self.mailboxes[self.id], &mut self.core, &mut self.output, &mut self.local);
+    }
+}
