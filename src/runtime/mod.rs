@@ -9,11 +9,10 @@ mod control;
 mod dispatch;
 mod inbox;
 mod media_link;
-mod metrics_http;
 mod report;
+mod report_handle;
 mod shard;
 mod shard_output;
-mod signals;
 
 use std::io;
 use std::net::SocketAddr;
@@ -27,9 +26,8 @@ use parking_lot::Mutex;
 pub use config::RuntimeConfig;
 pub use control::{Control, ControlSender, Reply};
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
-pub use metrics_http::{ReportHandle, exposition, serve_metrics};
 pub use report::ShardReport;
-pub use signals::{install_signal_handlers, signalled};
+pub use report_handle::ReportHandle;
 
 use crate::core::CoreConfig;
 use crate::media::{MediaPool, MediaTotals};

@@ -4,29 +4,11 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-
-use super::ShardReport;
 use crate::metrics::Exposition;
+use crate::runtime::{ReportHandle, ShardReport};
 use crate::sip::{Method, ParseErrorKind};
-
-/// The shards' published reports, readable from any thread.
-#[derive(Clone)]
-pub struct ReportHandle(pub(crate) Vec<Arc<Mutex<ShardReport>>>);
-
-impl ReportHandle {
-    /// Every shard's last report, merged.
-    pub fn merged(&self) -> ShardReport {
-        let mut total = ShardReport::new(usize::MAX);
-        for r in &self.0 {
-            total.merge(&r.lock());
-        }
-        total
-    }
-}
 
 /// The scrape text for a merged report.
 pub fn exposition(r: &ShardReport) -> String {

@@ -1,11 +1,11 @@
 //! The server's command line and the engine configuration it builds.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use sipbench::{CallPolicy, Config, LimitAction, MediaConfig, MediaMode, ParseLimits, SourceLimit};
+use sipbench::cli::CommonArgs;
+use sipbench::{CallPolicy, Config, LimitAction, ParseLimits, SourceLimit};
 
 /// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
 /// on sharded, pinned threads. Example:
@@ -13,15 +13,8 @@ use sipbench::{CallPolicy, Config, LimitAction, MediaConfig, MediaMode, ParseLim
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None, verbatim_doc_comment)]
 pub struct Args {
-    /// Address to listen on, IPv4 or [IPv6]:port. Example: --listen [::1]:5070
-    #[arg(long, default_value = "127.0.0.1:5060")]
-    pub listen: SocketAddr,
-    /// Shard threads (default: the number of cores). Example: --shards 2
-    #[arg(long)]
-    pub shards: Option<usize>,
-    /// Do not pin shards to cores.
-    #[arg(long)]
-    pub no_pin: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Ring for this long (180 at once, 200 after); 0: no 180. Example: --ring-ms 2000
     #[arg(long, default_value_t = 0)]
     pub ring_ms: u64,
@@ -37,22 +30,10 @@ pub struct Args {
     /// Status code for rejected calls. Example: --reject-code 603
     #[arg(long, default_value_t = 486, value_parser = clap::value_parser!(u16).range(300..=699))]
     pub reject_code: u16,
-    /// Most simultaneous calls; beyond it new INVITEs get 503. Example: --max-calls 5000
-    #[arg(long, default_value_t = 100_000)]
-    pub max_calls: usize,
     /// Shed load: while hand-offs wait longer than this in a shard's inbox,
     /// new INVITEs get 503 (0: never). Example: --max-inbox-delay-ms 100
     #[arg(long, default_value_t = 250.0)]
     pub max_inbox_delay_ms: f64,
-    /// RFC 3261 timers T1, T2, T4 in ms (T1 also scales Timers B, F, H, J). Example: --t1-ms 250
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
-    pub t1_ms: u64,
-    /// T2: the longest retransmission interval, ms. Example: --t2-ms 4000
-    #[arg(long, default_value_t = 4_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub t2_ms: u64,
-    /// T4: the longest a message stays in the network, ms. Example: --t4-ms 5000
-    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub t4_ms: u64,
     /// Most live server transactions; beyond it new requests get a stateless 503. Example: --max-transactions 200000
     #[arg(long, default_value_t = 500_000)]
     pub max_transactions: usize,
@@ -71,42 +52,15 @@ pub struct Args {
     /// Largest body, bytes. Example: --max-body-size 8192
     #[arg(long, default_value_t = 32_768)]
     pub max_body_size: usize,
-    /// Media mode: off|echo|play|sink|bridge (RTP relay pool). Example: --media echo
-    #[arg(long, default_value = "off")]
-    pub media: String,
     /// End a call with BYE after this long without RTP (0: off). Example: --media-timeout-ms 30000
     #[arg(long, default_value_t = 0)]
     pub media_timeout_ms: u64,
     /// On media timeout only count it, keep the call. Example: --media-timeout-keep-call
     #[arg(long)]
     pub media_timeout_keep_call: bool,
-    /// RTP port range A-B (even ports used). Example: --rtp-ports 20000-30000
-    #[arg(long, default_value = "20000-40000")]
-    pub rtp_ports: String,
-    /// RTP relay threads. Example: --rtp-threads 1
-    #[arg(long, default_value_t = 1)]
-    pub rtp_threads: usize,
-    /// Write summary.json into this directory at exit. Example: --report reports/run1
-    #[arg(long)]
-    pub report: Option<PathBuf>,
-    /// Stop after this many seconds (default: until SIGINT/SIGTERM). Example: --run-for 60
-    #[arg(long)]
-    pub run_for: Option<u64>,
     /// Serve Prometheus metrics at http://ADDR/metrics (off by default). Example: --metrics 127.0.0.1:9090
     #[arg(long)]
     pub metrics: Option<SocketAddr>,
-    /// Log level (error|warn|info|debug|trace). Example: --log info
-    #[arg(long, default_value = "warn")]
-    pub log: String,
-    /// SO_RCVBUF/SO_SNDBUF bytes per socket. Example: --socket-buffer 8388608
-    #[arg(long, default_value_t = 8 << 20)]
-    pub socket_buffer: usize,
-    /// Seconds active calls get to end after a stop request. Example: --shutdown-secs 5
-    #[arg(long, default_value_t = 5)]
-    pub shutdown_secs: u64,
-    /// No live progress line.
-    #[arg(long)]
-    pub quiet: bool,
     /// New INVITEs and out-of-dialog requests per second from one source
     /// address (0: no limit). Example: --source-rate 200
     #[arg(long, default_value_t = 0)]
@@ -115,24 +69,31 @@ pub struct Args {
     #[arg(long)]
     pub source_burst: Option<u32>,
     /// Over the source limit: reject (503 + Retry-After) or drop. Example: --source-action drop
-    #[arg(long, default_value = "reject", value_parser = ["reject", "drop"])]
-    pub source_action: String,
+    #[arg(long, value_enum, default_value_t = SourceAction::Reject)]
+    pub source_action: SourceAction,
+    /// The old name of --max-concurrent: refused with a pointer to it.
+    #[arg(long = "max-calls", hide = true)]
+    pub renamed_max_calls: Option<String>,
 }
 
-fn parse_ports(s: &str) -> Result<(u16, u16), String> {
-    let (a, b) = s.split_once('-').ok_or("expected A-B")?;
-    let (a, b): (u16, u16) = (a.parse().map_err(|_| "bad port")?, b.parse().map_err(|_| "bad port")?);
-    if a >= b {
-        return Err("range must be A < B".into());
-    }
-    Ok((a, b))
+/// What happens to a request over the per-source limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceAction {
+    /// 503 with Retry-After.
+    Reject,
+    /// No answer.
+    Drop,
 }
+
+/// Where the server listens unless `--listen` says otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:5060";
 
 /// The engine configuration the flags describe (through the public
 /// builder, which checks it).
 pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
-    let mode: MediaMode = args.media.parse().map_err(|e| format!("--media: {e}"))?;
-    let rtp_ports = parse_ports(&args.rtp_ports).map_err(|e| format!("--rtp-ports: {e}"))?;
+    if args.renamed_max_calls.is_some() {
+        return Err("--max-calls is now --max-concurrent (most calls up at once)".into());
+    }
     let ms = Duration::from_millis;
     let policy = CallPolicy {
         ring: ms(args.ring_ms),
@@ -144,12 +105,14 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
     if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
         return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());
     }
-    let mut b = Config::builder()
-        .listen(args.listen)
-        .pin(!args.no_pin)
+    let listen = args.common.listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("literal address"));
+    let media_timeout = (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms));
+    let mut b = args
+        .common
+        .configure(Config::builder(), media_timeout)
+        .listen(listen)
         .policy(policy)
-        .timers(ms(args.t1_ms), ms(args.t2_ms), ms(args.t4_ms))
-        .max_calls(args.max_calls)
+        .max_calls(args.common.max_concurrent)
         .max_transactions(args.max_transactions)
         .parse_limits(ParseLimits {
             max_message_size: args.max_message_size,
@@ -157,23 +120,12 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
             max_line_len: args.max_line_len,
             max_body_size: args.max_body_size,
         })
-        .socket_buffer(args.socket_buffer)
         .max_inbox_delay(
             (args.max_inbox_delay_ms > 0.0).then(|| Duration::from_secs_f64(args.max_inbox_delay_ms / 1e3)),
         )
-        .media(MediaConfig {
-            threads: args.rtp_threads,
-            mode,
-            ports: rtp_ports,
-            timeout: (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms)),
-            cores: Vec::new(),
-        })
         .hang_up_on_media_timeout(!args.media_timeout_keep_call)
         // The server reads counters, not events: none are produced.
         .event_capacity(None);
-    if let Some(n) = args.shards {
-        b = b.shards(n);
-    }
     if args.max_calls_per_source > 0 {
         b = b.max_calls_per_source(args.max_calls_per_source);
     }
@@ -181,7 +133,10 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
         b = b.source_limit(SourceLimit {
             rate: args.source_rate,
             burst: args.source_burst.unwrap_or(args.source_rate),
-            action: if args.source_action == "drop" { LimitAction::Drop } else { LimitAction::Reject },
+            action: match args.source_action {
+                SourceAction::Drop => LimitAction::Drop,
+                SourceAction::Reject => LimitAction::Reject,
+            },
         });
     }
     Ok((b.build().map_err(|e| e.to_string())?, policy))

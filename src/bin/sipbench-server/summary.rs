@@ -4,9 +4,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::json;
+use sipbench::cli::UdpStats;
 use sipbench::runtime::ShardReport;
 use sipbench::sip::{Method, ParseErrorKind};
-use sipbench::transport::UdpStats;
 
 fn pct(r: &ShardReport, q: f64) -> f64 {
     if r.setup_us.is_empty() { 0.0 } else { r.setup_us.value_at_quantile(q) as f64 / 1000.0 }
