@@ -36,8 +36,10 @@ impl From<MediaArg> for MediaMode {
     }
 }
 
-/// The flags of both binaries.
+/// The flags of both binaries. The field docs are the `--help` text, so
+/// a bracketed `[IPv6]:port` there is an address, not a link.
 #[derive(Args, Debug, Clone)]
+#[allow(rustdoc::broken_intra_doc_links)]
 pub struct CommonArgs {
     /// Our address, IPv4 or [IPv6]:port (default: the server 127.0.0.1:5060; the client the
     /// loopback address of the target's family, any free port). Example: --listen [::1]:5070

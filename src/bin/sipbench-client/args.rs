@@ -13,6 +13,7 @@ use sipbench::{CallPolicy, Config, LoadPlan, OutgoingCall};
 ///   sipbench-client 127.0.0.1:5060 --rate 2000 --calls 10000 --duration-ms 1000 --report reports/client1
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None, verbatim_doc_comment)]
+#[allow(rustdoc::broken_intra_doc_links)] // `[::1]:5060` in the help text is an address
 pub struct Args {
     /// The server, HOST:PORT with an IP address (IPv6 as [::1]:5060). Example: 127.0.0.1:5060
     pub target: SocketAddr,
