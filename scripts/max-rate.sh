@@ -88,7 +88,7 @@ try_client_server() {
   local rate=$1 calls=$(( $1 * seconds )) dir="$root/client-server-$1" rc=0
   start_server "$dir"
   timeout -s KILL $(( seconds * 3 + 60 )) "$client_bin" "127.0.0.1:$port" --rate "$rate" \
-    --max-calls "$calls" --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
+    --calls "$calls" --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
   stop_server_by_pid
   local srv_failed
   srv_failed=$(server_line 'calls failed')
@@ -104,7 +104,7 @@ try_client_sipp() {
   local sipp_pid=$!
   sleep 0.5
   timeout -s KILL $(( seconds * 3 + 60 )) "$client_bin" "127.0.0.1:$port" --rate "$rate" \
-    --max-calls "$calls" --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
+    --calls "$calls" --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
   # SIPp exits after its -m calls; a client that gave up leaves it waiting.
   for _ in $(seq 50); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
   kill -TERM "$sipp_pid" 2>/dev/null || true

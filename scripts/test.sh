@@ -24,6 +24,13 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
+echo "== the engine alone: cargo clippy --no-default-features --lib -- -D warnings"
+cargo clippy --no-default-features --lib -- -D warnings
+cli_deps=$(cargo tree --no-default-features -e normal | grep -cE 'clap|plotters|serde_json|tracing-subscriber' || true)
+if [ "$cli_deps" != 0 ]; then
+  echo "the library without default features still depends on CLI crates ($cli_deps lines)" >&2
+  exit 1
+fi
 echo "== cargo test (doctests, then all targets)"
 cargo test --doc
 cargo test --all-targets

@@ -41,7 +41,10 @@
 //! DESIGN.md): [`sip`] (zero-copy messages), [`timer`] (timing wheel),
 //! [`txn`] (RFC 3261 transactions), [`dialog`] (dialogs and call states),
 //! [`core`] (one shard's sans-IO engine), [`media`] (the RTP relay pool),
-//! [`runtime`] (threads and sockets), [`metrics`] (reports).
+//! [`runtime`] (threads and sockets), [`transport`] (sockets),
+//! [`metrics`] (reports). The binaries' own support (flags, run loop,
+//! metrics endpoint, signals) is `cli`, behind the default `cli` feature;
+//! `default-features = false` builds the engine alone.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -60,6 +63,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod core;
 pub mod dialog;
 pub mod engine;
@@ -82,9 +87,6 @@ pub use crate::engine::{
     Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
-pub use crate::runtime::{
-    LoadPlan, ReportHandle, ShardReport, install_signal_handlers, serve_metrics, signalled,
-};
+pub use crate::runtime::{LoadPlan, ReportHandle, ShardReport};
 pub use crate::sip::ParseLimits;
 pub use crate::sip::sdp::Codec;
-pub use crate::transport::{UdpStats, read_udp_stats};

@@ -113,7 +113,7 @@ fn client_calls_sipp_uas_all_successful_on_both_sides() {
     let run = run_client(
         &dir,
         target,
-        &["--rate", "100", "--max-calls", "200", "--shards", "2"],
+        &["--rate", "100", "--calls", "200", "--shards", "2"],
         Duration::from_secs(60),
     );
     let sipp = finish_sipp(&dir, sipp);
@@ -133,7 +133,7 @@ fn client_answers_a_digest_challenge_from_sipp() {
     let sipp = start_sipp_uas(&dir, &ports, Some("uas_auth.xml"), 20);
     std::thread::sleep(Duration::from_millis(500));
     let target = SocketAddr::new(LOOPBACK, ports.server);
-    let args = ["--rate", "20", "--max-calls", "20", "--user", "alice", "--password", "secret"];
+    let args = ["--rate", "20", "--calls", "20", "--user", "alice", "--password", "secret"];
     let run = run_client(&dir, target, &args, Duration::from_secs(60));
     let sipp = finish_sipp(&dir, sipp);
     assert!(run.status.success(), "client exit {}: {}", run.status, run.stdout);
@@ -147,7 +147,7 @@ fn client_answers_a_digest_challenge_from_sipp() {
     let sipp = start_sipp_uas(&dir, &ports, Some("uas_auth.xml"), 3);
     std::thread::sleep(Duration::from_millis(500));
     let target = SocketAddr::new(LOOPBACK, ports.server);
-    let args = ["--rate", "10", "--max-calls", "3", "--user", "alice", "--password", "wrong"];
+    let args = ["--rate", "10", "--calls", "3", "--user", "alice", "--password", "wrong"];
     let run = run_client(&dir, target, &args, Duration::from_secs(60));
     let _ = finish_sipp(&dir, sipp);
     assert_eq!(run.status.code(), Some(1), "rejected calls make the exit status 1");
@@ -158,7 +158,7 @@ fn client_answers_a_digest_challenge_from_sipp() {
 fn ten_thousand_calls_to_sipbench_server_two_shards_each() {
     let dir = scratch("client_server_10k");
     let server = Server::start(&dir, LOOPBACK, &["--shards", "2"]);
-    let args = ["--rate", "1000", "--max-calls", "10000", "--shards", "2", "--concurrency", "5000"];
+    let args = ["--rate", "1000", "--calls", "10000", "--shards", "2", "--max-concurrent", "5000"];
     let run = run_client(&dir, server.addr, &args, Duration::from_secs(120));
     let summary = server.stop();
     assert!(run.status.success(), "client exit {}: {}", run.status, run.stdout);
@@ -172,7 +172,7 @@ fn ten_thousand_calls_to_sipbench_server_two_shards_each() {
 fn cancel_percent_is_counted_as_cancelled_on_both_sides() {
     let dir = scratch("client_cancel");
     let server = Server::start(&dir, LOOPBACK, &["--ring-ms", "2000"]);
-    let args = ["--rate", "50", "--max-calls", "100", "--cancel-percent", "30"];
+    let args = ["--rate", "50", "--calls", "100", "--cancel-percent", "30"];
     let run = run_client(&dir, server.addr, &args, Duration::from_secs(60));
     let summary = server.stop();
     assert!(run.status.success(), "client exit {}: {}", run.status, run.stdout);
@@ -186,7 +186,24 @@ fn unreachable_target_ends_calls_by_timer_b_and_exits_1() {
     let dir = scratch("client_timeout");
     let ports = free_ports(LOOPBACK);
     let target = SocketAddr::new(LOOPBACK, ports.server);
-    let run = run_client(&dir, target, &["--max-calls", "2", "--t1-ms", "20"], Duration::from_secs(30));
+    let run = run_client(&dir, target, &["--calls", "2", "--t1-ms", "20"], Duration::from_secs(30));
     assert_eq!(run.status.code(), Some(1));
     assert_eq!(run.json["calls"]["failed_by_reason"]["invite_timeout"].as_u64(), Some(2), "{}", run.json);
+}
+
+/// The flags renamed so that no name means two things (`--max-calls` was
+/// concurrent calls in the server and the total in the client) are
+/// refused with exit 2 and a pointer to the new name, before anything
+/// starts.
+#[test]
+fn renamed_flags_are_refused_with_their_new_names() {
+    let refused = |bin: &str, args: &[&str], new_name: &str| {
+        let out = Command::new(bin).args(args).stdin(Stdio::null()).output().expect("run the binary");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bin} {args:?}: {err}");
+        assert!(err.contains(new_name), "{bin} {args:?} names {new_name}: {err}");
+    };
+    refused(SERVER_BIN, &["--max-calls", "50"], "--max-concurrent");
+    refused(CLIENT_BIN, &["127.0.0.1:9", "--max-calls", "5"], "--calls");
+    refused(CLIENT_BIN, &["127.0.0.1:9", "--concurrency", "5"], "--max-concurrent");
 }

@@ -444,7 +444,7 @@ fn ten_percent_loss_every_call_recovers() {
 #[test]
 fn twice_the_capacity_gets_503_then_recovers() {
     let dir = scratch("overload");
-    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1", "--max-calls", "50"]);
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "1", "--max-concurrent", "50"]);
     let extra = ["-m", "300", "-r", "100", "-l", "1000", "-d", "1000"];
     let over = run_sipp(&dir, &server, "uac_call_or_503.xml", &extra, Duration::from_secs(40));
     over.assert_all_successful(300);

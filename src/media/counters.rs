@@ -9,7 +9,8 @@ use super::command::StreamReport;
 macro_rules! media_totals {
     ($($field:ident: $doc:literal),* $(,)?) => {
         /// Pool-wide media totals.
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         pub struct MediaTotals {
             $(#[doc = $doc] pub $field: u64,)*
         }

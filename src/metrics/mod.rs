@@ -1,8 +1,10 @@
 //! Metrics shared by the layers: latency histograms (hdrhistogram) and
-//! their report formats.
+//! their report formats (`.hgrm`, the percentile table, Prometheus text;
+//! SVG plots with the `cli` feature).
 
 mod hgrm;
 mod latency_text;
+#[cfg(feature = "cli")]
 mod plot;
 mod prometheus;
 
@@ -10,6 +12,7 @@ use hdrhistogram::Histogram;
 
 pub use hgrm::{parse_percentile_distribution, percentile_distribution};
 pub use latency_text::{Latency, latency_table};
+#[cfg(feature = "cli")]
 pub use plot::{Sample, plot_percentiles, plot_timeline};
 pub use prometheus::Exposition;
 

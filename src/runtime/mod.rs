@@ -10,11 +10,10 @@ mod dispatch;
 mod load;
 mod mailbox;
 mod media_link;
-mod metrics_http;
 mod report;
+mod report_handle;
 mod rtp_stock;
 mod shard;
-mod signals;
 
 use std::io;
 use std::net::SocketAddr;
@@ -29,9 +28,8 @@ pub use commands::{CommandSender, Reply};
 pub use config::RuntimeConfig;
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
 pub use load::{LoadPacer, LoadPlan};
-pub use metrics_http::{ReportHandle, exposition, serve_metrics};
 pub use report::ShardReport;
-pub use signals::{install_signal_handlers, signalled};
+pub use report_handle::ReportHandle;
 
 use crate::core::{CoreConfig, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};

@@ -65,8 +65,7 @@ impl Method {
     }
 
     /// Methods are case-sensitive tokens (RFC 3261 §7.1). Dispatched on
-    /// the length first so each arm compares one fixed-size array (a plain
-    /// slice match compiled to a chain of `bcmp` calls).
+    /// the length first, so each arm compares one fixed-size array.
     pub fn from_token(token: &[u8]) -> Method {
         fn fixed<const N: usize>(t: &[u8]) -> &[u8; N] {
             t.try_into().unwrap_or(&[0; N])

@@ -5,4 +5,4 @@ mod batch;
 mod udp;
 
 pub use batch::{BATCH_SIZE, BatchReceiver, send_batch};
-pub use udp::{UdpStats, bind_udp, read_udp_stats};
+pub use udp::bind_udp;

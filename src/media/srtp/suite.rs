@@ -80,6 +80,7 @@ impl FromStr for SrtpSuite {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for SrtpSuite {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())

@@ -34,8 +34,8 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Result<Line<'a>, SdpError>;
 
-    /// Inlined into the parser's one loop: the line stays in registers
-    /// instead of going back through memory as a 7-word result.
+    /// Inlined into the parser's one loop, so the line it returns stays
+    /// in registers.
     #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.text.as_bytes();
@@ -48,8 +48,8 @@ impl<'a> Iterator for Lines<'a> {
             // the long rest of the body costs no memchr set-up per line
             // (`find_byte` hands 64 bytes and more to memchr).
             let near = &b[start..b.len().min(start + 63)];
-            let found = crate::sip::byte_search::find_byte(near, b'\n').or_else(|| {
-                crate::sip::byte_search::find_byte(&b[start + near.len()..], b'\n').map(|i| i + near.len())
+            let found = crate::sip::lex::find_byte(near, b'\n').or_else(|| {
+                crate::sip::lex::find_byte(&b[start + near.len()..], b'\n').map(|i| i + near.len())
             });
             let (mut end, next) = match found {
                 Some(i) => (start + i, start + i + 1),
@@ -103,8 +103,8 @@ impl<'a> Fields<'a> {
     }
 
     /// The next field and its offset, or `kind` at the current offset when none is left.
-    /// Inlined: a call returned the 3-word result through memory, which
-    /// cost as much as the scan on these short fields.
+    /// Inlined, so the field it returns stays in registers: the fields
+    /// are short and the scan is a few instructions.
     #[inline(always)]
     pub fn field(&mut self, kind: SdpErrorKind) -> Result<(&'a str, usize), SdpError> {
         let b = self.rest.as_bytes();
@@ -115,7 +115,7 @@ impl<'a> Fields<'a> {
         while start < b.len() && blank(b[start]) {
             start += 1;
         }
-        let end = start + crate::sip::byte_search::find_blank(&b[start..]).unwrap_or(b.len() - start);
+        let end = start + crate::sip::lex::find_blank(&b[start..]).unwrap_or(b.len() - start);
         let at = self.offset + start;
         if end == start {
             return Err(SdpError::new(kind, at));

@@ -27,7 +27,7 @@ pub struct MediaDescription<'a> {
     /// `a=rtcp:PORT` (RFC 3605); the optional address is not kept.
     pub rtcp_port: Option<u16>,
     /// The section's text after the `m=` line: rtpmap/fmtp are looked up
-    /// lazily here instead of being collected into a per-media allocation.
+    /// in it on demand, so a media section needs no allocation.
     pub(super) attrs: &'a str,
 }
 
@@ -87,8 +87,8 @@ impl<'a> MediaDescription<'a> {
 
 /// Values of `a=<name>:<value>` lines in an attribute region.
 fn attr_values<'a>(region: &'a str, name: &'static str) -> impl Iterator<Item = &'a str> {
-    // Byte splitting: the char-pattern `split`/`trim_end_matches` cost
-    // several times more on these short lines.
+    // Split and trim on bytes: these lines are short and ASCII, no char
+    // decoding is needed.
     region.as_bytes().split(|&c| c == b'\n').filter_map(move |line| {
         let kept = line.iter().rposition(|&c| !matches!(c, b' ' | b'\t' | b'\r')).map_or(0, |i| i + 1);
         let rest = line[..kept].strip_prefix(b"a=")?.strip_prefix(name.as_bytes())?.strip_prefix(b":")?;
@@ -106,10 +106,10 @@ pub(super) fn parse_rtpmap(value: &str) -> Option<(u8, RtpMap<'_>)> {
     // `encoding/clock[/channels]`, split on bytes.
     let rest = crate::sip::lex::trim_str(rest);
     let b = rest.as_bytes();
-    let s1 = crate::sip::byte_search::find_byte(b, b'/')?;
+    let s1 = crate::sip::lex::find_byte(b, b'/')?;
     let encoding = rest.get(..s1).filter(|e| !e.is_empty())?;
     let after = rest.get(s1 + 1..)?;
-    let (clock, channels) = match crate::sip::byte_search::find_byte(after.as_bytes(), b'/') {
+    let (clock, channels) = match crate::sip::lex::find_byte(after.as_bytes(), b'/') {
         Some(s2) => (after.get(..s2)?, Some(parse_num(after.get(s2 + 1..)?)?)),
         None => (after, None),
     };

@@ -120,7 +120,7 @@ enum Attr {
 
 fn attribute(value: &str, offset: usize) -> Result<Attr, SdpError> {
     let bad = SdpError::new(SdpErrorKind::BadAttribute, offset);
-    let Some(colon) = crate::sip::byte_search::find_byte(value.as_bytes(), b':') else {
+    let Some(colon) = crate::sip::lex::find_byte(value.as_bytes(), b':') else {
         return Ok(Direction::from_attr(value).map_or(Attr::Other, Attr::Direction));
     };
     let (name, arg) = (value.get(..colon).unwrap_or(""), value.get(colon + 1..).unwrap_or(""));

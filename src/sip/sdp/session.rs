@@ -76,7 +76,7 @@ pub struct Connection<'a> {
 impl<'a> Connection<'a> {
     /// A connection to `address` (an IP literal or an FQDN).
     pub fn new(addr_type: AddrType, address: &'a str) -> Self {
-        Connection { addr_type, address, ip: crate::sip::ip_literal::parse_ip(address) }
+        Connection { addr_type, address, ip: crate::sip::lex::ip_literal::parse_ip(address) }
     }
 
     /// The address as an IP, `None` for an FQDN or garbage.
@@ -120,7 +120,7 @@ pub(super) fn parse_connection(value: &str, offset: usize) -> Result<Connection<
         return Err(SdpError::new(BadConnection, at));
     };
     let (address, at) = f.field(BadConnection)?;
-    let address = match crate::sip::byte_search::find_byte(address.as_bytes(), b'/') {
+    let address = match crate::sip::lex::find_byte(address.as_bytes(), b'/') {
         Some(slash) => address.get(..slash).unwrap_or(""),
         None => address,
     };

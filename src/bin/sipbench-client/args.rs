@@ -1,0 +1,93 @@
+//! The client's command line and the engine configuration it builds.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use sipbench::cli::CommonArgs;
+use sipbench::{CallPolicy, Config, LoadPlan, OutgoingCall};
+
+/// A SIP load generator (UAC) on sharded threads, SIPp-like: places calls
+/// at a steady rate, holds them, hangs up, and reports outcomes and
+/// call-setup latency. Example:
+///   sipbench-client 127.0.0.1:5060 --rate 2000 --calls 10000 --duration-ms 1000 --report reports/client1
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None, verbatim_doc_comment)]
+#[allow(rustdoc::broken_intra_doc_links)] // `[::1]:5060` in the help text is an address
+pub struct Args {
+    /// The server, HOST:PORT with an IP address (IPv6 as [::1]:5060). Example: 127.0.0.1:5060
+    pub target: SocketAddr,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// New calls per second. Example: --rate 500
+    #[arg(long, default_value_t = 10.0)]
+    pub rate: f64,
+    /// Calls to place in all (SIPp's -m); the run ends when every one has ended. Example: --calls 10000
+    #[arg(long, default_value_t = 1_000)]
+    pub calls: u64,
+    /// Hang up (BYE) this long after the answer; 0: at once. Example: --duration-ms 3000
+    #[arg(long, default_value_t = 0)]
+    pub duration_ms: u64,
+    /// Cancel this percentage of calls when they ring (180/183). Example: --cancel-percent 20
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub cancel_percent: u8,
+    /// User part of the Request-URI and To. Example: --service 1000
+    #[arg(long, default_value = "service")]
+    pub service: String,
+    /// Username for digest challenges (401/407). Example: --user alice
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Password for digest challenges. Example: --password secret
+    #[arg(long, default_value = "")]
+    pub password: String,
+    /// The old name of --calls: refused with a pointer to it.
+    #[arg(long = "max-calls", hide = true)]
+    pub renamed_max_calls: Option<String>,
+    /// The old name of --max-concurrent: refused with a pointer to it.
+    #[arg(long = "concurrency", hide = true)]
+    pub renamed_concurrency: Option<String>,
+}
+
+/// The engine configuration the flags describe.
+pub fn engine_config(args: &Args) -> Result<Config, String> {
+    if args.renamed_max_calls.is_some() {
+        return Err("--max-calls is now --calls (calls to place in all)".into());
+    }
+    if args.renamed_concurrency.is_some() {
+        return Err("--concurrency is now --max-concurrent (most calls up at once)".into());
+    }
+    let ms = Duration::from_millis;
+    let listen = args.common.listen.unwrap_or_else(|| {
+        let ip = if args.target.is_ipv6() { "[::1]:0" } else { "127.0.0.1:0" };
+        ip.parse().expect("literal address")
+    });
+    let host = |a: SocketAddr| match a {
+        SocketAddr::V4(v) => v.to_string(),
+        SocketAddr::V6(v) => format!("[{}]:{}", v.ip(), v.port()),
+    };
+    let target = format!("sip:{}@{}", args.service, host(args.target));
+    let from = format!("sip:sipbench@{}", host(SocketAddr::new(listen.ip(), 5060)));
+    let mut call = OutgoingCall::new(&target, &from, &target);
+    call.hang_up_after = Some(ms(args.duration_ms));
+    call.media = Some(args.common.media.into());
+    let plan = LoadPlan {
+        call,
+        rate: args.rate,
+        max_calls: args.calls,
+        concurrency: args.common.max_concurrent as u64,
+        cancel_percent: args.cancel_percent,
+    };
+    let mut b = args
+        .common
+        .configure(Config::builder(), None)
+        .listen(listen)
+        .max_inbox_delay(None)
+        .policy(CallPolicy::default())
+        .user_agent("sipbench-client")
+        .load(plan)
+        .event_capacity(None);
+    if let Some(user) = &args.user {
+        b = b.credentials(user, &args.password);
+    }
+    b.build().map_err(|e| e.to_string())
+}

@@ -1,0 +1,85 @@
+//! sipbench-server: a SIP UAS on sharded threads.
+//!
+//! Example: `sipbench-server --listen 127.0.0.1:5060 --shards 2 --ring-ms 100 --report reports/run1`
+
+mod args;
+mod latency;
+mod summary;
+
+use std::time::Duration;
+
+use clap::Parser;
+use sipbench::cli::{self, Watched};
+use sipbench::runtime::ShardReport;
+use sipbench::{Engine, PolicyHandler};
+
+use args::Args;
+
+/// The server's view of a run: calls received, calls failed.
+struct Server;
+
+impl Watched for Server {
+    fn tick(&self) -> Duration {
+        Duration::from_millis(100)
+    }
+
+    fn calls(&self, r: &ShardReport) -> u64 {
+        r.core.calls_received
+    }
+
+    fn failed(&self, r: &ShardReport) -> u64 {
+        r.core.calls_failed()
+    }
+
+    fn progress_line(&self, now: &ShardReport, last: &ShardReport, dt: Duration) -> String {
+        summary::progress_line(now, last, dt)
+    }
+}
+
+fn main() {
+    let args = Args::parse();
+    cli::init_logging(&args.common.log);
+    let (cfg, policy) = match args::engine_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let (shards, listen) = (cfg.shards(), cfg.listen());
+    cli::install_signal_handlers();
+    let udp_before = cli::read_udp_stats();
+    let engine = match Engine::start(cfg, PolicyHandler::new(policy)) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot start on {listen}: {e}");
+            std::process::exit(1);
+        }
+    };
+    eprintln!("sipbench-server listening on {} with {shards} shard(s)", engine.local_addr());
+    if let Some(addr) = args.metrics {
+        match cli::serve_metrics(addr, engine.report_handle()) {
+            Ok(at) => eprintln!("metrics at http://{at}/metrics"),
+            Err(e) => {
+                eprintln!("cannot serve metrics on {addr}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    let run = cli::watch(&engine, &Server, args.common.run_for(), args.common.quiet);
+    let end = engine.shutdown(args.common.shutdown());
+    let (mut total, shard_reports) = (end.total, end.shards);
+    total.core.peak_active_calls = total.core.peak_active_calls.max(run.peak_active);
+    let udp = cli::read_udp_stats().since(&udp_before);
+    let elapsed = run.started.elapsed();
+    print!("{}", summary::final_text(&total, &udp, elapsed));
+    print!("{}", summary::media_text(&total));
+    print!("\n{}", latency::table(&total));
+    if let Some(dir) = &args.common.report
+        && let Err(e) = summary::write_json(dir, &total, &shard_reports, &udp, elapsed)
+            .and_then(|()| latency::write_files(dir, &total, &run.samples))
+    {
+        eprintln!("cannot write report to {}: {e}", dir.display());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,26 @@
+//! What the two binaries (`sipbench-server`, `sipbench-client`) share
+//! beyond the engine: the flags both take, the run loop with its live
+//! progress line and per-second samples, logging setup, signal handling,
+//! the Prometheus endpoint and the kernel's UDP counters.
+//!
+//! Behind the default `cli` feature: an embedder that builds with
+//! `default-features = false` gets the engine without clap, plotters,
+//! serde_json or tracing-subscriber. Not part of the engine's API.
+
+mod args;
+mod metrics_http;
+mod run;
+mod signals;
+mod udp_stats;
+
+pub use args::{CommonArgs, MediaArg};
+pub use metrics_http::{exposition, serve_metrics};
+pub use run::{Run, Watched, watch};
+pub use signals::{install_signal_handlers, signalled};
+pub use udp_stats::{UdpStats, read_udp_stats};
+
+/// Logs to stderr at `level` (`error|warn|info|debug|trace`, or a
+/// tracing filter directive).
+pub fn init_logging(level: &str) {
+    tracing_subscriber::fmt().with_env_filter(level).with_writer(std::io::stderr).init();
+}
