@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
-use sipbench::core::{CoreConfig, Outbox, ShardCore};
+use sipbench::core::{CoreConfig, IdKey, Outbox, ShardCore};
 
 const SDP: &str = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
 m=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
@@ -39,9 +39,16 @@ Subject: Performance Test\r\n"
     [Bytes::from(invite), Bytes::from(ack), Bytes::from(bye)]
 }
 
-/// The To tag the core will give call `n` (its tags are `<shard>x<counter>`).
+/// The key the bench's core makes its identifiers with: fixed, so the
+/// tags are known before the calls run.
+fn key() -> IdKey {
+    IdKey::from_bytes(*b"sipbench-bench-k")
+}
+
+/// The To tag the core will give call `n` (the core mints one token per
+/// INVITE, in order).
 fn predicted_tag(core_ids_before: u64) -> String {
-    format!("0x{:x}", core_ids_before + 1)
+    key().token(0, core_ids_before + 1)
 }
 
 /// A core holding `live` established calls (INVITE and ACK, no BYE), and
@@ -56,7 +63,12 @@ struct Loaded {
 impl Loaded {
     fn new(live: u64) -> Loaded {
         let epoch = Instant::now();
-        let cfg = CoreConfig { events: false, max_calls: live as usize + 4096, ..CoreConfig::default() };
+        let cfg = CoreConfig {
+            events: false,
+            max_calls: live as usize + 4096,
+            id_key: key(),
+            ..CoreConfig::default()
+        };
         let mut l = Loaded { core: ShardCore::new(cfg, epoch), out: Outbox::default(), now: epoch, seq: 0 };
         for i in 0..live {
             let [invite, ack, _] = call_datagrams(i, &predicted_tag(i));

@@ -78,8 +78,8 @@ pub mod txn;
 
 pub use crate::core::{
     CallErrorKind, CallHandle, CallHandler, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
-    LimitAction, OfferSummary, OutgoingCall, PolicyHandler, SourceLimit, StatusCounts, TransferStatus,
-    UacStats,
+    LimitAction, OfferSummary, OutgoingCall, PolicyHandler, Registrar, SourceLimit, StatusCounts,
+    TransferStatus, UacStats, UriSchemes,
 };
 pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
 pub use crate::engine::{

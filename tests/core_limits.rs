@@ -6,7 +6,10 @@
 mod common;
 
 use common::*;
-use sipbench::core::{CoreConfig, LimitAction, MediaCommand, RtpPortSource, SourceLimit};
+use sipbench::core::{
+    CommandError, CoreConfig, LimitAction, MediaCommand, OutgoingCall, RtpPortSource, SharedLimits,
+    SourceLimit,
+};
 
 fn limited(rate: u32, burst: u32, action: LimitAction) -> Harness {
     Harness::new(CoreConfig {
@@ -171,4 +174,67 @@ fn no_free_rtp_port_gets_503_and_unused_ports_go_back() {
     assert_eq!(statuses(&h.send(b.in_dialog("BYE", None))), [200]);
     h.advance(ms(40_000));
     h.drain();
+}
+
+/// Two shards' cores sharing one engine's limits.
+fn shared_pair(max_calls: usize, max_transactions: usize) -> [Harness; 2] {
+    let shared = SharedLimits::new(max_calls, max_transactions, 2);
+    [0, 1].map(|shard| {
+        Harness::new(CoreConfig {
+            shard,
+            shards: 2,
+            max_calls,
+            max_transactions,
+            shared_limits: Some(shared.clone()),
+            ..CoreConfig::default()
+        })
+    })
+}
+
+/// Issue 26, item 6: the call limit counts the calls of every shard. With
+/// 1 over two shards exactly one call is up at a time, whichever shard the
+/// Call-ID picks; with 3, three calls that all land on one shard are all
+/// admitted (a per-shard split would refuse the second); a call that ends
+/// frees its slot for a call on the other shard.
+#[test]
+fn the_call_limit_counts_over_all_shards() {
+    let [mut a, mut b] = shared_pair(1, 1000);
+    let mut first = UacCall::new(1);
+    let out = a.send(first.invite());
+    first.learn_tag(only(&out, "200 INVITE"));
+    assert!(a.send(first.ack_2xx(1)).is_empty());
+    let refused = b.send(UacCall::new(2).invite());
+    assert!(only(&refused, "503 INVITE").reason().contains("Call Limit"));
+    assert_eq!(statuses(&a.send(UacCall::new(3).invite())), [503]);
+    assert_eq!(statuses(&a.send(first.in_dialog("BYE", None))), [200]);
+    assert_eq!(statuses(&b.send(UacCall::new(4).invite())), [200], "the freed slot serves the other shard");
+    assert_eq!(b.core.stats().overload_rejected + a.core.stats().overload_rejected, 2);
+
+    let [mut a, mut b] = shared_pair(3, 1000);
+    for i in 0..3 {
+        assert_eq!(statuses(&b.send(UacCall::new(10 + i).invite())), [200], "call {i} on one shard");
+    }
+    assert_eq!(statuses(&a.send(UacCall::new(20).invite())), [503], "three are up");
+    // Calls we place count against the same limit.
+    let target = "sip:x@127.0.0.1:5070";
+    let place = sipbench::core::Command::Place(std::sync::Arc::new(OutgoingCall::new(target, "", target)));
+    let refused = a.core.on_command(a.now, place, &mut a.out);
+    assert!(matches!(refused, Err(CommandError::Overloaded)), "{refused:?}");
+}
+
+/// The transaction limit counts every shard's server transactions, those
+/// of existing calls included (which are never refused).
+#[test]
+fn the_transaction_limit_counts_over_all_shards() {
+    let [mut a, mut b] = shared_pair(100, 2);
+    for i in 0..2 {
+        let options = UacCall::new(i).request("OPTIONS", &format!("z9hG4bK-t{i}"), 1, "", None);
+        assert_eq!(statuses(&a.send(options)), [200]);
+    }
+    let options = UacCall::new(5).request("OPTIONS", "z9hG4bK-t5", 1, "", None);
+    assert!(only(&b.send(options), "503 OPTIONS").reason().contains("Transaction Limit"));
+    // The first two end (Timer J): room again on the other shard.
+    a.advance(ms(40_000));
+    let options = UacCall::new(6).request("OPTIONS", "z9hG4bK-t6", 1, "", None);
+    assert_eq!(statuses(&b.send(options)), [200]);
 }

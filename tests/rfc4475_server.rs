@@ -188,6 +188,12 @@ fn ack_non_2xx(invite: &[u8], resp: &Message) -> Option<Vec<u8>> {
     )
 }
 
+/// The method word of a response's CSeq as written: a 400 copies a CSeq
+/// whose number does not parse (RFC 4475 §3.1.2.4) and still answers.
+fn cseq_method(m: &Message) -> &str {
+    m.header(HeaderName::CSeq).and_then(|v| v.split_whitespace().nth(1)).unwrap_or("")
+}
+
 fn is_final_to_invite(m: &Message) -> bool {
     m.status_code().is_some_and(|c| c >= 200) && m.cseq().is_ok_and(|c| c.method_name == "INVITE")
 }
@@ -195,9 +201,7 @@ fn is_final_to_invite(m: &Message) -> bool {
 impl Probe {
     /// The first response other than 100 Trying to the message itself.
     fn first(&self) -> Option<&Message> {
-        self.got
-            .iter()
-            .find(|m| m.status_code() != Some(100) && m.cseq().is_ok_and(|c| c.method_name != "BYE"))
+        self.got.iter().find(|m| m.status_code() != Some(100) && cseq_method(m) != "BYE")
     }
 
     fn reply(&self) -> Reply {
@@ -219,7 +223,7 @@ impl Probe {
         while let Ok((n, _)) = self.socket.recv_from(&mut buf) {
             let m = parse_response(&buf[..n]);
             let local = self.socket.local_addr().unwrap();
-            if m.cseq().is_ok_and(|c| c.method_name == "BYE") {
+            if cseq_method(&m) == "BYE" {
                 self.bye = m.status_code();
             } else if is_final_to_invite(&m) && !self.got.iter().any(is_final_to_invite) {
                 let seq = m.cseq().unwrap().seq;
@@ -242,7 +246,7 @@ impl Probe {
         let mut out = Vec::new();
         let request = Message::parse(Bytes::copy_from_slice(&self.bytes)).ok().filter(Message::is_request);
         for m in &self.got {
-            let method = m.cseq().map(|c| c.method_name.to_string()).unwrap_or_default();
+            let method = cseq_method(m).to_string();
             if let Some(req) = &request
                 && (m.call_id() != req.call_id() || !(method == req.method_name() || method == "BYE"))
             {

@@ -51,8 +51,8 @@ pub struct CommonArgs {
     /// Do not pin shards to cores.
     #[arg(long)]
     pub no_pin: bool,
-    /// Most simultaneous calls: beyond it the server answers new INVITEs 503 and the client
-    /// holds new calls back. Example: --max-concurrent 5000
+    /// Most simultaneous calls over all shards: beyond it the server answers new INVITEs 503 and
+    /// the client holds new calls back. Example: --max-concurrent 5000
     #[arg(long, default_value_t = 100_000)]
     pub max_concurrent: usize,
     /// Media once answered (RTP relay pool). Example: --media echo

@@ -12,11 +12,14 @@
 //!   to a request we sent.
 //! * `command/` — what the application asks, as one `Command`.
 //! * `offer_answer/` — SDP offer/answer and the RTP ports it names.
-//! * `admission/` — source limits, call and transaction limits, overload.
+//! * `admission/` — source limits, call and transaction limits (shared
+//!   by an engine's shards), overload.
+//! * `registrar/` — the optional in-memory registrar's bindings.
 //! * `handler/` — the application's hook that decides new calls.
 //! * `output/` — what a step produces: typed transmits, media commands,
 //!   events.
-//! * `stats/` — counters. `ids/` — call handles, Call-ID owners, tokens.
+//! * `stats/` — counters. `ids/` — call handles, Call-ID owners, and the
+//!   keyed generator of unguessable tags, branches and Call-IDs.
 //!
 //! Nothing here does I/O, spawns a thread or reads the clock.
 
@@ -28,17 +31,20 @@ mod ids;
 mod offer_answer;
 mod output;
 mod placed;
+mod registrar;
 mod requests;
 mod server;
 mod shard;
 mod stats;
 
 pub use crate::txn::MessageKind;
-pub use admission::{LimitAction, SourceLimit};
+pub use admission::{LimitAction, SharedLimits, SourceLimit};
 pub use command::{Applied, Command, CommandError, MAX_INFO_BODY};
 pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
-pub use ids::{CallHandle, call_id_hash, owner_shard};
+pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
 pub use output::{CallErrorKind, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit};
 pub use placed::OutgoingCall;
+pub use registrar::{DEFAULT_MAX_BINDINGS, Registrar};
+pub use server::UriSchemes;
 pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore};
 pub use stats::{CoreStats, StatusCounts, TableSizes, UacStats};

@@ -66,8 +66,8 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         SocketAddr::V6(v) => format!("[{}]:{}", v.ip(), v.port()),
     };
     let target = format!("sip:{}@{}", args.service, host(args.target));
-    let from = format!("sip:sipbench@{}", host(SocketAddr::new(listen.ip(), 5060)));
-    let mut call = OutgoingCall::new(&target, &from, &target);
+    // Empty: the engine names its own address, with the port it bound.
+    let mut call = OutgoingCall::new(&target, "", &target);
     call.hang_up_after = Some(ms(args.duration_ms));
     call.media = Some(args.common.media.into());
     let plan = LoadPlan {

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use clap::Parser;
 use sipbench::cli::CommonArgs;
-use sipbench::{CallPolicy, Config, LimitAction, ParseLimits, SourceLimit};
+use sipbench::{CallPolicy, Config, LimitAction, ParseLimits, Registrar, SourceLimit};
 
 /// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
-/// on sharded, pinned threads. Example:
+/// (and REGISTER with --registrar) on sharded, pinned threads. Example:
 ///   sipbench-server --listen 127.0.0.1:5060 --shards 2 --ring-ms 100 --duration-ms 0 --report reports/run1
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None, verbatim_doc_comment)]
@@ -34,10 +34,12 @@ pub struct Args {
     /// new INVITEs get 503 (0: never). Example: --max-inbox-delay-ms 100
     #[arg(long, default_value_t = 250.0)]
     pub max_inbox_delay_ms: f64,
-    /// Most live server transactions; beyond it new requests get a stateless 503. Example: --max-transactions 200000
+    /// Most live server transactions over all shards; beyond it new out-of-dialog requests get a
+    /// stateless 503. Example: --max-transactions 200000
     #[arg(long, default_value_t = 500_000)]
     pub max_transactions: usize,
-    /// Most live calls from one source address (0: no cap); beyond it new INVITEs get 503. Example: --max-calls-per-source 500
+    /// Most live calls from one source address (0: no cap); beyond it new INVITEs get 503. Each
+    /// shard holds its share, rounded up. Example: --max-calls-per-source 500
     #[arg(long, default_value_t = 0)]
     pub max_calls_per_source: u32,
     /// Largest datagram accepted, bytes (at most 65535). Example: --max-message-size 8192
@@ -71,6 +73,10 @@ pub struct Args {
     /// Over the source limit: reject (503 + Retry-After) or drop. Example: --source-action drop
     #[arg(long, value_enum, default_value_t = SourceAction::Reject)]
     pub source_action: SourceAction,
+    /// Act as a registrar: keep REGISTER bindings in memory (with expiry) and answer 200 with
+    /// them; without it REGISTER gets 405. Example: --registrar
+    #[arg(long)]
+    pub registrar: bool,
     /// The old name of --max-concurrent: refused with a pointer to it.
     #[arg(long = "max-calls", hide = true)]
     pub renamed_max_calls: Option<String>,
@@ -128,6 +134,9 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
         .event_capacity(None);
     if args.max_calls_per_source > 0 {
         b = b.max_calls_per_source(args.max_calls_per_source);
+    }
+    if args.registrar {
+        b = b.registrar(Registrar::default());
     }
     if args.source_rate > 0 {
         b = b.source_limit(SourceLimit {

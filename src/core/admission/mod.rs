@@ -1,23 +1,30 @@
 //! Admission of new work. Per source: a token bucket for new out-of-dialog
-//! requests and a cap on one source's live calls (off unless configured).
-//! Per shard: the call limit, shutdown and the runtime's overload signal.
-//! ACK, CANCEL, retransmissions and in-dialog requests never pass through
-//! them.
+//! requests and a cap on one source's live calls (off unless configured;
+//! each shard holds its share). Over the engine: the call and server
+//! transaction limits (`SharedLimits`). Per shard: shutdown and the
+//! runtime's overload signal. ACK, CANCEL, retransmissions and in-dialog
+//! requests never pass through them.
 
+mod shared;
+mod slot_pool;
 mod source_limit;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
+pub use shared::SharedLimits;
 pub use source_limit::{LimitAction, SourceLimit};
 
 use crate::core::{CoreConfig, CoreStats, ShardCore};
 use source_limit::SourceBuckets;
 
 /// The shard's admission state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Admission {
+    /// The engine's call and transaction limits, and this shard's place.
+    limits: SharedLimits,
+    shard: usize,
     sources: SourceBuckets,
     calls_by_source: HashMap<IpAddr, u32, ahash::RandomState>,
     /// Shutdown began: no new calls.
@@ -27,6 +34,23 @@ pub(crate) struct Admission {
 }
 
 impl Admission {
+    /// The admission state of the core configured by `cfg`: its own
+    /// limits unless it shares them (`CoreConfig::shared_limits`).
+    pub(crate) fn new(cfg: &CoreConfig) -> Admission {
+        let limits = cfg
+            .shared_limits
+            .clone()
+            .unwrap_or_else(|| SharedLimits::new(cfg.max_calls, cfg.max_transactions, 1));
+        Admission {
+            limits,
+            shard: usize::from(cfg.shard),
+            sources: SourceBuckets::default(),
+            calls_by_source: HashMap::default(),
+            stopping: false,
+            overloaded: false,
+        }
+    }
+
     /// Whether a new out-of-dialog request from `from` is within its
     /// source's limit (always, when no limit is configured).
     pub(crate) fn admit_request(&mut self, cfg: &CoreConfig, from: SocketAddr, now: Instant) -> bool {
@@ -36,13 +60,13 @@ impl Admission {
         }
     }
 
-    /// Whether a new call from `from` may start with `live` calls up;
-    /// else the reason phrase of the 503, the refusal counted by cause.
+    /// Whether a new call from `from` may start; else the reason phrase
+    /// of the 503, the refusal counted by cause. An admitted call holds a
+    /// slot of the call limit until `call_slot_freed`.
     pub(crate) fn admit_call(
         &self,
         cfg: &CoreConfig,
         from: SocketAddr,
-        live: usize,
         stats: &mut CoreStats,
     ) -> Result<(), &'static str> {
         let source_full = cfg
@@ -57,15 +81,42 @@ impl Admission {
             stats.overload_by_delay += 1;
             return Err("Service Unavailable - Overloaded");
         }
-        if live >= cfg.max_calls {
-            stats.overload_rejected += 1;
-            return Err("Service Unavailable - Call Limit");
-        }
         if source_full {
             stats.source_limited += 1;
             return Err("Service Unavailable - Source Call Limit");
         }
+        if !self.take_call_slot() {
+            stats.overload_rejected += 1;
+            return Err("Service Unavailable - Call Limit");
+        }
         Ok(())
+    }
+
+    /// A slot of the call limit for a call; false at the limit.
+    pub(crate) fn take_call_slot(&self) -> bool {
+        self.limits.calls.try_take(self.shard)
+    }
+
+    /// A call ended, or was refused after it took its slot.
+    pub(crate) fn call_slot_freed(&self) {
+        self.limits.calls.put_back(self.shard);
+    }
+
+    /// Whether the server transaction limit leaves room for a new
+    /// out-of-dialog request.
+    pub(crate) fn transaction_room(&self) -> bool {
+        self.limits.transactions.has_room()
+    }
+
+    /// A server transaction began (counted even beyond the limit: those
+    /// of existing calls are never refused).
+    pub(crate) fn transaction_started(&self) {
+        self.limits.transactions.take(self.shard);
+    }
+
+    /// A server transaction ended.
+    pub(crate) fn transaction_ended(&self) {
+        self.limits.transactions.put_back(self.shard);
     }
 
     /// A call of `from` started; kept only under a cap.

@@ -1,5 +1,6 @@
 //! The application's hook into a shard: `CallHandler` decides each new
-//! call and answers OPTIONS, REGISTER and in-dialog requests. It runs on
+//! call and answers OPTIONS, REGISTER (with a registrar) and in-dialog
+//! requests. It runs on
 //! the owning shard's thread and sees read-only views of the request, with
 //! no SIP machinery to drive.
 
@@ -21,7 +22,11 @@ pub trait CallHandler: Send + 'static {
         200
     }
 
-    /// A REGISTER: the status to answer (200 echoes the Contact).
+    /// A well-formed REGISTER, when the engine runs a registrar
+    /// (`ConfigBuilder::registrar`): 200 lets the registrar update the
+    /// bindings and list them; any other status is answered as it is and
+    /// changes nothing. Without a registrar REGISTER gets 405 and this is
+    /// not asked.
     fn on_register(&mut self, _request: &IncomingRequest<'_>) -> u16 {
         200
     }

@@ -92,7 +92,11 @@ impl OfferAnswer {
         let offer = sdp::parse(body);
         let Ok(offer) = &offer else { return Err((400, "Bad Request - Malformed SDP")) };
         let answer = sdp::negotiate(offer, &self.local);
-        let Ok(answer) = &answer else { return Err((488, "Not Acceptable Here")) };
+        let answer = match &answer {
+            Ok(a) => a,
+            Err(sdp::NegotiateError::NoCommonCodec) => return Err((488, "Not Acceptable Here")),
+            Err(sdp::NegotiateError::MalformedMedia(_)) => return Err((400, "Bad Request - Malformed SDP")),
+        };
         sdp::write_answer(answer, &self.local, &mut self.buf);
         Ok(settle(answer, self.buf.split().freeze(), port))
     }

@@ -31,11 +31,15 @@ impl ShardCore {
         out: &mut Outbox,
     ) -> Result<CallHandle, CommandError> {
         let peer = call.destination()?;
-        let (from, to) = (outgoing::name_addr(&call.from)?, outgoing::name_addr(&call.to)?);
+        let from = match call.from.as_str() {
+            "" => std::borrow::Cow::Owned(format!("<{}>", self.sdp.contact)),
+            given => outgoing::name_addr(given)?,
+        };
+        let to = outgoing::name_addr(&call.to)?;
         if self.admission.stopping {
             return Err(CommandError::Stopped);
         }
-        if self.calls.len() >= self.cfg.max_calls {
+        if !self.admission.take_call_slot() {
             return Err(CommandError::Overloaded);
         }
         let call_id = self.ids.call_id();
@@ -69,7 +73,8 @@ impl ShardCore {
         let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
         let d = c.dialog();
         let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, &local, &branch);
-        let mut b = invite_headers(b, &self.sdp.contact, &self.cfg.user_agent);
+        let allow = crate::core::server::allow(self.cfg.registrar.is_some());
+        let mut b = invite_headers(b, &self.sdp.contact, allow, &self.cfg.user_agent);
         if let Some((name, value)) = auth {
             b = b.header(name, value);
         }

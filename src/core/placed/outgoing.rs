@@ -15,7 +15,9 @@ pub struct OutgoingCall {
     /// an IP address (there is no DNS in the engine): the INVITE goes
     /// there.
     pub target: String,
-    /// Our identity (From), a URI or name-addr, e.g. `sip:alice@127.0.0.1`.
+    /// Our identity (From), a URI or name-addr, e.g. `sip:alice@127.0.0.1`;
+    /// empty: our own address as the engine really listens
+    /// (`sip:sipbench@<address>:<port>`, the port bound when it was 0).
     pub from: String,
     /// The callee (To), a URI or name-addr.
     pub to: String,
@@ -48,7 +50,9 @@ impl OutgoingCall {
     /// Where the INVITE goes (the target's IP address and port), once
     /// target, From and To are known to be usable.
     pub fn destination(&self) -> Result<std::net::SocketAddr, CommandError> {
-        name_addr(&self.from)?;
+        if !self.from.is_empty() {
+            name_addr(&self.from)?;
+        }
         name_addr(&self.to)?;
         target_addr(&self.target)
     }

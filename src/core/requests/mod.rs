@@ -5,7 +5,6 @@
 mod responses;
 
 use crate::core::call::InDialog;
-use crate::core::server::ALLOW;
 use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
 use crate::dialog::Dialog;
 use crate::sip::{Builder, HeaderName, Message, Method, Writer};
@@ -119,8 +118,13 @@ pub(crate) fn dialog_request<'w>(
 
 /// Our INVITE for a new call (with `auth`, a (header, value) answering a
 /// challenge, when resent): the Allow list beside our Contact.
-pub(crate) fn invite_headers<'w>(b: Builder<'w>, contact: &str, user_agent: &str) -> Builder<'w> {
-    b.contact(contact).header("Allow", ALLOW).header("User-Agent", user_agent)
+pub(crate) fn invite_headers<'w>(
+    b: Builder<'w>,
+    contact: &str,
+    allow: &str,
+    user_agent: &str,
+) -> Builder<'w> {
+    b.contact(contact).header("Allow", allow).header("User-Agent", user_agent)
 }
 
 /// A Request-URI is the bare URI of a name-addr (`<sip:a@b>` → `sip:a@b`).

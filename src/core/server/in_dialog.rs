@@ -1,6 +1,7 @@
 //! Requests inside a dialog (RFC 3261 §12.2.2): matched by Call-ID and
 //! tags, CSeq order checked by the call, then BYE, re-INVITE/UPDATE, INFO,
-//! NOTIFY… (ACK has its own file).
+//! MESSAGE, NOTIFY, OPTIONS (ACK has its own file; inspection refused the
+//! methods we do not serve).
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -70,7 +71,8 @@ impl ShardCore {
                     let code = self.handler.on_in_dialog_request(h, &request);
                     if (200..700).contains(&code) { code } else { 500 }
                 });
-                let extra = Extra { allow: msg.method() == Method::Options, ..Extra::default() };
+                let capabilities = msg.method() == Method::Options && code == 200;
+                let extra = Extra { capabilities, ..Extra::default() };
                 self.reply_non_invite(
                     now,
                     key,
@@ -82,7 +84,8 @@ impl ShardCore {
                     out,
                 );
             }
-            Method::Refer | Method::Prack | Method::Subscribe | Method::Publish | Method::Register => {
+            // Inspection refused every other method already.
+            _ => {
                 let extra = Extra { allow: true, ..Extra::default() };
                 self.reply_non_invite(
                     now,
@@ -94,10 +97,6 @@ impl ShardCore {
                     handle,
                     out,
                 );
-            }
-            _ => {
-                let extra = Extra { allow: true, ..Extra::default() };
-                self.reply_non_invite(now, key, msg, from, head(501, "Not Implemented"), extra, handle, out);
             }
         }
         self.run_effects(call, out);
@@ -122,7 +121,12 @@ impl ShardCore {
                 return self.refuse(now, from, key, msg, code, reason, extra, out);
             }
         };
-        let answer = match self.sdp.answer_offer(msg, port, version) {
+        let answer = if super::invite::accepts_sdp(msg) {
+            self.sdp.answer_offer(msg, port, version)
+        } else {
+            Err((406, "Not Acceptable"))
+        };
+        let answer = match answer {
             Ok(a) => a,
             Err((code, reason)) => {
                 c.offer_refused(code, reason, &mut self.step);

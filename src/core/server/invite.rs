@@ -10,7 +10,7 @@ use crate::core::call::Call;
 use crate::core::offer_answer::SdpAnswer;
 use crate::core::{EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore};
 use crate::dialog::Dialog;
-use crate::sip::{Message, ResponseHead};
+use crate::sip::{HeaderName, Message, ResponseHead};
 use crate::txn::TxnKey;
 
 impl ShardCore {
@@ -28,12 +28,10 @@ impl ShardCore {
         let refusal = if self.calls.find(msg.call_id()).is_some() {
             // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
             Err((482, "Loop Detected", Extra::default()))
-        } else if let Err(reason) =
-            self.admission.admit_call(&self.cfg, from, self.calls.len(), &mut self.stats)
-        {
+        } else if let Err(reason) = self.admission.admit_call(&self.cfg, from, &mut self.stats) {
             Err((503, reason, Extra { retry_after: Some(5), ..Extra::default() }))
         } else {
-            match Dialog::from_invite(msg, &tag, from) {
+            let accepted = match Dialog::from_invite(msg, &tag, from) {
                 Err(e) => Err((400, e.reason_phrase(), Extra::default())),
                 // The port pair is taken only for a request that can become
                 // a call.
@@ -44,7 +42,12 @@ impl ShardCore {
                         Err((code, reason, Extra { accept: code == 415, retry_after, ..Extra::default() }))
                     }
                 },
+            };
+            if accepted.is_err() {
+                // Admitted, then refused: its slot of the call limit goes back.
+                self.admission.call_slot_freed();
             }
+            accepted
         };
         let (dialog, answer) = match refusal {
             Ok(accepted) => accepted,
@@ -89,8 +92,12 @@ impl ShardCore {
 
     /// Our SDP for a new call's INVITE on a port pair taken from the
     /// stock, which goes back when no stream was accepted. Errors are the
-    /// status to refuse the call with (503 when no pair is free, counted).
+    /// status to refuse the call with (503 when no pair is free, counted;
+    /// 406 when the caller's Accept rules out the SDP our 200 carries).
     fn answer_new_call(&mut self, msg: &Message) -> Result<SdpAnswer, (u16, &'static str)> {
+        if !accepts_sdp(msg) {
+            return Err((406, "Not Acceptable"));
+        }
         let Some(port) = self.ports.take() else {
             self.stats.media_refused += 1;
             return Err((503, "Service Unavailable - No RTP Ports"));
@@ -101,4 +108,20 @@ impl ShardCore {
         }
         answer
     }
+}
+
+/// Whether the request's Accept allows `application/sdp` (RFC 3261
+/// §20.1: none means it does; an empty one allows nothing; RFC 4475
+/// §3.3.15).
+pub(crate) fn accepts_sdp(msg: &Message) -> bool {
+    if msg.header(HeaderName::Accept).is_none() {
+        return true;
+    }
+    msg.list(HeaderName::Accept).any(|range| {
+        let media = range.split(';').next().unwrap_or("").trim();
+        let (kind, sub) = media.split_once('/').unwrap_or((media, ""));
+        let (kind, sub) = (kind.trim(), sub.trim());
+        (kind == "*" && sub == "*")
+            || (kind.eq_ignore_ascii_case("application") && (sub == "*" || sub.eq_ignore_ascii_case("sdp")))
+    })
 }

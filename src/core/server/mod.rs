@@ -1,24 +1,29 @@
 //! Requests we answer: retransmissions absorbed by their transaction
-//! first, then admission (source limits, the transaction limit), then new
-//! INVITEs, other out-of-dialog methods, CANCEL, ACK and requests inside a
-//! dialog. Malformed input gets 400 or a counted drop.
+//! first, then a To we can echo, admission (source limits, the
+//! transaction limit), method and header inspection (501, 405, 416, 420),
+//! then new INVITEs, REGISTER, other out-of-dialog methods, CANCEL, ACK
+//! and requests inside a dialog. Malformed input gets 400 or a counted
+//! drop.
 
 mod ack;
 mod cancel;
 mod in_dialog;
+mod inspect;
 mod invite;
 mod malformed;
 mod out_of_dialog;
 mod reason;
+mod register;
 mod respond;
 mod write;
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
+pub use inspect::UriSchemes;
 pub(crate) use reason::reason_phrase;
 pub(crate) use respond::reply_address;
-pub(crate) use write::{ALLOW, Extra, Ours, write_response};
+pub(crate) use write::{Extra, Ours, allow, write_response};
 
 use crate::core::{LimitAction, Outbox, ShardCore};
 use crate::sip::{Message, Method};
@@ -38,14 +43,22 @@ impl ShardCore {
         if self.absorb_retransmission(now, &key, msg.method() == Method::Invite, out) {
             return;
         }
+        // Every response echoes the To: one we cannot read is refused
+        // rather than copied (RFC 4475 §3.1.2.6, §3.1.2.14).
+        let in_dialog = match msg.to_tag() {
+            Ok(tag) => tag.is_some(),
+            Err(e) => {
+                self.stats.bad_requests += 1;
+                return self.refuse(now, from, key, msg, 400, e.reason_phrase(), Extra::default(), out);
+            }
+        };
         if msg.method() == Method::Cancel {
             return self.on_cancel(now, from, key, msg, out);
         }
-        let in_dialog = msg.to_tag().is_ok_and(|t| t.is_some());
         if !in_dialog && !self.admission.admit_request(&self.cfg, from, now) {
             return self.over_source_limit(now, from, key, msg, out);
         }
-        if !in_dialog && self.ist.len() + self.nist.len() >= self.cfg.max_transactions {
+        if !in_dialog && !self.admission.transaction_room() {
             // Stateless: at the limit no new transaction is made, not even
             // for the refusal.
             self.stats.txn_limited += 1;
@@ -53,18 +66,15 @@ impl ShardCore {
             let extra = Extra { retry_after: Some(5), ..Extra::default() };
             return self.reply_stateless(msg, from, 503, reason, extra, out);
         }
-        // RFC 3261 §8.2.2.3: we support no extensions a peer may require.
-        if msg.require().next().is_some() {
-            let list = msg.require().collect::<Vec<_>>().join(", ");
-            let extra = Extra { unsupported: Some(&list), ..Extra::default() };
-            return self.refuse(now, from, key, msg, 420, "Bad Extension", extra, out);
+        if let Err(r) = inspect::inspect(msg, &self.cfg) {
+            let extra = Extra { allow: r.allow, unsupported: r.unsupported.as_deref(), ..Extra::default() };
+            return self.refuse(now, from, key, msg, r.code, r.reason, extra, out);
         }
-        if in_dialog {
-            self.on_in_dialog(now, from, key, msg, out)
-        } else if msg.method() == Method::Invite {
-            self.on_new_invite(now, from, key, msg, out)
-        } else {
-            self.on_out_of_dialog(now, from, key, msg, out)
+        match msg.method() {
+            Method::Register => self.on_register(now, from, key, msg, out),
+            _ if in_dialog => self.on_in_dialog(now, from, key, msg, out),
+            Method::Invite => self.on_new_invite(now, from, key, msg, out),
+            _ => self.on_out_of_dialog(now, from, key, msg, out),
         }
     }
 

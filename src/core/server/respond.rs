@@ -27,7 +27,11 @@ impl ShardCore {
         head: ResponseHead<'_>,
         extra: Extra<'_>,
     ) -> Bytes {
-        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        let ours = Ours {
+            contact: &self.sdp.contact,
+            server: &self.cfg.user_agent,
+            allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+        };
         write_response(&mut self.writer, ours, req, source, head, extra)
     }
 
@@ -42,7 +46,9 @@ impl ShardCore {
         extra: Extra<'_>,
         out: &mut Outbox,
     ) {
-        let head = ResponseHead { code, reason, to_tag: None, source: None };
+        // A To tag of our own, as every final response needs (§8.2.6.2).
+        let tag = self.ids.token();
+        let head = ResponseHead { code, reason, to_tag: Some(&tag), source: None };
         let data = self.build_response(req, source, head, extra);
         let kind = MessageKind::Response(code);
         out.transmits.push(Transmit { to: reply_address(req, source), data, kind, call: None });
@@ -65,6 +71,7 @@ impl ShardCore {
         let data = self.build_response(req, source, head, extra);
         let txn = NonInviteServerTxn::new(reply_address(req, source), self.ids.generation());
         let slot = self.nist.insert(key, txn);
+        self.admission.transaction_started();
         if let Some(t) = self.nist.get_mut(slot) {
             t.respond(&mut self.clock.txn(now, &mut out.transmits, call), slot, code, data);
         }
@@ -76,6 +83,7 @@ impl ShardCore {
     pub(crate) fn new_ist(&mut self, key: TxnKey, msg: &mut Message, from: SocketAddr) -> usize {
         let reply_to = reply_address(msg, from);
         let txn = InviteServerTxn::new(msg.take(), from, reply_to, self.ids.generation());
+        self.admission.transaction_started();
         self.ist.insert(key, txn)
     }
 
@@ -115,7 +123,11 @@ impl ShardCore {
         }
         let slot = self.new_ist(key, msg, from);
         let Some(t) = self.ist.get_mut(slot) else { return };
-        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        let ours = Ours {
+            contact: &self.sdp.contact,
+            server: &self.cfg.user_agent,
+            allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+        };
         let data = write_response(&mut self.writer, ours, &t.request, t.source, head, extra);
         t.respond(&mut self.clock.txn(now, &mut out.transmits, None), slot, head.code, data);
     }

@@ -8,8 +8,15 @@ use bytes::Bytes;
 use crate::core::call::With;
 use crate::sip::{HeaderName, Message, ResponseHead, Writer};
 
-/// Methods we answer (RFC 3261 §20.5).
-pub(crate) const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, REGISTER";
+/// Methods a UAS without a registrar answers (RFC 3261 §20.5).
+const ALLOW_UAS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY";
+/// The same with REGISTER, for a core that runs the registrar.
+const ALLOW_REGISTRAR: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REGISTER";
+
+/// The Allow list of a core (with or without its registrar).
+pub(crate) fn allow(registrar: bool) -> &'static str {
+    if registrar { ALLOW_REGISTRAR } else { ALLOW_UAS }
+}
 
 /// Optional parts of a response.
 #[derive(Debug, Default, Clone, Copy)]
@@ -18,10 +25,15 @@ pub(crate) struct Extra<'a> {
     pub dialog: bool,
     pub allow: bool,
     pub accept: bool,
+    /// What an OPTIONS 200 tells (RFC 3261 §11.2): Allow, Accept,
+    /// Accept-Encoding, Accept-Language and Supported.
+    pub capabilities: bool,
     pub unsupported: Option<&'a str>,
     pub retry_after: Option<u32>,
-    /// A REGISTER's Contact echoed with this expiry.
-    pub registered: Option<(&'a str, u32)>,
+    /// A registrar's 200: the bindings that hold (`<uri>;expires=N`).
+    pub bindings: Option<&'a [String]>,
+    /// A registrar's 423: the shortest expiry it takes.
+    pub min_expires: Option<u32>,
     /// A 3xx's Contact: where the caller should go instead.
     pub redirect: Option<&'a str>,
     pub sdp: Option<&'a [u8]>,
@@ -44,6 +56,7 @@ impl<'a> From<&'a With> for Extra<'a> {
 pub(crate) struct Ours<'a> {
     pub contact: &'a str,
     pub server: &'a str,
+    pub allow: &'a str,
 }
 
 /// Writes a response to `req` (received from `source`).
@@ -62,11 +75,15 @@ pub(crate) fn write_response(
         }
         b = b.contact(ours.contact);
     }
-    if extra.allow {
-        b = b.header("Allow", ALLOW);
+    if extra.allow || extra.capabilities {
+        b = b.header("Allow", ours.allow);
     }
-    if extra.accept {
+    if extra.accept || extra.capabilities {
         b = b.header("Accept", "application/sdp");
+    }
+    if extra.capabilities {
+        // No body encodings, one language, no extensions (an empty list).
+        b = b.header("Accept-Encoding", "identity").header("Accept-Language", "en").header("Supported", "");
     }
     if let Some(u) = extra.unsupported {
         b = b.header("Unsupported", u);
@@ -74,8 +91,11 @@ pub(crate) fn write_response(
     if let Some(r) = extra.retry_after {
         b = b.header_u32("Retry-After", r);
     }
-    if let Some((contact, expires)) = extra.registered {
-        b = b.header("Contact", contact).header_u32("Expires", expires);
+    for contact in extra.bindings.unwrap_or_default() {
+        b = b.header("Contact", contact);
+    }
+    if let Some(m) = extra.min_expires {
+        b = b.header_u32("Min-Expires", m);
     }
     if let Some(uri) = extra.redirect {
         b = if uri.starts_with('<') { b.header("Contact", uri) } else { b.contact(uri) };

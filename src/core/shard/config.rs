@@ -10,7 +10,8 @@ use crate::txn::TimerConfig;
 /// Configuration of one `ShardCore`.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
-    /// This shard's number (keeps tags and branches unique across shards).
+    /// This shard's number (keeps tags and branches unique across the
+    /// shards that share `id_key`).
     pub shard: u16,
     /// How many shards share the address: Call-IDs of the calls we place
     /// hash to this shard (`hash % shards == shard`).
@@ -23,12 +24,18 @@ pub struct CoreConfig {
     pub policy: CallPolicy,
     /// Caps for parsing network input.
     pub limits: ParseLimits,
-    /// Most simultaneous calls before new INVITEs get 503.
+    /// Most simultaneous calls before new INVITEs get 503 (and calls we
+    /// place are refused): over every core that shares `shared_limits`,
+    /// else over this core.
     pub max_calls: usize,
     /// Most live server transactions before new out-of-dialog requests
     /// get a stateless 503 (in-dialog requests of existing calls still
-    /// pass).
+    /// pass and count): over the cores sharing `shared_limits` too.
     pub max_transactions: usize,
+    /// The counts behind `max_calls` and `max_transactions` when several
+    /// cores share them (an engine's shards); built from the same values.
+    /// `None`: this core counts alone.
+    pub shared_limits: Option<crate::core::SharedLimits>,
     /// Value of Server/User-Agent.
     pub user_agent: String,
     /// Address written in SDP answers.
@@ -43,12 +50,20 @@ pub struct CoreConfig {
     pub max_calls_per_source: Option<u32>,
     /// A deferred call still unanswered after this gets 480.
     pub defer_timeout: std::time::Duration,
-    /// Codecs we accept, in order of preference.
+    /// Codecs we accept, and offer in this order (an answer keeps the
+    /// offer's order, RFC 3264 §6.1).
     pub codecs: Vec<crate::sip::sdp::Codec>,
     /// Host part of our Contact (None: the listen address).
     pub contact_host: Option<String>,
     /// Username and password for digest challenges to calls we place.
     pub credentials: Option<Credentials>,
+    /// Request-URI schemes served; others get 416.
+    pub uri_schemes: crate::core::UriSchemes,
+    /// The in-memory registrar that answers REGISTER (None: 405).
+    pub registrar: Option<crate::core::Registrar>,
+    /// The secret behind our tags, branches and Call-IDs (a fresh random
+    /// one by default).
+    pub id_key: crate::core::IdKey,
 }
 
 /// Where a call's RTP port pair comes from (even RTP port, RTCP on the
@@ -98,6 +113,10 @@ impl Default for CoreConfig {
             codecs: crate::sip::sdp::Codec::DEFAULT_ORDER.to_vec(),
             contact_host: None,
             credentials: None,
+            uri_schemes: crate::core::UriSchemes::default(),
+            registrar: None,
+            id_key: crate::core::IdKey::from_os(),
+            shared_limits: None,
         }
     }
 }

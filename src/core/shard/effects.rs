@@ -94,7 +94,11 @@ impl ShardCore {
         };
         // Field by field, so the stored request is borrowed, not cloned.
         let Some(t) = self.ist.get_mut(txn) else { return };
-        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        let ours = Ours {
+            contact: &self.sdp.contact,
+            server: &self.cfg.user_agent,
+            allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+        };
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
         let head = ResponseHead { code, reason, to_tag: tag.as_deref(), source: None };

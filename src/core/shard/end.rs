@@ -12,6 +12,7 @@ impl ShardCore {
     pub(crate) fn end_call(&mut self, slot: usize, reason: EndReason, out: &mut Outbox) {
         let handle = self.handle(slot);
         let Some(c) = self.calls.remove(slot) else { return };
+        self.admission.call_slot_freed();
         let f = c.finish();
         if !f.placed {
             // Calls we place are not the source's.

@@ -34,8 +34,8 @@ impl ShardCore {
                 if t.on_timer(&mut ctx, slot, r.timer) {
                     self.stats.timer_h_expired += 1;
                 }
-                if t.state == IstState::Terminated {
-                    self.ist.remove(slot);
+                if t.state == IstState::Terminated && self.ist.remove(slot).is_some() {
+                    self.admission.transaction_ended();
                 }
             }
             TxnSide::NonInviteServer => {
@@ -43,8 +43,8 @@ impl ShardCore {
                     return;
                 };
                 t.on_timer(r.timer);
-                if t.state == NistState::Terminated {
-                    self.nist.remove(slot);
+                if t.state == NistState::Terminated && self.nist.remove(slot).is_some() {
+                    self.admission.transaction_ended();
                 }
             }
             TxnSide::InviteClient => {

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::core::{Credentials, SourceLimit};
+use crate::core::{Credentials, Registrar, SourceLimit, UriSchemes};
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
 use crate::runtime::LoadPlan;
@@ -37,6 +37,8 @@ pub struct ConfigBuilder {
     pub(crate) defer_timeout: Duration,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) load: Option<LoadPlan>,
+    pub(crate) uri_schemes: UriSchemes,
+    pub(crate) registrar: Option<Registrar>,
 }
 
 impl Default for ConfigBuilder {
@@ -64,6 +66,8 @@ impl Default for ConfigBuilder {
             defer_timeout: Duration::from_secs(60),
             credentials: None,
             load: None,
+            uri_schemes: UriSchemes::default(),
+            registrar: None,
         }
     }
 }
@@ -99,8 +103,10 @@ impl ConfigBuilder {
         user_agent: &str => user_agent;
         /// Address written in SDP answers (default: the listen address).
         media_addr: IpAddr => media_addr;
-        /// Codecs accepted, in order of preference.
+        /// Codecs accepted, offered in this order (answers keep the offer's order).
         codecs: Vec<Codec> => codecs;
+        /// Request-URI schemes served (sip, sips and tel by default); others get 416.
+        uri_schemes: UriSchemes => uri_schemes;
         /// A deferred call still unanswered after this gets 480.
         defer_timeout: Duration => defer_timeout;
     }
@@ -108,6 +114,13 @@ impl ConfigBuilder {
     /// Credentials for 401/407 challenges to the calls the engine places.
     pub fn credentials(mut self, user: &str, password: &str) -> Self {
         self.credentials = Some(Credentials { user: user.to_owned(), password: password.to_owned() });
+        self
+    }
+
+    /// Answers REGISTER with this in-memory registrar (default: none, and
+    /// REGISTER gets 405). Keep a clone to read its bindings.
+    pub fn registrar(mut self, registrar: Registrar) -> Self {
+        self.registrar = Some(registrar);
         self
     }
 
@@ -135,14 +148,15 @@ impl ConfigBuilder {
         self
     }
 
-    /// Live calls from one source address over all shards (503 beyond).
+    /// Live calls from one source address (503 beyond): each shard holds
+    /// its share, rounded up.
     pub fn max_calls_per_source(mut self, n: u32) -> Self {
         self.max_calls_per_source = Some(n);
         self
     }
 
-    /// New out-of-dialog requests per second from one source address,
-    /// over all shards.
+    /// New out-of-dialog requests per second from one source address:
+    /// each shard holds its share of rate and burst, rounded up.
     pub fn source_limit(mut self, limit: SourceLimit) -> Self {
         self.source_limit = Some(limit);
         self

@@ -1,11 +1,15 @@
 //! `ConfigBuilder::build`: the checks, then the whole-engine settings
-//! split into each shard's share (limits divided, the core's and the
-//! runtime's parts apart).
+//! split into each shard's share (the core's and the runtime's parts
+//! apart). The call and transaction limits are shared counts over all
+//! shards (`SharedLimits`); the per-source limits are divided, each shard
+//! holding its share of a source's requests and calls (the Call-ID hash
+//! spreads them evenly, so the sum is right for many calls, and a share
+//! is never below one).
 
 use std::net::Ipv4Addr;
 
 use super::{Config, ConfigBuilder, checks};
-use crate::core::{CoreConfig, RtpPortSource, SourceLimit};
+use crate::core::{CoreConfig, RtpPortSource, SharedLimits, SourceLimit};
 use crate::engine::error::ConfigError;
 use crate::runtime::RuntimeConfig;
 
@@ -15,7 +19,6 @@ impl ConfigBuilder {
         checks::check(&self)?;
         let shards =
             self.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let per_shard = |n: usize| n.div_ceil(shards);
         let share = |n: u32| n.div_ceil(shards as u32).max(1);
         let media_addr = self.media_addr.unwrap_or(match self.listen.ip() {
             ip if ip.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
@@ -24,8 +27,9 @@ impl ConfigBuilder {
         let core = CoreConfig {
             policy: self.policy,
             timers: self.timers,
-            max_calls: per_shard(self.max_calls),
-            max_transactions: per_shard(self.max_transactions),
+            max_calls: self.max_calls,
+            max_transactions: self.max_transactions,
+            shared_limits: Some(SharedLimits::new(self.max_calls, self.max_transactions, shards)),
             limits: self.limits,
             user_agent: self.user_agent,
             media_addr,
@@ -44,6 +48,8 @@ impl ConfigBuilder {
             codecs: self.codecs,
             contact_host: self.contact_host,
             credentials: self.credentials,
+            uri_schemes: self.uri_schemes,
+            registrar: self.registrar,
             ..CoreConfig::default()
         };
         let runtime = RuntimeConfig {

@@ -8,10 +8,11 @@ use crate::sip::lex;
 use crate::sip::method::is_token_char;
 
 /// Bytes that make a value more than a bare URI: quotes, brackets,
-/// parameters, list commas and whitespace (LWS, so nothing to trim).
+/// parameters, list commas, URI headers (which need brackets) and
+/// whitespace (LWS, so nothing to trim).
 const ADDR_SPEC_STOP: [bool; 256] = {
     let mut t = [false; 256];
-    let stops = *b"\"<>;, \t\r\n";
+    let stops = *b"\"<>;,? \t\r\n";
     let mut i = 0;
     while i < stops.len() {
         t[stops[i] as usize] = true;
@@ -74,20 +75,26 @@ impl<'a> NameAddr<'a> {
         if let Some(inner) = rest.strip_prefix('<') {
             // A byte search: `>` is ASCII, no char decoding is needed.
             let gt = lex::find_byte(inner.as_bytes(), b'>').ok_or(bad(rest_at))?;
-            let uri = lex::trim_str(&inner[..gt]);
+            let uri = &inner[..gt];
             let params = lex::trim_str(&inner[gt + 1..]);
-            if uri.is_empty() || !(params.is_empty() || params.starts_with(';')) {
+            // `<` addr-spec `>` with no LWS inside (RFC 3261 §25.1 LAQUOT,
+            // RAQUOT; RFC 4475 §3.1.2.14): a UAS would echo it.
+            let padded =
+                uri.bytes().next().is_some_and(lex::is_lws) || uri.bytes().last().is_some_and(lex::is_lws);
+            if uri.is_empty() || padded || !(params.is_empty() || params.starts_with(';')) {
                 return Err(bad(rest_at));
             }
             return Ok(NameAddr { display_name, uri, bracketed: true, params });
         }
-        // addr-spec: parameters after the URI belong to the header (§20.10).
+        // addr-spec: parameters after the URI belong to the header, and a
+        // URI with `,`, `?` or `;` of its own needs brackets (§20.10; RFC
+        // 4475 §3.1.2.13).
         let (uri, params) = match lex::find_byte(rest.as_bytes(), b';') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
         let uri = lex::trim_str(uri);
-        if uri.is_empty() || uri.bytes().any(|c| c == b' ' || c == b'\t' || c == b'>') {
+        if uri.is_empty() || uri.bytes().any(|c| matches!(c, b' ' | b'\t' | b'>' | b'?' | b',')) {
             return Err(bad(rest_at));
         }
         Ok(NameAddr { display_name, uri, bracketed: false, params })
@@ -155,7 +162,7 @@ mod tests {
     fn bare_uri_shortcut_agrees_with_the_general_parse() {
         let seeds =
             ["sip:sipp@127.0.0.1:5061", "sips:a@[::1]:5061", "tel:+1-555", "*", "sip:a@b;lr", "<sip:a>"];
-        let alphabet = b" \t;,<>\"@:*x\r\n";
+        let alphabet = b" \t;,<>\"@:*x?\r\n";
         let mut hits = 0;
         for v in crate::sip::mutate::mutations(&seeds, alphabet, 300, 2) {
             if is_bare_uri(&v) {

@@ -20,7 +20,8 @@ pub(crate) fn plain_tag(v: &str) -> Option<Option<&str>> {
         return None;
     }
     let gt = lt + 1 + lex::find_byte(&b[lt + 1..], b'>')?;
-    if b[lt + 1..gt].iter().all(|&c| lex::is_lws(c)) {
+    // An empty or LWS-padded `< uri >` is the general parser's to refuse.
+    if gt == lt + 1 || lex::is_lws(b[lt + 1]) || lex::is_lws(b[gt - 1]) {
         return None;
     }
     let mut p = gt + 1;

@@ -137,12 +137,18 @@ fn closing_quote(s: &[u8]) -> Option<usize> {
 #[derive(Clone)]
 pub(crate) struct Split<'a> {
     rest: Option<&'a str>,
-    sep: u8,
+    /// `None`: the whole text is one item.
+    sep: Option<u8>,
 }
 
 impl<'a> Split<'a> {
     pub(crate) fn new(s: &'a str, sep: u8) -> Self {
-        Split { rest: Some(s), sep }
+        Split { rest: Some(s), sep: Some(sep) }
+    }
+
+    /// The whole of `s` as one item (trimmed; none when blank).
+    pub(crate) fn whole(s: &'a str) -> Self {
+        Split { rest: Some(s), sep: None }
     }
 
     /// The text not yet split.
@@ -156,7 +162,7 @@ impl<'a> Iterator for Split<'a> {
     fn next(&mut self) -> Option<&'a str> {
         loop {
             let s = self.rest?;
-            let item = match find_unquoted(s.as_bytes(), self.sep) {
+            let item = match self.sep.and_then(|sep| find_unquoted(s.as_bytes(), sep)) {
                 Some(i) => {
                     self.rest = Some(sub(s, i + 1, s.len()));
                     sub(s, 0, i)

@@ -43,9 +43,16 @@ pub fn stream_frame(buf: &[u8], limits: &ParseLimits) -> Result<StreamFrame, Par
     let mut lines = LineScanner::new(head_buf, first_nl + 1);
     lines.begin();
     let body_start = index_headers(head_buf, &mut lines, first_nl + 1, limits, &mut head)?;
-    let Some(h) = head.headers.iter().find(|h| h.name == HeaderName::ContentLength) else {
+    let mut lengths = head.headers.iter().filter(|h| h.name == HeaderName::ContentLength);
+    let Some(h) = lengths.next() else {
         return Err(ParseError::new(K::MissingHeader("Content-Length"), body_start));
     };
+    // Two lengths make the message's end a guess: a framing error that
+    // closes the connection (RFC 4475 §3.3.9).
+    if let Some(second) = lengths.next() {
+        let name = HeaderName::ContentLength.as_str();
+        return Err(ParseError::new(K::DuplicateHeader(name), usize::from(second.name_start)));
+    }
     let (at, raw) = h.trimmed(buf);
     let len = lex::parse_u32(raw).ok_or(ParseError::new(K::BadContentLength, at))?;
     let total = body_start + len as usize;

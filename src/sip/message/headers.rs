@@ -74,9 +74,7 @@ impl Message {
         let split = name.is_list();
         self.index.headers.iter().filter(move |h| h.name == name).flat_map(move |h| {
             let v = self.text(self.slice(h.value));
-            // NUL never survives parsing, so it means "do not split".
-            let sep = if split { b',' } else { 0 };
-            Split::new(v, sep)
+            if split { Split::new(v, b',') } else { Split::whole(v) }
         })
     }
 }

@@ -10,6 +10,7 @@ mod index;
 mod memo;
 mod method_word;
 mod parse;
+mod salvage;
 mod scan;
 mod scan_block;
 mod start_line;

@@ -26,6 +26,10 @@ pub struct MediaDescription<'a> {
     pub ptime: Option<u32>,
     /// `a=rtcp:PORT` (RFC 3605); the optional address is not kept.
     pub rtcp_port: Option<u16>,
+    /// Where the section's first malformed `c=` or known attribute
+    /// (`rtpmap`, `ptime`, `rtcp`) starts: harmless on a stream that is
+    /// declined, fatal on one that is answered.
+    pub malformed: Option<usize>,
     /// The section's text after the `m=` line: rtpmap/fmtp are looked up
     /// in it on demand, so a media section needs no allocation.
     pub(super) attrs: &'a str,
@@ -145,6 +149,7 @@ pub(super) fn parse_media_line(value: &str, offset: usize) -> Result<MediaDescri
         direction: None,
         ptime: None,
         rtcp_port: None,
+        malformed: None,
         attrs: "",
     })
 }

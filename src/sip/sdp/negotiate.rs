@@ -31,7 +31,8 @@ pub struct AnsweredMedia<'a> {
     pub proto: &'a str,
     /// Our port (0: rejected).
     pub port: u16,
-    /// Accepted formats, local preference order, with the offer's payload numbers.
+    /// Accepted formats in the offer's order (RFC 3264 §6.1), with its
+    /// payload numbers.
     pub formats: Formats,
     /// For a refused stream: the offered format list, echoed back (RFC 3264 §6).
     pub refused_formats: &'a str,
@@ -52,17 +53,23 @@ impl<'a> Answer<'a> {
     }
 }
 
-/// Why no answer could be built; the caller answers 488.
+/// Why no answer could be built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum NegotiateError {
     #[error("no common codec")]
-    /// No codec in common.
+    /// No codec in common (the caller answers 488).
     NoCommonCodec,
+    /// The stream the answer would use has a malformed `c=` or known
+    /// attribute at this offset of the body (the caller answers 400).
+    #[error("malformed media description at byte {0}")]
+    MalformedMedia(usize),
 }
 
 /// Answers `offer` with `local`'s codecs. Accepts the first plain-RTP audio
 /// stream with a common voice codec and refuses everything else (SRTP, video,
 /// extra audio streams): this engine relays one G.711 stream per call.
+/// Only the accepted stream must be well-formed; what is wrong with a
+/// declined one is not read.
 pub fn negotiate<'a>(
     offer: &SessionDescription<'a>,
     local: &LocalMedia,
@@ -75,6 +82,9 @@ pub fn negotiate<'a>(
         if formats.is_empty() {
             media.push(refused(m));
             continue;
+        }
+        if let Some(at) = m.malformed {
+            return Err(NegotiateError::MalformedMedia(at));
         }
         accepted = true;
         let null = m.effective_connection(offer).is_some_and(|c| c.is_null_hold());
@@ -120,42 +130,42 @@ fn refused<'a>(m: &MediaDescription<'a>) -> AnsweredMedia<'a> {
     }
 }
 
-/// Voice codecs in local preference order, then telephone-event, and only
-/// when some voice codec matched: the first listed format is the one the
-/// peer sends, so it must be voice, and DTMF alone is no call.
+/// The offered voice codecs we have, in the offer's order (RFC 3264 §6.1
+/// recommends it), each once; then telephone-event, and only when some
+/// voice codec matched: the first listed format is the one the peer
+/// sends, so it must be voice, and DTMF alone is no call.
 fn common_codecs(m: &MediaDescription<'_>, local: &[Codec]) -> Formats {
     let mut out = Formats::new();
-    // The section's payload types and rtpmaps, read once rather than once
-    // per lookup.
+    // The section's rtpmaps, read once rather than once per lookup.
     let maps: SmallVec<[(u8, RtpMap<'_>); 8]> = m.rtpmaps().collect();
-    let pts: SmallVec<[u8; 16]> = m.payload_types().collect();
-    for &codec in local.iter().filter(|c| c.is_voice()) {
-        if out.iter().any(|&(_, c)| c == codec) {
-            continue; // duplicate in the local list
-        }
-        if let Some(pt) = offered_pt(&pts, &maps, codec) {
-            out.push((pt, codec));
+    let mut dtmf = None;
+    for pt in m.payload_types() {
+        match codec_of(pt, &maps) {
+            Some(Codec::TelephoneEvent) => dtmf = dtmf.or(Some(pt)),
+            Some(codec) if local.contains(&codec) && !out.iter().any(|&(_, c)| c == codec) => {
+                out.push((pt, codec));
+            }
+            _ => {}
         }
     }
-    if !out.is_empty()
+    if let Some(pt) = dtmf
+        && !out.is_empty()
         && local.contains(&Codec::TelephoneEvent)
-        && let Some(pt) = offered_pt(&pts, &maps, Codec::TelephoneEvent)
     {
         out.push((pt, Codec::TelephoneEvent));
     }
     out
 }
 
-/// The first offered payload type carrying `codec`: by rtpmap when present
-/// (name case-insensitive, same clock, mono), else by static number.
-fn offered_pt(pts: &[u8], maps: &[(u8, RtpMap<'_>)], codec: Codec) -> Option<u8> {
-    let rtpmap = |pt: u8| maps.iter().find(|(p, _)| *p == pt).map(|(_, r)| *r);
-    pts.iter().copied().find(|&pt| match rtpmap(pt) {
-        Some(map) => {
-            map.encoding.eq_ignore_ascii_case(codec.name())
-                && map.clock_rate == codec.clock_rate()
+/// The codec an offered payload type carries: by rtpmap when present
+/// (name case-insensitive, 8 kHz, mono), else by static number.
+fn codec_of(pt: u8, maps: &[(u8, RtpMap<'_>)]) -> Option<Codec> {
+    match maps.iter().find(|(p, _)| *p == pt) {
+        Some((_, map)) => [Codec::Pcmu, Codec::Pcma, Codec::TelephoneEvent].into_iter().find(|c| {
+            map.encoding.eq_ignore_ascii_case(c.name())
+                && map.clock_rate == c.clock_rate()
                 && map.channels.is_none_or(|ch| ch == 1)
-        }
-        None => codec.static_pt() == Some(pt),
-    })
+        }),
+        None => [Codec::Pcmu, Codec::Pcma].into_iter().find(|c| c.static_pt() == Some(pt)),
+    }
 }

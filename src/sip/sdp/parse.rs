@@ -14,7 +14,11 @@ pub const MAX_MEDIA: usize = 16;
 
 /// Parses an SDP body (RFC 4566), zero-copy. Lenient about line order,
 /// unknown letters and unknown attributes; strict about `v=0` first, the
-/// presence of `o=` and `s=`, and the syntax of the lines it interprets.
+/// presence of `o=` and `s=`, and the syntax of `o=`, `m=` and
+/// session-level `c=`. A media section's malformed `c=` or known
+/// attribute (`rtpmap`, `ptime`, `rtcp`) does not fail the parse: it is
+/// noted on the section (`MediaDescription::malformed`), and only an
+/// answer that would use that section refuses it.
 pub fn parse(sdp: &[u8]) -> Result<SessionDescription<'_>, SdpError> {
     let scan = scan_body(sdp);
     let text = if scan.ascii {
@@ -48,7 +52,11 @@ pub fn parse(sdp: &[u8]) -> Result<SessionDescription<'_>, SdpError> {
             continue;
         }
         match media.last_mut() {
-            Some(m) => media_line(m, &line)?,
+            Some(m) => {
+                if let Err(e) = media_line(m, &line) {
+                    m.malformed = m.malformed.or(Some(e.offset));
+                }
+            }
             None => session.line(&line)?,
         }
     }
@@ -79,8 +87,10 @@ impl<'a> Session<'a> {
             b'o' if self.origin.is_none() => self.origin = Some(parse_origin(line.value, line.offset)?),
             b's' if self.name.is_none() => self.name = Some(line.value),
             b'c' => self.connection = Some(parse_connection(line.value, line.offset)?),
+            // Only the direction is read at session level; other
+            // attributes there are not ours to judge.
             b'a' => {
-                if let Attr::Direction(d) = attribute(line.value, line.offset)? {
+                if let Ok(Attr::Direction(d)) = attribute(line.value, line.offset) {
                     self.direction = Some(d);
                 }
             }

@@ -4,12 +4,14 @@
 //! a response carries back (`response`).
 
 mod cuts;
+mod known;
 pub(crate) mod plain;
 mod response;
 
 use std::net::IpAddr;
 
 pub(crate) use cuts::ViaCuts;
+use known::KnownParams;
 pub(crate) use response::put_top_via;
 
 use super::params::Params;
@@ -39,37 +41,6 @@ pub struct Via<'a> {
     /// The parameters the transaction layer reads on every message,
     /// found in the one pass `parse` makes.
     pub(super) known: KnownParams<'a>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) struct KnownParams<'a> {
-    pub(super) branch: Option<&'a str>,
-    pub(super) received: Option<&'a str>,
-    pub(super) rport: Option<&'a str>,
-    pub(super) maddr: Option<&'a str>,
-}
-
-impl<'a> KnownParams<'a> {
-    /// Records a parameter when it is one of the known four (first wins).
-    #[inline]
-    pub(super) fn note(&mut self, name: &str, value: &'a str) {
-        let slot = match name.len() {
-            6 if name.eq_ignore_ascii_case("branch") => &mut self.branch,
-            8 if name.eq_ignore_ascii_case("received") => &mut self.received,
-            5 if name.eq_ignore_ascii_case("rport") => &mut self.rport,
-            5 if name.eq_ignore_ascii_case("maddr") => &mut self.maddr,
-            _ => return,
-        };
-        slot.get_or_insert(value);
-    }
-
-    fn scan(params: &'a str) -> Self {
-        let mut k = KnownParams::default();
-        for (name, value) in Params::new(params) {
-            k.note(name, value.unwrap_or(""));
-        }
-        k
-    }
 }
 
 fn bad(at: usize) -> ParseError {
@@ -111,6 +82,9 @@ impl<'a> Via<'a> {
             return Err(bad(t_start));
         }
         let (host, port) = split_host_port(sent_by).ok_or(bad(rest_at))?;
+        if let Some(at) = empty_param(params) {
+            return Err(bad(rest_at + semi + at));
+        }
         let known = KnownParams::scan(params);
         Ok(Via { protocol, version, transport, host, port, sent_by, params, known })
     }
@@ -160,6 +134,23 @@ impl<'a> Via<'a> {
     pub fn host_ip(&self) -> Option<IpAddr> {
         lex::ip_literal::parse_ip(self.host)
     }
+}
+
+/// Where a parameter without a name begins (`;;`, `;=x`, a trailing `;`),
+/// in a `;`-led parameter region: `*( SEMI via-params )` has none (RFC
+/// 3261 §20.42; RFC 4475 §3.1.2.1).
+fn empty_param(params: &str) -> Option<usize> {
+    let b = params.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        let end = lex::find_unquoted(&b[at + 1..], b';').map_or(b.len(), |i| at + 1 + i);
+        let (name, _) = lex::split_param(lex::sub(params, at + 1, end));
+        if name.is_empty() {
+            return Some(at);
+        }
+        at = end;
+    }
+    None
 }
 
 /// `host[:port]` with IPv6 in brackets.
