@@ -168,6 +168,22 @@ fn ten_thousand_calls_to_sipbench_server_two_shards_each() {
     assert!(summary.shard(0, "/calls/received") > 0 && summary.shard(1, "/calls/received") > 0);
 }
 
+/// Issue 26: `--max-concurrent` is the client's total over its shards (a
+/// per-shard share never below one made 1 mean 2 on two shards). The
+/// server holds one call at a time and refuses a second with 503, which
+/// would fail the run.
+#[test]
+fn max_concurrent_counts_over_the_clients_shards() {
+    let dir = scratch("client_max_concurrent");
+    let server = Server::start(&dir, LOOPBACK, &["--shards", "1", "--max-concurrent", "1"]);
+    let args =
+        ["--rate", "100", "--calls", "6", "--shards", "2", "--max-concurrent", "1", "--duration-ms", "150"];
+    let run = run_client(&dir, server.addr, &args, Duration::from_secs(60));
+    let summary = server.stop();
+    assert!(run.status.success(), "client exit {}: {}", run.status, run.json);
+    assert_eq!((run.calls("completed"), summary.total("/calls/completed")), (6, 6), "{}", summary.stdout);
+}
+
 #[test]
 fn cancel_percent_is_counted_as_cancelled_on_both_sides() {
     let dir = scratch("client_cancel");

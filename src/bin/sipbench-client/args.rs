@@ -81,6 +81,9 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         .common
         .configure(Config::builder(), None)
         .listen(listen)
+        // The pacers split the concurrency by shard; the engine's call
+        // limit makes the total exact (a share is never below one).
+        .max_calls(args.common.max_concurrent)
         .max_inbox_delay(None)
         .policy(CallPolicy::default())
         .user_agent("sipbench-client")
