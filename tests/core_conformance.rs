@@ -117,6 +117,16 @@ fn request_uri_schemes_we_do_not_serve_get_416() {
     assert_eq!(statuses(&h.send(options("z9hG4bK-s7", "sip:a@b"))), [200]);
 }
 
+/// An engine that would serve no scheme at all is refused when built.
+#[test]
+fn the_builder_refuses_serving_no_uri_scheme() {
+    let none = UriSchemes { sip: false, sips: false, tel: false };
+    let err = sipbench::Config::builder().uri_schemes(none).build().unwrap_err();
+    assert_eq!(err.field, "uri_schemes");
+    assert!(sipbench::Config::builder().uri_schemes(UriSchemes { sip: false, ..none }).build().is_err());
+    assert!(sipbench::Config::builder().uri_schemes(UriSchemes { tel: true, ..none }).build().is_ok());
+}
+
 /// RFC 4475 §3.3.15: an INVITE whose Accept rules out application/sdp
 /// gets 406 (our 200 would carry SDP); a wildcard or no Accept is fine; a
 /// re-INVITE gets the same and the call goes on.

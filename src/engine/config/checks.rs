@@ -67,6 +67,10 @@ pub(super) fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
     if !b.codecs.iter().any(|c| matches!(c, Codec::Pcmu | Codec::Pcma)) {
         return refuse("codecs", "must include PCMU or PCMA");
     }
+    let s = b.uri_schemes;
+    if !(s.sip || s.sips || s.tel) {
+        return refuse("uri_schemes", "serve at least one of sip, sips and tel");
+    }
     if b.event_capacity == Some(0) {
         return refuse("event_capacity", "must be at least 1 (or None for no events)");
     }
