@@ -12,6 +12,11 @@
 #   perf/profile.sh call | parse
 #       an in-process hot path (a whole UAS call through ShardCore, or the
 #       INVITE parse) from the criterion benches: top symbols.
+#   perf/profile.sh instructions
+#       callgrind instruction counts of a whole UAS call and of the three
+#       parses (examples/callgrind_probe.rs, bench build): per iteration,
+#       from two run lengths, so setup cancels out. Deterministic: compare
+#       commits with the same probe file in both trees.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-call}"
@@ -85,6 +90,22 @@ if [ "$mode" = server ]; then
     callgrind_annotate "$out/server.callgrind" | head -40
     echo "callgrind data: $out/server.callgrind (perf is not supported here)"
   fi
+  exit 0
+fi
+
+if [ "$mode" = instructions ]; then
+  command -v valgrind >/dev/null 2>&1 || install_pkg valgrind
+  cargo build --profile bench --example callgrind_probe >/dev/null 2>&1
+  probe=target/release/examples/callgrind_probe
+  for what in call parse; do
+    counts=()
+    for n in 2000 4000; do
+      valgrind --tool=callgrind --callgrind-out-file=perf/out/probe-$what-$n.callgrind \
+        --toggle-collect='callgrind_probe::probe_*' "$probe" "$what" "$n" >/dev/null 2>&1
+      counts+=("$(grep -E '^(summary|totals):' perf/out/probe-$what-$n.callgrind | head -1 | awk '{print $2}')")
+    done
+    echo "$what: $(( (counts[1] - counts[0]) / 2000 )) instructions per iteration"
+  done
   exit 0
 fi
 
