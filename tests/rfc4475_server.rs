@@ -141,14 +141,14 @@ fn probes(entries: &[Entry]) -> Vec<Probe> {
     panic!("no block of 127/8 addresses where every probe socket binds");
 }
 
-/// Parses what the server sent: strictly, except a 400, which copies the
-/// malformed header it complains about.
+/// Parses what the server sent: strictly, except a 400 or a 505, which
+/// answer a malformed request and copy what it has.
 fn parse_response(data: &[u8]) -> Message {
     let data = Bytes::copy_from_slice(data);
     Message::parse(data.clone())
         .or_else(|e| {
             let lax = Message::parse_unvalidated(data.clone(), &ParseLimits::default()).ok();
-            lax.filter(|m| m.status_code() == Some(400)).ok_or(e)
+            lax.filter(|m| matches!(m.status_code(), Some(400 | 505))).ok_or(e)
         })
         .unwrap_or_else(|e| {
             panic!("the server sent an unreadable response ({e}): {:?}", String::from_utf8_lossy(&data))

@@ -209,13 +209,14 @@ pub fn hdr<'a>(m: &'a Message, name: &str) -> Option<&'a str> {
     m.header_by_name(name)
 }
 
-/// Parses what the core sent. Strictly, except a 400, which copies the
-/// malformed header it complains about.
+/// Parses what the core sent. Strictly, except a 400 or a 505, which
+/// answer a malformed request and copy what it has (a header it
+/// complains about, or none where it had none).
 pub fn parse_sent(data: Bytes) -> Message {
     Message::parse(data.clone())
         .or_else(|e| {
             let lax = Message::parse_unvalidated(data, &Default::default()).ok();
-            lax.filter(|m| m.status_code() == Some(400)).ok_or(e)
+            lax.filter(|m| matches!(m.status_code(), Some(400 | 505))).ok_or(e)
         })
         .expect("core sent garbage")
 }
