@@ -17,7 +17,7 @@ struct DeferAll;
 
 impl CallHandler for DeferAll {
     fn on_incoming(&mut self, _call: &IncomingCall<'_>) -> Decision {
-        Decision::Defer
+        Decision::defer()
     }
 }
 
@@ -37,8 +37,10 @@ fn main() -> sipbench::Result<()> {
     let (events, control) = (engine.events(), engine.control());
     let until = Instant::now() + Duration::from_secs(seconds);
     while let Ok(e) = events.recv_deadline(until) {
-        let EventKind::Incoming { call_id, .. } = e.kind else { continue };
-        let (id, control) = (e.call, control.clone());
+        if e.kind != EventKind::Incoming {
+            continue;
+        }
+        let (id, control, call_id) = (e.call, control.clone(), e.info.call_id.clone());
         // One thread per pending lookup keeps the example short; a real
         // application would use its own pool or async runtime.
         std::thread::spawn(move || {

@@ -35,10 +35,15 @@ mod stats;
 
 pub use crate::txn::MessageKind;
 pub use admission::{LimitAction, SourceLimit};
-pub use command::{Applied, Command, CommandError, MAX_INFO_BODY};
-pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
+pub use command::{Applied, Command, CommandError, MAX_INFO_BODY, OnHold};
+pub use handler::{
+    Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRequest, OfferSummary, OfferedCodec,
+    PolicyHandler, Redirection, Rejection,
+};
 pub use ids::{CallHandle, call_id_hash, owner_shard};
-pub use output::{CallErrorKind, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit};
+pub use output::{
+    CallDirection, CallErrorKind, CallInfo, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit,
+};
 pub use placed::OutgoingCall;
 pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore};
 pub use stats::{CoreStats, StatusCounts, TableSizes, UacStats};

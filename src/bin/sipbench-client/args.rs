@@ -67,9 +67,10 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
     };
     let target = format!("sip:{}@{}", args.service, host(args.target));
     let from = format!("sip:sipbench@{}", host(SocketAddr::new(listen.ip(), 5060)));
-    let mut call = OutgoingCall::new(&target, &from, &target);
-    call.hang_up_after = Some(ms(args.duration_ms));
-    call.media = Some(args.common.media.into());
+    let call = OutgoingCall::new(&target)
+        .from(&from)
+        .hang_up_after(ms(args.duration_ms))
+        .media(args.common.media.into());
     let plan = LoadPlan {
         call,
         rate: args.rate,

@@ -62,7 +62,6 @@ impl Call {
     ) {
         let was_held = self.media.remote_held;
         self.media.sdp_version = version;
-        self.media.remote_held = held;
         if let Some((txn, body, reply_to)) = reinvite {
             self.response_to = reply_to;
             let with = With { dialog: true, sdp: Some(body), keep: true, ..With::default() };
@@ -71,7 +70,7 @@ impl Call {
             self.resend_2xx_until_acked(step);
         }
         if was_held != held {
-            self.media.set_held(held, step);
+            self.media.set_held(true, held, step);
         }
     }
 
@@ -107,7 +106,9 @@ impl Call {
         }
         if self.requests.info == txn {
             self.requests.info = None;
-            if !(200..300).contains(&code) {
+            if (200..300).contains(&code) {
+                step.event(CallEvent::InfoDelivered { code });
+            } else {
                 self.request_failed("INFO", code, step);
             }
             return;
@@ -116,6 +117,10 @@ impl Call {
             step.error(CallErrorKind::Timeout, || "no response to BYE".into());
         }
         let reason = match self.ending {
+            // Shutdown's BYE answered: the call ended cleanly, as any BYE
+            // of ours does; only calls left at the deadline count as
+            // ended by shutdown.
+            Some(EndReason::Shutdown) if (200..300).contains(&code) => EndReason::LocalBye,
             Some(r) if (200..300).contains(&code) || r != EndReason::LocalBye => r,
             // A refused or unanswered BYE still ends the call, as a failure.
             _ => EndReason::ByeFailed,
@@ -137,8 +142,7 @@ impl Call {
             && slot == txn
         {
             self.reinvite = None;
-            self.media.local_held = hold;
-            self.media.set_held(hold, step);
+            self.media.set_held(false, hold, step);
         }
     }
 

@@ -40,14 +40,16 @@ impl ShardCore {
     fn ask_handler<'m>(&mut self, msg: &'m Message, from: SocketAddr) -> (u16, Extra<'m>) {
         let request = IncomingRequest { msg, source: from };
         let (code, extra) = if msg.method() == Method::Options {
-            (self.handler.on_options(&request), Extra { allow: true, accept: true, ..Extra::default() })
+            (
+                self.handler.on_options(&request).code(),
+                Extra { allow: true, accept: true, ..Extra::default() },
+            )
         } else {
             let contact = msg.header(HeaderName::Contact);
             let expires = msg.expires().and_then(Result::ok).unwrap_or(3600);
             let registered = contact.map(|c| (c, expires));
-            (self.handler.on_register(&request), Extra { registered, ..Extra::default() })
+            (self.handler.on_register(&request).code(), Extra { registered, ..Extra::default() })
         };
-        let code = if (200..700).contains(&code) { code } else { 500 };
         (code, if code == 200 { extra } else { Extra::default() })
     }
 }
