@@ -38,10 +38,14 @@ pub(crate) fn is_header_value(s: &str) -> bool {
 /// A URI we may write inside `<...>`: one word of printable ASCII that
 /// parses as a sip:, sips: or tel: URI.
 pub(crate) fn is_uri(s: &str) -> bool {
+    uri(s).is_some()
+}
+
+/// The same, parsed.
+pub(crate) fn uri(s: &str) -> Option<Uri<'_>> {
     let one_word = s.bytes().all(|b| (b'!'..=b'~').contains(&b) && !b"<>\"".contains(&b));
-    one_word
-        && s.len() <= MAX_TEXT
-        && Uri::parse(s).is_ok_and(|u| matches!(u.scheme, Scheme::Sip | Scheme::Sips | Scheme::Tel))
+    let uri = Uri::parse(s).ok().filter(|_| one_word && s.len() <= MAX_TEXT)?;
+    matches!(uri.scheme, Scheme::Sip | Scheme::Sips | Scheme::Tel).then_some(uri)
 }
 
 /// A display name: text that fits a quoted-string once `"` and `\` are

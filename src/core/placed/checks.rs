@@ -47,11 +47,10 @@ impl OutgoingCall {
     /// headers that inject nothing.
     pub fn destination(&self) -> Result<SocketAddr, CommandError> {
         let refuse = CommandError::BadArgument;
-        let sip = |s: &str| text::is_uri(s) && Uri::parse(s).is_ok_and(|u| u.scheme != Scheme::Tel);
-        if !sip(&self.request_uri) {
-            return Err(refuse("request-URI must be a sip: or sips: URI"));
-        }
-        if !text::is_uri(&self.to) || self.from.as_deref().is_some_and(|f| !text::is_uri(f)) {
+        let target = text::uri(&self.request_uri).filter(|u| u.scheme != Scheme::Tel);
+        let Some(target) = target else { return Err(refuse("request-URI must be a sip: or sips: URI")) };
+        let to_ok = self.to == self.request_uri || text::is_uri(&self.to);
+        if !to_ok || self.from.as_deref().is_some_and(|f| !text::is_uri(f)) {
             return Err(refuse("From and To must be sip:, sips: or tel: URIs"));
         }
         let names = [&self.from_display, &self.to_display];
@@ -66,7 +65,7 @@ impl OutgoingCall {
         }
         match self.proxy {
             Some(p) => Ok(p),
-            None => ip_destination(&self.request_uri),
+            None => ip_destination(&target),
         }
     }
 
@@ -90,9 +89,8 @@ impl OutgoingCall {
 
 /// Where a Request-URI's requests go without a proxy: its host must be
 /// an IP address.
-fn ip_destination(uri: &str) -> Result<SocketAddr, CommandError> {
+fn ip_destination(uri: &Uri<'_>) -> Result<SocketAddr, CommandError> {
     let refuse = CommandError::BadArgument("target must name an IP address (or use an outbound proxy)");
-    let uri = Uri::parse(uri).map_err(|_| refuse)?;
     let ip: IpAddr = match uri.host {
         Some(Host::V4(a)) => a.into(),
         Some(Host::V6(a)) => a.into(),
