@@ -183,15 +183,15 @@ fn info_answers_are_events_success_and_failure() {
     h.advance(Duration::from_secs(40));
 }
 
-/// Holds `call` as `on_hold` asks, the peer accepting; the media commands
-/// and events that follow. Then resumes it.
-fn hold_and_resume(on_hold: OnHold) -> (Vec<MediaCommand>, Vec<MediaCommand>) {
+/// Holds the call as `on_hold` asks, the peer accepting with an answer
+/// of direction `answer`; the media commands that follow. Then resumes it.
+fn hold_and_resume(on_hold: OnHold, answer: &str) -> (Vec<MediaCommand>, Vec<MediaCommand>) {
     let mut h = harness(Decision::accept());
     let (call, _uac) = established(&mut h);
     let mut round = |cmd: Command, want: EventKind| {
         let out = h.command(cmd).unwrap();
         let reinvite = only(&out, "INVITE").clone();
-        let answer = common::sdp(&[(0, "PCMU/8000")], Some("recvonly"));
+        let answer = common::sdp(&[(0, "PCMU/8000")], Some(answer));
         h.send(common::reply(&reinvite, 200, None, "", Some(&answer)));
         assert_eq!(h.take_events(), [want]);
         std::mem::take(&mut h.media)
@@ -203,10 +203,13 @@ fn hold_and_resume(on_hold: OnHold) -> (Vec<MediaCommand>, Vec<MediaCommand>) {
 
 #[test]
 fn hold_plays_music_on_hold_by_default_and_resume_stops_it() {
-    let (held, resumed) = hold_and_resume(OnHold::Music);
+    let (held, resumed) = hold_and_resume(OnHold::Music, "recvonly");
     assert!(matches!(held[..], [MediaCommand::Music { on: true, .. }]), "{held:?}");
     assert!(matches!(resumed[..], [MediaCommand::Music { on: false, .. }]), "{resumed:?}");
-    let (held, resumed) = hold_and_resume(OnHold::Silence);
-    assert!(matches!(held[..], [MediaCommand::Direction { send: false, .. }]), "{held:?}");
-    assert!(matches!(resumed[..], [MediaCommand::Direction { send: true, .. }]), "{resumed:?}");
+    for (on_hold, answer) in [(OnHold::Silence, "recvonly"), (OnHold::Music, "inactive")] {
+        // Silence asked for, or the peer will not listen (RFC 3264 §6.1).
+        let (held, resumed) = hold_and_resume(on_hold, answer);
+        assert!(matches!(held[..], [MediaCommand::Direction { send: false, .. }]), "{answer}: {held:?}");
+        assert!(matches!(resumed[..], [MediaCommand::Direction { send: true, .. }]), "{answer}: {resumed:?}");
+    }
 }

@@ -130,8 +130,16 @@ impl Call {
 
     /// The final response (0: Timer B) to our re-INVITE in client
     /// transaction `txn`: ACK a 2xx (every retransmission too, §13.2.2.4)
-    /// and apply the hold state it asked for.
-    pub(crate) fn on_reinvite_final(&mut self, txn: usize, code: u16, cseq: u32, step: &mut Step) {
+    /// and apply the hold state it asked for; music on hold only when the
+    /// answer still `listens` (not `inactive`).
+    pub(crate) fn on_reinvite_final(
+        &mut self,
+        txn: usize,
+        code: u16,
+        cseq: u32,
+        listens: bool,
+        step: &mut Step,
+    ) {
         if !(200..300).contains(&code) {
             // §14.1: a re-INVITE that times out ends the dialog.
             self.reinvite = None;
@@ -142,6 +150,9 @@ impl Call {
             && slot == txn
         {
             self.reinvite = None;
+            if !listens {
+                self.media.next_hold_music = false;
+            }
             self.media.set_held(false, hold, step);
         }
     }

@@ -22,7 +22,8 @@ use crate::media::MediaMode;
 pub enum OnHold {
     /// Music on hold: the stream plays the tone (the `play` source)
     /// until the call is resumed, whatever its mode; a bridged call's
-    /// partner is not heard meanwhile.
+    /// partner is not heard meanwhile. A peer whose answer is `inactive`
+    /// (it will not listen, RFC 3264 §6.1) gets nothing.
     #[default]
     Music,
     /// Nothing: the stream stops sending until the call is resumed.
