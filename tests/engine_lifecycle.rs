@@ -61,7 +61,7 @@ fn shutdown_with_two_shards_loses_no_bye_answer_fifty_times_over() {
         while seen.iter().filter(|e: &&Event| e.kind == EventKind::Established).count() < calls.len() {
             seen.push(events.recv_timeout(WAIT).expect("every call is established"));
         }
-        let end = caller.shutdown(Duration::from_secs(1));
+        let end = caller.shutdown(Duration::from_secs(3));
         seen.extend(all_events(&events));
         let ended: Vec<(sipbench::CallHandle, EndReason)> = seen
             .into_iter()
@@ -106,7 +106,7 @@ fn calls_ended_by_shutdown_report_their_media() {
         let bye = polite.expect_request("BYE", WAIT);
         polite.reply(&bye, 200, None);
     });
-    engine.shutdown(Duration::from_millis(600));
+    engine.shutdown(Duration::from_millis(1500));
     answering.join().unwrap();
     let all = all_events(&events);
     for (id, want) in [(id_p, EndReason::LocalBye), (id_d, EndReason::Shutdown)] {
