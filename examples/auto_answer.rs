@@ -19,7 +19,7 @@ struct NinetyTen {
 impl CallHandler for NinetyTen {
     fn on_incoming(&mut self, _call: &IncomingCall<'_>) -> Decision {
         if self.calls.fetch_add(1, Ordering::Relaxed) % 10 == 9 {
-            Decision::reject(486)
+            Decision::busy()
         } else {
             Decision::Accept(Accept::now().hang_up_after(Duration::from_secs(30)))
         }

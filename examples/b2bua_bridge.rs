@@ -3,7 +3,9 @@
 //! when either hangs up the engine ends the other. The media half of a
 //! B2BUA.
 //!
-//!   cargo run --release --example b2bua_bridge -- 127.0.0.1:5060 60
+//!   cargo run --release --example b2bua_bridge -- 127.0.0.1:5060 60 30000-30999
+//!
+//! The third argument is the RTP port range (default 30000-30999).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -25,8 +27,11 @@ fn main() -> sipbench::Result<()> {
     let mut args = std::env::args().skip(1);
     let listen = args.next().unwrap_or_else(|| "127.0.0.1:5060".into()).parse().expect("listen address");
     let seconds: u64 = args.next().map_or(60, |s| s.parse().expect("seconds"));
+    let ports = args.next().unwrap_or_else(|| "30000-30999".into());
+    let ports = ports.split_once('-').map(|(a, b)| (a.parse().expect("port"), b.parse().expect("port")));
     // Sink until bridged: a lone caller hears nothing, not itself.
-    let media = MediaConfig { mode: MediaMode::Sink, ports: (30_000, 30_999), ..MediaConfig::default() };
+    let media =
+        MediaConfig { mode: MediaMode::Sink, ports: ports.expect("ports A-B"), ..MediaConfig::default() };
     let engine = Engine::start(Config::builder().listen(listen).media(media).build()?, AnswerAll)?;
     println!("b2bua_bridge on {} for {seconds} s", engine.local_addr());
     let (events, control) = (engine.events(), engine.control());
@@ -52,7 +57,8 @@ fn main() -> sipbench::Result<()> {
                 println!("{} ended ({reason:?}), {heard} RTP packets in", e.call);
                 if let Some(other) = partner.remove(&e.call) {
                     partner.remove(&other);
-                    let _ = control.end_call(other);
+                    // Fire and forget: the partner may be ending by itself.
+                    drop(control.end_call(other));
                 }
             }
             _ => {}

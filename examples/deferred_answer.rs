@@ -4,9 +4,9 @@
 //!
 //!   cargo run --release --example deferred_answer -- 127.0.0.1:5060 60
 
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
-use crossbeam::channel::{RecvTimeoutError, bounded};
 use sipbench::{CallHandler, Config, Decision, Engine, EventKind, IncomingCall};
 
 /// The lookup's budget: past it, the caller is told to try later.
@@ -17,7 +17,7 @@ struct DeferAll;
 
 impl CallHandler for DeferAll {
     fn on_incoming(&mut self, _call: &IncomingCall<'_>) -> Decision {
-        Decision::Defer
+        Decision::defer()
     }
 }
 
@@ -37,12 +37,14 @@ fn main() -> sipbench::Result<()> {
     let (events, control) = (engine.events(), engine.control());
     let until = Instant::now() + Duration::from_secs(seconds);
     while let Ok(e) = events.recv_deadline(until) {
-        let EventKind::Incoming { call_id, .. } = e.kind else { continue };
-        let (id, control) = (e.call, control.clone());
+        if e.kind != EventKind::Incoming {
+            continue;
+        }
+        let (id, control, call_id) = (e.call, control.clone(), e.info.call_id.clone());
         // One thread per pending lookup keeps the example short; a real
         // application would use its own pool or async runtime.
         std::thread::spawn(move || {
-            let (tx, rx) = bounded(1);
+            let (tx, rx) = sync_channel(1);
             std::thread::spawn(move || tx.send(lookup(&call_id)));
             let outcome = match rx.recv_timeout(LOOKUP_BUDGET) {
                 Ok(true) => control.accept_call(id),

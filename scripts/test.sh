@@ -31,6 +31,13 @@ if [ "$cli_deps" != 0 ]; then
   echo "the library without default features still depends on CLI crates ($cli_deps lines)" >&2
   exit 1
 fi
+echo "== the async feature: cargo clippy --all-targets --features async -- -D warnings"
+cargo clippy --all-targets --features async -- -D warnings
+echo "== rustdoc: every public item documented, no broken links"
+RUSTDOCFLAGS="-D missing_docs -D rustdoc::broken_intra_doc_links" cargo doc --no-deps --features async
 echo "== cargo test (doctests, then all targets)"
 cargo test --doc
 cargo test --all-targets
+echo "== the async feature's tests: the event stream and awaited commands, the tokio example under SIPp"
+cargo test --features async --test engine_async
+cargo test --features async --test examples_sipp async_answer

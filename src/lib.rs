@@ -3,11 +3,15 @@
 //!
 //! An application starts an [`Engine`] with a [`Config`] and a
 //! [`CallHandler`]. The handler decides each new call on the shard that
-//! owns it ([`Decision`]: accept, ring, reject, redirect or defer);
-//! [`CallControl`] steers calls from any thread (answer, hang up, hold,
-//! resume, play, bridge, send INFO, transfer); [`Event`]s tell what
-//! happened, per-call errors included. Transactions,
-//! retransmissions, dialogs, SDP and RTP are the engine's business.
+//! owns it ([`Decision`]: accept, ring, reject, redirect or defer), from
+//! the parsed request ([`IncomingCall`]: users, display names, source,
+//! offered codecs); [`CallControl`] steers calls from any thread (answer,
+//! hang up, hold, resume, play, bridge, send INFO, transfer, place new
+//! ones with an [`OutgoingCall`]); [`Events`] tell what happened, each
+//! with its time and the call's context ([`CallInfo`]). Every status and
+//! string the application hands over is checked before it reaches the
+//! wire ([`CommandError`]). Transactions, retransmissions, dialogs, SDP
+//! and RTP are the engine's business.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -18,10 +22,9 @@
 //!
 //! impl CallHandler for Answer {
 //!     fn on_incoming(&mut self, call: &IncomingCall<'_>) -> Decision {
-//!         if call.request.from().contains("blocked") {
-//!             Decision::reject(403)
-//!         } else {
-//!             Decision::ring_then_accept(Duration::from_millis(500))
+//!         match call.from_user().as_deref() {
+//!             Some("blocked") => Decision::forbidden(),
+//!             _ => Decision::ring_then_accept(Duration::from_millis(500)),
 //!         }
 //!     }
 //! }
@@ -30,12 +33,23 @@
 //! let engine = Engine::start(config, Answer)?;
 //! for event in engine.events().iter().take(100) {
 //!     if let EventKind::Terminated { reason, duration, .. } = event.kind {
-//!         println!("{} ended: {reason:?} after {duration:?}", event.call);
+//!         let who = &event.info.remote_uri;
+//!         println!("{} ({who}, {}) ended: {reason:?} after {duration:?}", event.call, event.info.call_id);
 //!     }
 //! }
 //! engine.shutdown(Duration::from_secs(5));
 //! # Ok::<(), sipbench::Error>(())
 //! ```
+//!
+//! Lifecycle: [`Engine::shutdown`] ends calls gracefully within a
+//! deadline; dropping an engine does the same with [`DROP_GRACE`] (1 s).
+//! Either way its port is free once it returns, and commands from then
+//! on fail at once with [`CommandError::Stopped`]. A second engine (or
+//! any process) on a port in use is refused with an error naming it.
+//!
+//! With the `async` feature, [`Events`] is a `futures_core::Stream` and
+//! [`Pending`] / [`PendingCall`] are futures, on any executor (see
+//! `examples/async_answer.rs` for tokio).
 //!
 //! The layers below are public for tools and tests, lowest first (see
 //! DESIGN.md): [`sip`] (zero-copy messages), [`timer`] (timing wheel),
@@ -77,14 +91,15 @@ pub mod transport;
 pub mod txn;
 
 pub use crate::core::{
-    CallErrorKind, CallHandle, CallHandler, CommandError, Event, EventKind, IncomingCall, IncomingRequest,
-    LimitAction, OfferSummary, OutgoingCall, PolicyHandler, Registrar, SourceLimit, StatusCounts,
+    Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
+    EventKind, FinalStatus, IncomingCall, IncomingRequest, LimitAction, OfferSummary, OfferedCodec, OnHold,
+    OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, StatusCounts,
     TransferStatus, UacStats, UriSchemes,
 };
-pub use crate::dialog::{Accept, CallPolicy, CallState, Decision, EndReason};
+pub use crate::dialog::{CallPolicy, CallState, EndReason};
 pub use crate::engine::{
-    CallControl, Config, ConfigBuilder, ConfigError, Engine, Error, ErrorCategory, Pending, PendingCall,
-    Result, StatsSnapshot,
+    CallControl, Config, ConfigBuilder, ConfigError, DROP_GRACE, Engine, Error, ErrorCategory, Events,
+    Pending, PendingCall, Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
 pub use crate::runtime::{LoadPlan, ReportHandle, ShardReport};

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use common::{Harness, UacCall, labels, ms, only, respond, respond_with, sdp as offer};
 use sipbench::core::CallHandle;
-use sipbench::core::{Command, EventKind, MediaCommand};
+use sipbench::core::{Command, EventKind, MediaCommand, OnHold};
 use sipbench::dialog::{CallPolicy, EndReason};
 use sipbench::sip::sdp::{self, Direction};
 use sipbench::sip::{Message, Method};
@@ -66,7 +66,7 @@ fn hold_and_resume_by_command() {
     let mut h = Harness::with_policy(CallPolicy::default());
     let (mut uac, call) = established(&mut h, 1);
     for (seq, cmd, dir, event) in [
-        (1, Command::Hold(call), Direction::SendOnly, EventKind::Held),
+        (1, Command::Hold(call, OnHold::Music), Direction::SendOnly, EventKind::Held),
         (2, Command::Resume(call), Direction::SendRecv, EventKind::Resumed),
     ] {
         let out = h.command(cmd).unwrap();
@@ -101,7 +101,7 @@ fn hold_and_resume_by_command() {
 fn glare_gets_491() {
     let mut h = Harness::with_policy(CallPolicy::default());
     let (mut uac, call) = established(&mut h, 1);
-    let out = h.command(Command::Hold(call)).unwrap();
+    let out = h.command(Command::Hold(call, OnHold::Music)).unwrap();
     let ours = only(&out, "INVITE").clone();
     assert_eq!(h.command(Command::Resume(call)).err(), Some(sipbench::core::CommandError::Pending));
 

@@ -5,9 +5,9 @@
 mod common;
 
 use bytes::Bytes;
-use common::{Harness, UacCall, hdr, labels, only, pcmu_offer, respond, sdp};
-use sipbench::core::{Command, CoreConfig};
-use sipbench::dialog::CallPolicy;
+use common::{Harness, UacCall, hdr, labels, ms, only, pcmu_offer, respond, sdp};
+use sipbench::core::{Command, CoreConfig, EventKind};
+use sipbench::dialog::{CallPolicy, EndReason};
 
 fn harness() -> Harness {
     Harness::with_policy(CallPolicy::default())
@@ -200,11 +200,20 @@ fn shutdown_byes_active_calls_refuses_new_ones_and_abandon_counts_the_rest() {
     let out = h.send(late.invite());
     let busy = only(&out, "503 INVITE");
     assert!(hdr(busy, "Retry-After").is_some());
-    // One BYE is answered; the other peer never answers: abandon it.
+    // One BYE is answered: that call ended cleanly, not by shutdown. The
+    // other peer never answers: abandon it, counted as ended by shutdown.
     let bye_2 = byes.iter().find(|b| b.call_id() == second.call_id).unwrap();
     h.send(respond(bye_2, 200, "OK"));
+    assert_eq!(
+        h.take_events().last(),
+        Some(&EventKind::Terminated { reason: EndReason::LocalBye, duration: ms(0), media: None })
+    );
     h.command(Command::Abandon).unwrap();
     let s = *h.core.stats();
-    assert_eq!((s.failed_shutdown, s.active_calls, s.calls_received), (2, 0, 2));
+    assert_eq!((s.failed_shutdown, s.calls_completed, s.active_calls, s.calls_received), (1, 1, 0, 2));
+    assert!(matches!(
+        h.take_events().last(),
+        Some(EventKind::Terminated { reason: EndReason::Shutdown, .. })
+    ));
     h.drain();
 }

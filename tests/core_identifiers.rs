@@ -58,7 +58,7 @@ fn ten_thousand_of_each_from_two_servers_and_two_client_runs_never_collide() {
     }
     let target = "sip:service@127.0.0.1:5060";
     // The From names the address the core listens on, port included.
-    let call = OutgoingCall::new(target, "", target);
+    let call = OutgoingCall::new(target);
     for run in 0..2 {
         let key = IdKey::default();
         let source = format!("client {run}");

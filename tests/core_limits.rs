@@ -217,7 +217,7 @@ fn the_call_limit_counts_over_all_shards() {
     assert_eq!(statuses(&a.send(UacCall::new(20).invite())), [503], "three are up");
     // Calls we place count against the same limit.
     let target = "sip:x@127.0.0.1:5070";
-    let place = sipbench::core::Command::Place(std::sync::Arc::new(OutgoingCall::new(target, "", target)));
+    let place = sipbench::core::Command::Place(std::sync::Arc::new(OutgoingCall::new(target)));
     let refused = a.core.on_command(a.now, place, &mut a.out);
     assert!(matches!(refused, Err(CommandError::Overloaded)), "{refused:?}");
 }

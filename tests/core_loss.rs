@@ -82,8 +82,8 @@ impl Sim {
         }
         for e in self.out.events.drain(..) {
             match e.kind {
-                EventKind::Incoming { call_id, .. } => {
-                    let i = call_index(&call_id);
+                EventKind::Incoming => {
+                    let i = call_index(&e.info.call_id);
                     assert!(self.by_handle.insert(e.call, i).is_none(), "handle reused");
                 }
                 EventKind::Terminated { reason, .. } => {

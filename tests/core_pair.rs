@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::pair::{Net, Pair};
 use common::transferee::Transferee;
-use sipbench::core::{CallHandle, Command, CoreConfig, EventKind, OutgoingCall, TransferStatus};
+use sipbench::core::{CallHandle, Command, CoreConfig, EventKind, OnHold, OutgoingCall, TransferStatus};
 use sipbench::dialog::{CallPolicy, EndReason};
 
 const CALLER: usize = 0;
@@ -40,7 +40,7 @@ fn pair(seed: u64, loss: u64, jitter: u64, callee: CallPolicy) -> Pair {
 }
 
 fn call_to(n: usize) -> OutgoingCall {
-    OutgoingCall::new(&format!("sip:bob@{}", ADDRS[n]), "sip:alice@127.0.0.1", "sip:bob@127.0.0.1")
+    OutgoingCall::new(&format!("sip:bob@{}", ADDRS[n])).from("sip:alice@127.0.0.1").to("sip:bob@127.0.0.1")
 }
 
 /// The caller places a call; both ends once established: (caller's
@@ -58,6 +58,11 @@ fn established(p: &mut Pair) -> (CallHandle, CallHandle) {
 
 /// Holds or resumes from `n`, again after a refusal (the other end still
 /// busy with the last exchange), until both ends saw `event`.
+/// Hold with music on hold (the default).
+fn hold(call: CallHandle) -> Command {
+    Command::Hold(call, OnHold::Music)
+}
+
 fn re_invite(
     p: &mut Pair,
     n: usize,
@@ -114,7 +119,7 @@ fn a_call_rings_is_answered_held_resumed_and_ended_by_the_caller() {
     };
     assert_eq!(kinds(CALLER, a), ["Ringing", "MediaStarted", "Answered", "Established"]);
     assert_eq!(kinds(CALLEE, b), ["Incoming", "Ringing", "MediaStarted", "Answered", "Established"]);
-    re_invite(&mut p, CALLER, [a, b], Command::Hold, EventKind::Held);
+    re_invite(&mut p, CALLER, [a, b], hold, EventKind::Held);
     re_invite(&mut p, CALLER, [a, b], Command::Resume, EventKind::Resumed);
     hang_up(&mut p, CALLER, [a, b]);
     let (ua, ub) = (p.nodes[CALLER].core.stats().uac, *p.nodes[CALLEE].core.stats());
@@ -128,7 +133,7 @@ fn the_callee_holds_and_ends_the_call() {
     let mut p = pair(2, 0, 5, CallPolicy::default());
     let (a, b) = established(&mut p);
     let calls = [a, b];
-    re_invite(&mut p, CALLEE, calls, Command::Hold, EventKind::Held);
+    re_invite(&mut p, CALLEE, calls, hold, EventKind::Held);
     hang_up(&mut p, CALLEE, calls);
     p.drain();
 }
@@ -218,7 +223,7 @@ fn calls_survive_loss_delay_and_reordering() {
         let (a, b) = established(&mut p);
         let calls = [a, b];
         let holder = (seed % 2) as usize;
-        re_invite(&mut p, holder, calls, Command::Hold, EventKind::Held);
+        re_invite(&mut p, holder, calls, hold, EventKind::Held);
         re_invite(&mut p, holder, calls, Command::Resume, EventKind::Resumed);
         hang_up(&mut p, 1 - holder, calls);
         (sent, lost) = (sent + p.net.sent, lost + p.net.lost);

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::*;
-use sipbench::core::{CallHandler, CoreConfig, IncomingCall, IncomingRequest, Registrar};
-use sipbench::dialog::Decision;
+use sipbench::core::{
+    CallHandler, CoreConfig, Decision, FinalStatus, IncomingCall, IncomingRequest, Registrar,
+};
 use sipbench::sip::{HeaderName, Message};
 
 const AOR: &str = "sip:alice@example.com";
@@ -106,10 +107,10 @@ fn refusals_change_nothing() {
     struct Forbid;
     impl CallHandler for Forbid {
         fn on_incoming(&mut self, _: &IncomingCall<'_>) -> Decision {
-            Decision::reject(403)
+            Decision::forbidden()
         }
-        fn on_register(&mut self, _: &IncomingRequest<'_>) -> u16 {
-            403
+        fn on_register(&mut self, _: &IncomingRequest<'_>) -> FinalStatus {
+            FinalStatus::FORBIDDEN
         }
     }
     h.core.set_handler(Box::new(Forbid));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Harness, label, labels, ms, only, pcmu_offer, reply};
-use sipbench::core::{Command, CoreConfig, Credentials, EventKind, MediaCommand, OutgoingCall};
+use sipbench::core::{Command, CoreConfig, Credentials, EventKind, MediaCommand, OnHold, OutgoingCall};
 use sipbench::dialog::EndReason;
 use sipbench::runtime::{LoadPacer, LoadPlan};
 use sipbench::sip::{HeaderName, Message};
@@ -16,7 +16,7 @@ use sipbench::sip::{HeaderName, Message};
 const TARGET: &str = "sip:bob@127.0.0.1:5061";
 
 fn call() -> OutgoingCall {
-    OutgoingCall::new(TARGET, "sip:alice@127.0.0.1", "sip:bob@127.0.0.1")
+    OutgoingCall::new(TARGET).from("sip:alice@127.0.0.1").to("sip:bob@127.0.0.1")
 }
 
 fn contact(port: u16) -> String {
@@ -36,8 +36,7 @@ fn terminated(events: &[EventKind]) -> Vec<EndReason> {
 #[test]
 fn placed_call_is_answered_acked_and_hung_up() {
     let mut h = Harness::new(CoreConfig::default());
-    let mut c = call();
-    c.hang_up_after = Some(Duration::from_secs(1));
+    let c = call().hang_up_after(Duration::from_secs(1));
     let (_, sent) = h.place(&c);
     let invite = only(&sent, "INVITE").clone();
     assert_eq!(invite.request_uri(), TARGET);
@@ -224,7 +223,7 @@ fn bad_targets_and_headers_are_refused() {
         ("mailto:bob@127.0.0.1", "sip:a@b"),
         (TARGET, "sip:a@b\r\nX-Injected: 1"),
     ] {
-        let c = Command::Place(Arc::new(OutgoingCall::new(target, from, "sip:bob@127.0.0.1")));
+        let c = Command::Place(Arc::new(OutgoingCall::new(target).from(from).to("sip:bob@127.0.0.1")));
         assert!(h.core.on_command(h.now, c, &mut h.out).is_err(), "{target} / {from:?}");
     }
     assert!(h.out.transmits.is_empty());
@@ -324,7 +323,7 @@ fn caller_holds_and_resumes_with_re_invites() {
     let invite = only(&sent, "INVITE").clone();
     h.send(reply(&invite, 200, Some("b1"), &contact(5062), Some(&pcmu_offer())));
     for (cmd, dir, event) in [
-        (Command::Hold(handle), "a=sendonly", EventKind::Held),
+        (Command::Hold(handle, OnHold::Music), "a=sendonly", EventKind::Held),
         (Command::Resume(handle), "a=sendrecv", EventKind::Resumed),
     ] {
         let sent = h.command(cmd).unwrap();
@@ -338,5 +337,42 @@ fn caller_holds_and_resumes_with_re_invites() {
     }
     let sent = h.command(Command::Hangup(handle)).unwrap();
     h.send(reply(only(&sent, "BYE"), 200, Some("b1"), "", None));
+    h.drain();
+}
+
+#[test]
+fn a_placed_call_carries_every_part_of_its_builder() {
+    let cfg = CoreConfig {
+        credentials: Some(Credentials { user: "engine".into(), password: "x".into() }),
+        ..CoreConfig::default()
+    };
+    let mut h = Harness::new(cfg);
+    let proxy: std::net::SocketAddr = "127.0.0.1:5080".parse().unwrap();
+    let call = OutgoingCall::new("sip:bob@example.com")
+        .from("sip:alice@127.0.0.1")
+        .caller_name(r#"Alice "A" \ Ops"#)
+        .callee_name("Bob")
+        .header("X-Account", "42")
+        .credentials("percall", "secret")
+        .outbound_proxy(proxy);
+    h.core.on_command(h.now, Command::Place(Arc::new(call)), &mut h.out).unwrap();
+    assert_eq!(h.out.transmits[0].to, proxy, "the INVITE goes to the outbound proxy");
+    let sent = h.collect();
+    let invite = only(&sent, "INVITE").clone();
+    assert_eq!(invite.request_uri(), "sip:bob@example.com");
+    let from = invite.from().unwrap();
+    assert_eq!((from.display_name, from.uri), (Some(r#"Alice \"A\" \\ Ops"#), "sip:alice@127.0.0.1"));
+    let to = invite.to().unwrap();
+    assert_eq!((to.display_name, to.uri), (Some("Bob"), "sip:bob@example.com"));
+    assert_eq!(invite.header_by_name("X-Account"), Some("42"));
+    let ch = "WWW-Authenticate: Digest realm=\"r\", nonce=\"n\", algorithm=MD5\r\n";
+    let sent = h.send(reply(&invite, 401, Some("b1"), ch, None));
+    let again = only(&sent, "INVITE");
+    assert_eq!(
+        field(again.header_by_name("Authorization").unwrap(), "username"),
+        "percall",
+        "the call's own credentials"
+    );
+    assert_eq!(again.header_by_name("X-Account"), Some("42"), "the headers go again with the credentials");
     h.drain();
 }

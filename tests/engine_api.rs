@@ -275,3 +275,76 @@ fn invalid_configuration_names_the_field() {
     }
     assert!(Config::builder().build().is_ok());
 }
+
+#[test]
+fn injection_attempts_and_bad_statuses_are_refused_before_anything_is_sent() {
+    let engine = start(builder());
+    let (rx, control) = (engine.events(), engine.control());
+    let mut uac = UdpUac::new(engine.local_addr(), "defer");
+    uac.invite();
+    uac.expect_status(100, WAIT);
+    let id = incoming(&rx, &uac);
+    let refused = |p: sipbench::Pending| match p.wait() {
+        Err(Error::Command(e)) => e,
+        other => panic!("want a refusal, got {other:?}"),
+    };
+    for bad in ["Busy\r\nX-Evil: 1", "Busy\nX-Evil: 1", "nul\0byte", "\"quoted\""] {
+        let e = refused(control.reject_call_with_reason(id, 486, bad));
+        assert!(matches!(e, CommandError::BadArgument(_)), "{bad:?}: {e}");
+    }
+    for code in [0, 99, 180, 200, 700] {
+        assert_eq!(refused(control.reject_call(id, code)), CommandError::BadStatus(code));
+    }
+    let evil = sipbench::OutgoingCall::new("sip:bob@127.0.0.1").header("X-A", "1\r\nX-Evil: 1");
+    assert!(matches!(control.place_call(evil).wait(), Err(Error::Command(CommandError::BadArgument(_)))));
+    assert!(uac.recv(Duration::from_millis(300)).is_none(), "nothing went out");
+    control.reject_call_with_reason(id, 486, "Busy Here - Try Later").wait().unwrap();
+    let r = uac.expect_status(486, WAIT);
+    assert_eq!(r.reason(), "Busy Here - Try Later");
+    assert!(r.header_by_name("X-Evil").is_none());
+    engine.shutdown(WAIT);
+}
+
+/// RTP packets `uac` receives within `limit`.
+fn packets(uac: &UdpUac, limit: Duration) -> usize {
+    let (mut n, mut buf, until) = (0, [0u8; 512], Instant::now() + limit);
+    while Instant::now() < until {
+        if uac.rtp.recv(&mut buf).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn hold_plays_music_on_hold_and_resume_restores_the_calls_media() {
+    let engine = start(builder().media(media(21_600, MediaMode::Sink)));
+    let (rx, control) = (engine.events(), engine.control());
+    let mut uac = UdpUac::new(engine.local_addr(), "moh");
+    uac.call_answered(WAIT);
+    let id = incoming(&rx, &uac);
+    wait_for(&rx, "MediaStarted", |e| e.call == id && matches!(e.kind, EventKind::MediaStarted { .. }));
+    let round = |uac: &mut UdpUac, pending: sipbench::Pending, answer: &str, event: EventKind| {
+        pending.wait().unwrap();
+        let reinvite = uac.expect_request("INVITE", WAIT);
+        uac.reply(&reinvite, 200, Some(&uac.sdp(answer)));
+        uac.expect_request("ACK", WAIT);
+        wait_for(&rx, "hold/resume", |e| e.call == id && e.kind == event);
+        std::thread::sleep(Duration::from_millis(100)); // the media thread takes it
+        // What was sent before the change is not counted.
+        uac.rtp.set_nonblocking(true).unwrap();
+        while uac.rtp.recv(&mut [0u8; 512]).is_ok() {}
+        uac.rtp.set_nonblocking(false).unwrap();
+        packets(uac, Duration::from_millis(400))
+    };
+    assert_eq!(packets(&uac, Duration::from_millis(200)), 0, "a sink sends nothing");
+    let held = round(&mut uac, control.hold_call(id), "recvonly", EventKind::Held);
+    assert!(held >= 10, "music on hold: a 20 ms tone, got {held} packets in 400 ms");
+    assert_eq!(round(&mut uac, control.resume_call(id), "sendrecv", EventKind::Resumed), 0, "a sink again");
+    let silence = sipbench::OnHold::Silence;
+    let silent = round(&mut uac, control.hold_call_with(id, silence), "recvonly", EventKind::Held);
+    assert_eq!(silent, 0, "a silent hold sends nothing");
+    uac.in_dialog("BYE");
+    uac.expect_status(200, WAIT);
+    engine.shutdown(WAIT);
+}

@@ -8,13 +8,12 @@ use std::time::{Duration, Instant};
 
 use common::api::*;
 use common::udp_uac::UdpUac;
-use crossbeam::channel::Receiver;
 use sipbench::{
-    CallErrorKind, CallHandle, CommandError, EndReason, Engine, Error, EventKind, TransferStatus,
+    CallErrorKind, CallHandle, CommandError, EndReason, Engine, Error, EventKind, Events, TransferStatus,
 };
 
 /// A call from `user` answered and confirmed; its id.
-fn established(engine: &Engine, rx: &Receiver<sipbench::Event>, user: &str) -> (UdpUac, CallHandle) {
+fn established(engine: &Engine, rx: &Events, user: &str) -> (UdpUac, CallHandle) {
     let mut uac = UdpUac::new(engine.local_addr(), user);
     uac.call_answered(WAIT);
     let id = incoming(rx, &uac);
@@ -22,14 +21,14 @@ fn established(engine: &Engine, rx: &Receiver<sipbench::Event>, user: &str) -> (
     (uac, id)
 }
 
-fn transfer_event(rx: &Receiver<sipbench::Event>, id: CallHandle) -> TransferStatus {
+fn transfer_event(rx: &Events, id: CallHandle) -> TransferStatus {
     match wait_for(rx, "Transfer", |e| e.call == id && matches!(e.kind, EventKind::Transfer(_))).kind {
         EventKind::Transfer(s) => s,
         _ => unreachable!(),
     }
 }
 
-fn error_event(rx: &Receiver<sipbench::Event>, id: CallHandle) -> (CallErrorKind, String) {
+fn error_event(rx: &Events, id: CallHandle) -> (CallErrorKind, String) {
     match wait_for(rx, "Error", |e| e.call == id && matches!(e.kind, EventKind::Error { .. })).kind {
         EventKind::Error { kind, detail } => (kind, detail),
         _ => unreachable!(),
@@ -50,7 +49,7 @@ fn notify(uac: &mut UdpUac, state: &str, sipfrag: &str) {
 }
 
 #[test]
-fn send_info_carries_the_body_and_a_refusal_is_an_event() {
+fn send_info_carries_the_body_and_its_answer_is_an_event() {
     let engine = start(builder());
     let (rx, control) = (engine.events(), engine.control());
     let (mut uac, id) = established(&engine, &rx, "info");
@@ -72,6 +71,9 @@ fn send_info_carries_the_body_and_a_refusal_is_an_event() {
     let info = uac.expect_request("INFO", WAIT);
     assert_eq!(info.body(), b"hello");
     uac.reply(&info, 200, None);
+    let delivered =
+        wait_for(&rx, "InfoDelivered", |e| e.call == id && matches!(e.kind, EventKind::InfoDelivered { .. }));
+    assert_eq!(delivered.kind, EventKind::InfoDelivered { code: 200 });
     for bad in ["text", "text/plain\r\nX-Injected: 1"] {
         let e = refused(control.send_info(id, bad, "x").wait());
         assert!(matches!(e, CommandError::BadArgument(_)), "{bad:?}: {e}");

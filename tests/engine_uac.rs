@@ -8,7 +8,9 @@ mod common;
 use std::time::Duration;
 
 use common::api::{ByUser, builder, ended, media, start, wait_for};
-use sipbench::{CallPolicy, CommandError, EndReason, Engine, Error, EventKind, MediaMode, PolicyHandler};
+use sipbench::{
+    CallPolicy, CommandError, EndReason, Engine, Error, EventKind, MediaMode, OutgoingCall, PolicyHandler,
+};
 
 fn callee(ring_ms: u64) -> Engine {
     let policy = CallPolicy { ring: Duration::from_millis(ring_ms), ..CallPolicy::default() };
@@ -21,7 +23,7 @@ fn placed_call_rings_is_answered_and_hung_up() {
     let alice = start(builder());
     let (control, events) = (alice.control(), alice.events());
     let target = format!("sip:bob@{}", bob.local_addr());
-    let id = control.place_call(&target, "sip:alice@127.0.0.1", &target, None).wait().unwrap();
+    let id = control.place_call(OutgoingCall::new(&target).from("sip:alice@127.0.0.1")).wait().unwrap();
     for (what, want) in [("Ringing", EventKind::Ringing), ("Established", EventKind::Established)] {
         wait_for(&events, what, |e| e.call == id && e.kind == want);
     }
@@ -39,7 +41,7 @@ fn hanging_up_before_the_answer_cancels() {
     let alice = start(builder());
     let (control, events) = (alice.control(), alice.events());
     let target = format!("sip:bob@{}", bob.local_addr());
-    let id = control.place_call(&target, "sip:alice@127.0.0.1", &target, None).wait().unwrap();
+    let id = control.place_call(OutgoingCall::new(&target).from("sip:alice@127.0.0.1")).wait().unwrap();
     wait_for(&events, "Ringing", |e| e.call == id && e.kind == EventKind::Ringing);
     control.end_call(id).wait().unwrap();
     assert!(matches!(ended(&events, id), EventKind::Terminated { reason: EndReason::Cancelled, .. }));
@@ -47,7 +49,7 @@ fn hanging_up_before_the_answer_cancels() {
     // A rejected call ends with the callee's status.
     let carol = start(builder());
     let target = format!("sip:reject@{}", carol.local_addr());
-    let id = control.place_call(&target, "sip:alice@127.0.0.1", &target, None).wait().unwrap();
+    let id = control.place_call(OutgoingCall::new(&target).from("sip:alice@127.0.0.1")).wait().unwrap();
     assert!(matches!(ended(&events, id), EventKind::Terminated { reason: EndReason::Rejected(486), .. }));
 }
 
@@ -56,7 +58,9 @@ fn place_call_refuses_what_it_cannot_send() {
     let alice = start(builder());
     let control = alice.control();
     for target in ["sip:bob@example.com", "tel:+15551234", "sip:bob@127.0.0.1\r\nX: y"] {
-        let r = control.place_call(target, "sip:alice@127.0.0.1", "sip:bob@127.0.0.1", None).wait();
+        let r = control
+            .place_call(OutgoingCall::new(target).from("sip:alice@127.0.0.1").to("sip:bob@127.0.0.1"))
+            .wait();
         assert!(matches!(r, Err(Error::Command(CommandError::BadArgument(_)))), "{target}: {r:?}");
     }
 }
@@ -68,8 +72,10 @@ fn placed_call_media_reaches_the_echoing_callee_and_back() {
     let alice = start(builder().media(media(34_200, MediaMode::Play)));
     let (control, events) = (alice.control(), alice.events());
     let target = format!("sip:bob@{}", bob.local_addr());
-    let id =
-        control.place_call(&target, "sip:alice@127.0.0.1", &target, Some(MediaMode::Play)).wait().unwrap();
+    let id = control
+        .place_call(OutgoingCall::new(&target).from("sip:alice@127.0.0.1").media(MediaMode::Play))
+        .wait()
+        .unwrap();
     wait_for(&events, "MediaStarted", |e| e.call == id && matches!(e.kind, EventKind::MediaStarted { .. }));
     std::thread::sleep(Duration::from_millis(600));
     control.end_call(id).wait().unwrap();
@@ -79,4 +85,43 @@ fn placed_call_media_reaches_the_echoing_callee_and_back() {
         }
         other => panic!("no media report: {other:?}"),
     }
+}
+
+/// Reports what it saw of each call: Request-URI user, caller, caller's
+/// display name, an extra header.
+#[derive(Clone)]
+struct Recorder(std::sync::mpsc::SyncSender<[Option<String>; 4]>);
+
+impl sipbench::CallHandler for Recorder {
+    fn on_incoming(&mut self, call: &sipbench::IncomingCall<'_>) -> sipbench::Decision {
+        let own = |c: Option<std::borrow::Cow<'_, str>>| c.map(|c| c.into_owned());
+        let header = call.request.header("X-Account").map(str::to_owned);
+        let _ = self.0.try_send([
+            own(call.request_user()),
+            own(call.from_user()),
+            own(call.from_display_name()),
+            header,
+        ]);
+        sipbench::Decision::accept()
+    }
+}
+
+#[test]
+fn a_built_call_arrives_as_built_through_an_outbound_proxy() {
+    let (tx, seen) = std::sync::mpsc::sync_channel(4);
+    let bob = Engine::start(builder().build().unwrap(), Recorder(tx)).unwrap();
+    let alice = start(builder());
+    let (control, events) = (alice.control(), alice.events());
+    let call = OutgoingCall::new("sip:bob@example.com")
+        .from("sip:alice@127.0.0.1")
+        .caller_name(r#"Alice "A" \ Smith"#)
+        .header("X-Account", "42")
+        .outbound_proxy(bob.local_addr());
+    let id = control.place_call(call).wait().unwrap();
+    wait_for(&events, "Established", |e| e.call == id && e.kind == EventKind::Established);
+    let got = seen.recv_timeout(Duration::from_secs(5)).unwrap();
+    let want = ["bob", "alice", r#"Alice "A" \ Smith"#, "42"].map(|s| Some(s.to_owned()));
+    assert_eq!(got, want);
+    control.end_call(id).wait().unwrap();
+    assert!(matches!(ended(&events, id), EventKind::Terminated { reason: EndReason::LocalBye, .. }));
 }

@@ -77,6 +77,8 @@ pub fn exposition(r: &ShardReport) -> String {
     e.gauge("sipbench_server_transactions", "Live server transactions.", r.tables.server_txns as f64);
     e.gauge("sipbench_timers", "Armed protocol timers.", r.tables.timers as f64);
     e.summary_seconds("sipbench_call_setup_seconds", "INVITE received to 200 sent.", &r.setup_us, 1e6);
+    let placed = "INVITE sent to 2xx received (calls we place).";
+    e.summary_seconds("sipbench_placed_call_setup_seconds", placed, &r.placed_setup_us, 1e6);
     e.summary_seconds(
         "sipbench_invite_first_response_seconds",
         "INVITE received to its first response (100, 180 or final) queued.",

@@ -39,10 +39,15 @@ mod stats;
 
 pub use crate::txn::MessageKind;
 pub use admission::{LimitAction, SharedLimits, SourceLimit};
-pub use command::{Applied, Command, CommandError, MAX_INFO_BODY};
-pub use handler::{CallHandler, IncomingCall, IncomingRequest, OfferSummary, PolicyHandler};
+pub use command::{Applied, Command, CommandError, MAX_INFO_BODY, OnHold};
+pub use handler::{
+    Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRequest, OfferSummary, OfferedCodec,
+    PolicyHandler, Redirection, Rejection,
+};
 pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
-pub use output::{CallErrorKind, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit};
+pub use output::{
+    CallDirection, CallErrorKind, CallInfo, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit,
+};
 pub use placed::OutgoingCall;
 pub use registrar::{DEFAULT_MAX_BINDINGS, Registrar};
 pub use server::UriSchemes;

@@ -6,6 +6,7 @@
 /// (terminating) → terminated. UAC: calling → (ringing) → confirmed →
 /// (terminating) → terminated. Hold and resume do not change it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CallState {
     /// A call we placed: INVITE sent, no answer yet.
     Calling,
@@ -50,6 +51,7 @@ impl CallState {
 
 /// Why a call ended: every call ends with exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EndReason {
     /// The peer sent BYE.
     RemoteBye,
@@ -68,7 +70,9 @@ pub enum EndReason {
     InviteTimeout,
     /// A call we placed could not be sent (the transport refused it).
     TransportError,
-    /// The engine shut down.
+    /// The engine shut down before the call could end cleanly: the
+    /// shutdown deadline passed first, or the BYE it sent failed. (A call
+    /// whose shutdown BYE is answered in time ends as `LocalBye`.)
     Shutdown,
     /// No RTP for the media timeout; we sent BYE.
     MediaTimeout,

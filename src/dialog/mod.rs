@@ -1,5 +1,5 @@
 //! Dialogs (RFC 3261 §12), the call state machine (its states and legal
-//! moves), why calls end, and what to do with a new call. Sans-IO: state
+//! moves), why calls end, and the configured default policy for new calls. Sans-IO: state
 //! and decisions only; the core's `Call` makes the moves.
 
 mod call_state;
@@ -9,4 +9,4 @@ mod uac_dialog;
 
 pub use call_state::{CallState, EndReason};
 pub use dialog_state::Dialog;
-pub use policy::{Accept, CallPolicy, Decision};
+pub use policy::CallPolicy;

@@ -3,14 +3,19 @@
 
 use crate::core::CommandError;
 
-/// What kind of failure an error is.
+/// What kind of failure an error is: what an application can do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCategory {
     /// The configuration was refused.
     Config,
-    /// Sockets, threads, or an engine that has stopped.
+    /// Sockets or threads could not be set up (an address in use, say).
     Transport,
-    /// The call or request does not allow this (unknown call, wrong state).
+    /// The engine has stopped (or is gone): no command will be applied
+    /// any more; retrying is pointless.
+    Stopped,
+    /// The call or request does not allow this (unknown call, wrong
+    /// state), or an argument was refused (a bad status or text).
     Protocol,
     /// The call's media cannot do this.
     Media,
@@ -30,6 +35,7 @@ pub struct ConfigError {
 
 /// Everything the engine API can fail with.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Invalid configuration.
     #[error(transparent)]
@@ -40,7 +46,8 @@ pub enum Error {
     /// A call command was refused.
     #[error("call command: {0}")]
     Command(#[from] CommandError),
-    /// The owning shard did not answer within the wait.
+    /// The owning shard did not answer within the wait (it is busy; the
+    /// command may still be applied).
     #[error("no answer from the engine in time")]
     Timeout,
 }
@@ -50,7 +57,8 @@ impl Error {
     pub fn category(&self) -> ErrorCategory {
         match self {
             Error::Config(_) => ErrorCategory::Config,
-            Error::Transport(_) | Error::Command(CommandError::Stopped) => ErrorCategory::Transport,
+            Error::Transport(_) => ErrorCategory::Transport,
+            Error::Command(CommandError::Stopped) => ErrorCategory::Stopped,
             Error::Command(CommandError::NoMedia) => ErrorCategory::Media,
             Error::Command(CommandError::Overloaded) | Error::Timeout => ErrorCategory::Overload,
             Error::Command(_) => ErrorCategory::Protocol,

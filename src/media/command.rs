@@ -8,6 +8,7 @@ pub use super::stream_report::StreamReport;
 
 /// What a media thread does with a stream's packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MediaMode {
     /// No sockets; the SDP answer names a port nobody listens on.
     Off,
@@ -116,6 +117,14 @@ pub enum StreamCommand {
         /// The new mode.
         mode: MediaMode,
     },
+    /// Music on hold on or off: while on, the stream plays the tone and
+    /// sends nothing else; off, it does what its mode says again.
+    Music {
+        /// The stream's RTP port.
+        local_port: u16,
+        /// Play music on hold.
+        on: bool,
+    },
     /// Cross-connect two streams: what one receives goes out the other.
     /// The first stream moves to the partner's thread when they differ.
     Bridge {
@@ -145,6 +154,7 @@ impl StreamCommand {
             StreamCommand::Direction { local_port, .. }
             | StreamCommand::Close { local_port }
             | StreamCommand::Mode { local_port, .. }
+            | StreamCommand::Music { local_port, .. }
             | StreamCommand::Bridge { local_port, .. }
             | StreamCommand::Rekey { local_port, .. } => Some(*local_port),
             StreamCommand::Adopt(s, _) => Some(s.local_port),

@@ -51,13 +51,15 @@ impl Worker {
             // Bridged: out of the partner with its keys; echo: back with ours.
             let sent = match s.partner {
                 Some(p) => match self.streams.get_mut(p) {
-                    Some(p) => match p.remote.filter(|_| p.send) {
+                    Some(p) => match p.remote.filter(|_| p.send && !p.music) {
                         Some(to) => p.send_rtp(buf, m, to, &mut self.totals),
                         None => None,
                     },
                     None => None,
                 },
-                None if s.mode == MediaMode::Echo && s.send => s.send_rtp(buf, m, from, &mut self.totals),
+                None if s.mode == MediaMode::Echo && s.send && !s.music => {
+                    s.send_rtp(buf, m, from, &mut self.totals)
+                }
                 None => None,
             };
             if let Some(out) = sent {
@@ -76,10 +78,10 @@ impl Worker {
             }
             self.schedule.pop();
             let Some(s) = self.streams.get_mut(slot).filter(|s| s.local_port == port) else { continue };
-            if s.mode != MediaMode::Play {
+            if s.mode != MediaMode::Play && !s.music {
                 continue; // switched away: leaves the schedule
             }
-            if s.partner.is_some() {
+            if s.partner.is_some() && !s.music {
                 // Bridged: the partner's media replaces ours for now.
                 self.schedule.push(Reverse((now + FRAME, slot, port)));
                 continue;

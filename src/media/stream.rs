@@ -47,6 +47,9 @@ pub struct Stream {
     pub(crate) last_sr: Option<(u32, Instant)>,
     pub(crate) partner: Option<usize>,
     pub(crate) mode: MediaMode,
+    /// Music on hold: the tone plays whatever the mode, and nothing else
+    /// (echo, a bridge partner) is sent.
+    pub(crate) music: bool,
     pub(crate) dtmf_pt: Option<u8>,
     pub(crate) dtmf: super::dtmf::DtmfReceiver,
     /// A key press the last packet ended (taken by the worker).
@@ -94,6 +97,7 @@ impl Stream {
             last_sr: None,
             partner: None,
             mode: open.mode.unwrap_or(MediaMode::Echo),
+            music: false,
             dtmf_pt: open.dtmf_pt,
             dtmf: Default::default(),
             pressed: None,

@@ -104,6 +104,11 @@ impl Worker {
                         self.set_mode(k, mode);
                     }
                 }
+                StreamCommand::Music { on, .. } => {
+                    if let Some(k) = known {
+                        self.set_music(k, on);
+                    }
+                }
                 StreamCommand::Close { .. } => {
                     if let Some(k) = known {
                         self.close(k);
@@ -124,7 +129,18 @@ impl Worker {
     pub(crate) fn set_mode(&mut self, slot: usize, mode: MediaMode) {
         let Some(s) = self.streams.get_mut(slot) else { return };
         let was = std::mem::replace(&mut s.mode, mode);
-        if mode == MediaMode::Play && was != MediaMode::Play {
+        if mode == MediaMode::Play && was != MediaMode::Play && !s.music {
+            self.schedule.push(Reverse((Instant::now(), slot, s.local_port)));
+        }
+    }
+
+    /// Music on hold on or off; a stream that starts playing joins the
+    /// pacing schedule.
+    pub(crate) fn set_music(&mut self, slot: usize, on: bool) {
+        let Some(s) = self.streams.get_mut(slot) else { return };
+        let was_playing = s.music || s.mode == MediaMode::Play;
+        s.music = on;
+        if on && !was_playing {
             self.schedule.push(Reverse((Instant::now(), slot, s.local_port)));
         }
     }

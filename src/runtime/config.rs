@@ -29,7 +29,7 @@ pub struct RuntimeConfig {
     /// End a call with BYE when its media times out.
     pub media_timeout_hangup: bool,
     /// The application's event stream (None: no events are produced).
-    pub events: Option<crossbeam::channel::Sender<crate::core::Event>>,
+    pub events: Option<super::EventSender>,
     /// Calls the shards place by themselves, each pacing its share.
     pub load: Option<super::LoadPlan>,
 }

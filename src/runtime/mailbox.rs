@@ -1,14 +1,14 @@
 //! A shard's mailbox: what other threads hold of it — its hand-off inbox
-//! (lock-free, bounded), its media event queue, its command queue and its
-//! waker.
+//! (lock-free, bounded), its media event queue, its command queue, its
+//! waker, and whether it still takes commands.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::time::Instant;
 
 use bytes::Bytes;
 use crossbeam::queue::{ArrayQueue, SegQueue};
 use mio::{Poll, Token, Waker};
-use parking_lot::Mutex;
 
 use super::commands::Reply;
 use crate::core::Command;
@@ -33,7 +33,8 @@ pub(crate) struct ShardMailbox {
     /// Commands, each with whoever waits for its outcome.
     pub(crate) commands: ArrayQueue<(Command, Reply)>,
     waker: Waker,
-    pub(crate) deadline: Mutex<Option<Instant>>,
+    /// The shard has stopped: commands are refused (`Stopped`).
+    closed: AtomicBool,
 }
 
 impl ShardMailbox {
@@ -44,7 +45,7 @@ impl ShardMailbox {
             media_events: SegQueue::new(),
             commands: ArrayQueue::new(COMMAND_CAPACITY),
             waker,
-            deadline: Mutex::new(None),
+            closed: AtomicBool::new(false),
         })
     }
 
@@ -52,7 +53,15 @@ impl ShardMailbox {
         let _ = self.waker.wake();
     }
 
-    pub(crate) fn set_deadline(&self, at: Instant) {
-        *self.deadline.lock() = Some(at);
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// The shard stops for good: what is queued and whatever comes later
+    /// is answered `Stopped`.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        super::commands::refuse_queued(self);
     }
 }

@@ -11,7 +11,7 @@ use super::app_events::EventOut;
 use super::mailbox::ShardMailbox;
 use super::report::ShardReport;
 use super::rtp_stock::RtpStock;
-use crate::core::{CallHandle, Command, Event, EventKind, MediaCommand, Outbox, ShardCore};
+use crate::core::{CallHandle, Command, MediaCommand, Outbox, ShardCore};
 use crate::media::{MediaConfig, MediaEventKind, MediaPool, OpenStream, StreamCommand};
 
 /// What a shard holds of the media pool.
@@ -47,6 +47,7 @@ impl MediaLink {
                 MediaCommand::Direction { local_port, send, .. } => {
                     StreamCommand::Direction { local_port, send }
                 }
+                MediaCommand::Music { local_port, on, .. } => StreamCommand::Music { local_port, on },
                 MediaCommand::Close { local_port, .. } => StreamCommand::Close { local_port },
                 MediaCommand::Mode { local_port, mode, .. } => StreamCommand::Mode { local_port, mode },
                 MediaCommand::Bridge { local_port, other_port, .. } => {
@@ -82,10 +83,7 @@ impl MediaLink {
                 MediaEventKind::Dtmf(p) => {
                     if let Some((events, local)) = app.as_mut() {
                         let duration = std::time::Duration::from_micros(u64::from(p.duration) * 125);
-                        events.deliver(
-                            Event { call, kind: EventKind::Dtmf { digit: p.digit, duration } },
-                            local,
-                        );
+                        events.dtmf(call, p.digit, duration, local);
                     }
                 }
             }

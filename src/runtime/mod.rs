@@ -7,18 +7,20 @@ mod app_events;
 mod commands;
 mod config;
 mod dispatch;
+mod event_channel;
 mod load;
 mod mailbox;
 mod media_link;
+mod reply;
 mod report;
 mod report_handle;
 mod rtp_stock;
 mod shard;
+mod stop;
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -27,7 +29,9 @@ use parking_lot::Mutex;
 pub use commands::{CommandSender, Reply};
 pub use config::RuntimeConfig;
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
+pub use event_channel::{EventSender, Events, event_channel};
 pub use load::{LoadPacer, LoadPlan};
+pub use reply::{ReplyError, ReplyRx, ReplyTx, reply_channel};
 pub use report::ShardReport;
 pub use report_handle::ReportHandle;
 
@@ -35,13 +39,16 @@ use crate::core::{CoreConfig, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};
 use mailbox::ShardMailbox;
 use shard::{Shard, ShardParts};
+pub use stop::DROP_GRACE;
+use stop::Stop;
 
-/// Running shards.
+/// Running shards. Dropped while running, it stops as
+/// [`Runtime::shutdown`] does with [`DROP_GRACE`] and joins its threads.
 pub struct Runtime {
     threads: Vec<JoinHandle<()>>,
     reports: Vec<Arc<Mutex<ShardReport>>>,
     mailboxes: Arc<Vec<ShardMailbox>>,
-    stop: Arc<AtomicBool>,
+    stop: Arc<Stop>,
     media: Option<Arc<MediaPool>>,
     started: Instant,
     /// The address actually bound (port 0 resolved).
@@ -50,7 +57,9 @@ pub struct Runtime {
 
 impl Runtime {
     /// Binds every shard's socket and starts the threads; calls are
-    /// decided by the configured policy.
+    /// decided by the configured policy. An address another socket holds
+    /// (another engine, another process) is refused with `AddrInUse`,
+    /// naming it.
     pub fn start(cfg: RuntimeConfig) -> io::Result<Runtime> {
         let policy = cfg.core.policy;
         Runtime::start_with(cfg, |_| Box::new(crate::core::PolicyHandler::new(policy)))
@@ -62,17 +71,13 @@ impl Runtime {
         mut handler: impl FnMut(usize) -> Box<dyn crate::core::CallHandler>,
     ) -> io::Result<Runtime> {
         let shards = cfg.shards.max(1);
-        let first = crate::transport::bind_udp(cfg.listen, true, cfg.socket_buffer)?;
-        let local = first.local_addr()?;
-        let mut sockets = vec![first];
-        for _ in 1..shards {
-            sockets.push(crate::transport::bind_udp(local, true, cfg.socket_buffer)?);
-        }
+        let sockets = crate::transport::bind_udp_group(cfg.listen, shards, cfg.socket_buffer)?;
+        let local = sockets[0].local_addr()?;
         let polls: Vec<mio::Poll> = (0..shards).map(|_| mio::Poll::new()).collect::<io::Result<_>>()?;
         let mailboxes: Vec<ShardMailbox> =
             polls.iter().map(|p| ShardMailbox::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
         let mailboxes = Arc::new(mailboxes);
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(Stop::new(shards));
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cfg.pin && cores.len() >= shards;
         let media = match &cfg.media {
@@ -162,33 +167,5 @@ impl Runtime {
     /// Time since start.
     pub fn uptime(&self) -> Duration {
         self.started.elapsed()
-    }
-
-    /// Graceful stop: new calls get 503, active ones a BYE; threads exit
-    /// when their calls are gone or `deadline` has passed.
-    /// Returns the merged report and each shard's.
-    pub fn shutdown(self, deadline: Duration) -> (ShardReport, Vec<ShardReport>) {
-        self.stop.store(true, Ordering::Release);
-        let until = Instant::now() + deadline;
-        for p in self.mailboxes.iter() {
-            p.set_deadline(until);
-            p.wake();
-        }
-        for t in self.threads {
-            let _ = t.join();
-        }
-        let media = self.media.as_ref().map(|m| {
-            m.stop();
-            (m.totals(), m.echo_latency())
-        });
-        let shards: Vec<ShardReport> = self.reports.iter().map(|r| r.lock().clone()).collect();
-        let mut total = ShardReport::new(usize::MAX);
-        for r in &shards {
-            total.merge(r);
-        }
-        if let Some((totals, echo)) = media {
-            (total.media, total.media_echo_ns) = (totals, echo);
-        }
-        (total, shards)
     }
 }

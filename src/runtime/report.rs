@@ -33,8 +33,10 @@ pub struct ShardReport {
     pub events_dropped: u64,
     /// Application commands applied.
     pub commands: u64,
-    /// Call setup (INVITE in → 200 out) in microseconds.
+    /// Setup of the calls we answered (INVITE in → 200 out), µs.
     pub setup_us: Histogram<u64>,
+    /// Setup of the calls we placed (INVITE out → 2xx in), µs.
+    pub placed_setup_us: Histogram<u64>,
     /// Service time per datagram, ns: received (or handed over) → its
     /// responses queued.
     pub service_ns: Histogram<u64>,
@@ -68,6 +70,7 @@ impl ShardReport {
             media: Default::default(),
             media_echo_ns: crate::metrics::nanos_histogram(),
             setup_us: crate::metrics::latency_histogram(),
+            placed_setup_us: crate::metrics::latency_histogram(),
             service_ns: crate::metrics::nanos_histogram(),
             inbox_delay_ns: crate::metrics::nanos_histogram(),
             invite_response_ns: crate::metrics::nanos_histogram(),
@@ -90,6 +93,7 @@ impl ShardReport {
         self.events_dropped += o.events_dropped;
         self.commands += o.commands;
         let _ = self.setup_us.add(&o.setup_us);
+        let _ = self.placed_setup_us.add(&o.placed_setup_us);
         let _ = self.service_ns.add(&o.service_ns);
         let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
         let _ = self.invite_response_ns.add(&o.invite_response_ns);
@@ -122,9 +126,10 @@ impl ShardReport {
 
     /// Takes the histograms: reset and add, since the bounds match, so no
     /// allocation (a clone would fault in fresh pages every time).
-    pub(crate) fn copy_histograms(&mut self, local: &ShardReport, setup: &Histogram<u64>) {
+    pub(crate) fn copy_histograms(&mut self, local: &ShardReport, setup: [&Histogram<u64>; 2]) {
         for (to, from) in [
-            (&mut self.setup_us, setup),
+            (&mut self.setup_us, setup[0]),
+            (&mut self.placed_setup_us, setup[1]),
             (&mut self.service_ns, &local.service_ns),
             (&mut self.inbox_delay_ns, &local.inbox_delay_ns),
             (&mut self.invite_response_ns, &local.invite_response_ns),

@@ -5,4 +5,4 @@ mod batch;
 mod udp;
 
 pub use batch::{BATCH_SIZE, BatchReceiver, send_batch};
-pub use udp::bind_udp;
+pub use udp::{bind_udp, bind_udp_group};

@@ -4,10 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crossbeam::channel::Receiver;
 use sipbench::{
-    CallHandle, CallHandler, Config, ConfigBuilder, Decision, Engine, Event, EventKind, IncomingCall,
-    IncomingRequest, MediaConfig, MediaMode,
+    CallHandle, CallHandler, Config, ConfigBuilder, Decision, Engine, Event, EventKind, Events, FinalStatus,
+    IncomingCall, IncomingRequest, MediaConfig, MediaMode,
 };
 
 use super::udp_uac::UdpUac;
@@ -20,20 +19,20 @@ pub struct ByUser;
 
 impl CallHandler for ByUser {
     fn on_incoming(&mut self, call: &IncomingCall<'_>) -> Decision {
-        let uri = call.request.request_uri();
-        if uri.contains("defer@") {
-            Decision::Defer
-        } else if uri.contains("reject@") {
-            Decision::Reject { code: 486, reason: Some("Gone Fishing".into()) }
-        } else if uri.contains("redirect@") {
-            Decision::redirect("sip:elsewhere@127.0.0.1:5099")
-        } else {
-            Decision::accept()
+        match call.request_user().as_deref() {
+            Some("defer") => Decision::defer(),
+            Some("reject") => Decision::reject_with_reason(486, "Gone Fishing").expect("a valid rejection"),
+            Some("redirect") => Decision::redirect("sip:elsewhere@127.0.0.1:5099").expect("a valid redirect"),
+            _ => Decision::accept(),
         }
     }
 
-    fn on_options(&mut self, request: &IncomingRequest<'_>) -> u16 {
-        if request.request_uri().contains("forbidden@") { 403 } else { 200 }
+    fn on_options(&mut self, request: &IncomingRequest<'_>) -> FinalStatus {
+        if request.request_user().as_deref() == Some("forbidden") {
+            FinalStatus::FORBIDDEN
+        } else {
+            FinalStatus::OK
+        }
     }
 }
 
@@ -50,7 +49,7 @@ pub fn start(b: ConfigBuilder) -> Engine {
 }
 
 /// The next event matching `pred` (others are skipped).
-pub fn wait_for(rx: &Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+pub fn wait_for(rx: &Events, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
     let until = Instant::now() + WAIT;
     while let Ok(e) = rx.recv_deadline(until) {
         if pred(&e) {
@@ -61,12 +60,11 @@ pub fn wait_for(rx: &Receiver<Event>, what: &str, pred: impl Fn(&Event) -> bool)
 }
 
 /// The id of `uac`'s call, from its Incoming event.
-pub fn incoming(rx: &Receiver<Event>, uac: &UdpUac) -> CallHandle {
+pub fn incoming(rx: &Events, uac: &UdpUac) -> CallHandle {
     let cid = uac.call_id.clone();
-    wait_for(rx, "Incoming", |e| matches!(&e.kind, EventKind::Incoming { call_id, .. } if *call_id == cid))
-        .call
+    wait_for(rx, "Incoming", |e| e.kind == EventKind::Incoming && e.info.call_id == cid).call
 }
 
-pub fn ended(rx: &Receiver<Event>, id: CallHandle) -> EventKind {
+pub fn ended(rx: &Events, id: CallHandle) -> EventKind {
     wait_for(rx, "Terminated", |e| e.call == id && matches!(e.kind, EventKind::Terminated { .. })).kind
 }

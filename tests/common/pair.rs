@@ -100,7 +100,7 @@ impl Node {
 
     /// The handle of the first call that saw `Incoming`.
     pub fn first_incoming(&self) -> Option<CallHandle> {
-        self.events.iter().find(|e| matches!(e.kind, EventKind::Incoming { .. })).map(|e| e.call)
+        self.events.iter().find(|e| matches!(e.kind, EventKind::Incoming)).map(|e| e.call)
     }
 }
 

@@ -119,7 +119,7 @@ impl Interceptor for Transferee {
             let (ours, theirs) = (header(HeaderName::To), header(HeaderName::From));
             let call_id = msg.call_id().to_owned();
             self.referred = Some(Referred { from, uri, ours, theirs, call_id, refer_cseq: seq });
-            let call = OutgoingCall::new(&target, &format!("sip:transferee@{}", node.addr), &target);
+            let call = OutgoingCall::new(&target).from(&format!("sip:transferee@{}", node.addr));
             if let Ok(Applied::Placed(h)) = node.command(now, Command::Place(std::sync::Arc::new(call))) {
                 self.call = Some(h);
             }

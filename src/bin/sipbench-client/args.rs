@@ -66,10 +66,8 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         SocketAddr::V6(v) => format!("[{}]:{}", v.ip(), v.port()),
     };
     let target = format!("sip:{}@{}", args.service, host(args.target));
-    // Empty: the engine names its own address, with the port it bound.
-    let mut call = OutgoingCall::new(&target, "", &target);
-    call.hang_up_after = Some(ms(args.duration_ms));
-    call.media = Some(args.common.media.into());
+    // No From: the engine names its own address, with the port it bound.
+    let call = OutgoingCall::new(&target).hang_up_after(ms(args.duration_ms)).media(args.common.media.into());
     let plan = LoadPlan {
         call,
         rate: args.rate,

@@ -12,7 +12,7 @@ use sipbench::metrics::{
 use sipbench::runtime::ShardReport;
 
 fn pct(r: &ShardReport, q: f64) -> f64 {
-    if r.setup_us.is_empty() { 0.0 } else { r.setup_us.value_at_quantile(q) as f64 / 1000.0 }
+    if r.placed_setup_us.is_empty() { 0.0 } else { r.placed_setup_us.value_at_quantile(q) as f64 / 1000.0 }
 }
 
 /// One line per second.
@@ -79,7 +79,7 @@ pub fn final_text(r: &ShardReport, elapsed: Duration) -> String {
 }
 
 fn setup_row(r: &ShardReport) -> Latency<'_> {
-    Latency { name: "call_setup", histogram: &r.setup_us, per_ms: 1e3 }
+    Latency { name: "call_setup", histogram: &r.placed_setup_us, per_ms: 1e3 }
 }
 
 /// summary.json, call_setup.hgrm/.svg, timeline.svg and latency.txt.
@@ -90,7 +90,7 @@ pub fn write(dir: &Path, total: &ShardReport, samples: &[Sample], elapsed: Durat
         "elapsed_s": elapsed.as_secs_f64(),
         "calls": outcomes(&total.core.uac),
         "setup_ms": { "p50": pct(total, 0.5), "p90": pct(total, 0.9), "p99": pct(total, 0.99),
-            "max": total.setup_us.max() as f64 / 1000.0, "count": total.setup_us.len() },
+            "max": total.placed_setup_us.max() as f64 / 1000.0, "count": total.placed_setup_us.len() },
         "retransmissions": total.core.retransmissions,
         "handoffs": total.handoffs_out,
         "drops": total.inbox_drops + total.send_errors,

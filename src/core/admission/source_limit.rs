@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 /// What happens to a request over its source's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitAction {
     /// 503 Service Unavailable with Retry-After (RFC 3261 §21.5.4).
     Reject,

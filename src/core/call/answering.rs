@@ -6,18 +6,19 @@
 use super::Kept;
 use super::step::{CallEvent, Custom, Effect, Step, With};
 use super::{Call, CallTimer, Reinvite};
-use crate::dialog::{Accept, CallState, Decision, EndReason};
+use crate::core::{Accept, Decision};
+use crate::dialog::{CallState, EndReason};
 
 impl Call {
     /// Carries out the handler's decision on a new call.
     pub(crate) fn decide(&mut self, decision: Decision, step: &mut Step) {
         match decision {
-            Decision::Reject { code, reason } if (300..700).contains(&code) => {
+            Decision::Reject(r) => {
+                let (code, reason) = r.into_parts();
                 self.reject(code, reason, None, step)
             }
-            Decision::Reject { .. } => self.reject(500, None, None, step),
-            Decision::Redirect { code, contact } => {
-                let code = if (300..400).contains(&code) { code } else { 302 };
+            Decision::Redirect(r) => {
+                let (code, contact) = r.into_parts();
                 self.reject(code, None, Some(contact), step);
             }
             Decision::Defer => {

@@ -6,7 +6,7 @@ use bytes::Bytes;
 
 use super::step::{CallEvent, MediaOp, Step};
 use super::{Call, CancelState, InDialog};
-use crate::core::CommandError;
+use crate::core::{CommandError, OnHold};
 use crate::dialog::{CallState, EndReason};
 use crate::media::MediaMode;
 use crate::txn::IctState;
@@ -17,7 +17,7 @@ pub(crate) enum CallCommand {
     Answer,
     Reject { code: u16, reason: Option<String> },
     Hangup,
-    Hold,
+    Hold(OnHold),
     Resume,
     SetMedia(MediaMode),
     Info { content_type: String, body: Bytes },
@@ -76,11 +76,14 @@ impl Call {
                 self.hangup_after = Some(std::time::Duration::ZERO);
             }
             CallCommand::Hangup if state != CallState::Terminating => self.hang_up(EndReason::LocalBye, step),
-            CallCommand::Hold | CallCommand::Resume if state == CallState::Confirmed => {
+            CallCommand::Hold(_) | CallCommand::Resume if state == CallState::Confirmed => {
                 if self.reinvite.is_some() {
                     return Err(CommandError::Pending);
                 }
-                step.request(InDialog::Reinvite { hold: matches!(cmd, CallCommand::Hold) });
+                if let CallCommand::Hold(on_hold) = cmd {
+                    self.media.next_hold_music = on_hold == OnHold::Music;
+                }
+                step.request(InDialog::Reinvite { hold: matches!(cmd, CallCommand::Hold(_)) });
             }
             _ => return Err(CommandError::InvalidState(state)),
         }

@@ -62,7 +62,6 @@ impl Call {
     ) {
         let was_held = self.media.remote_held;
         self.media.sdp_version = version;
-        self.media.remote_held = held;
         if let Some((txn, body, reply_to)) = reinvite {
             self.response_to = reply_to;
             let with = With { dialog: true, sdp: Some(body), keep: true, ..With::default() };
@@ -71,7 +70,7 @@ impl Call {
             self.resend_2xx_until_acked(step);
         }
         if was_held != held {
-            self.media.set_held(held, step);
+            self.media.set_held(true, held, step);
         }
     }
 
@@ -107,7 +106,9 @@ impl Call {
         }
         if self.requests.info == txn {
             self.requests.info = None;
-            if !(200..300).contains(&code) {
+            if (200..300).contains(&code) {
+                step.event(CallEvent::InfoDelivered { code });
+            } else {
                 self.request_failed("INFO", code, step);
             }
             return;
@@ -116,6 +117,10 @@ impl Call {
             step.error(CallErrorKind::Timeout, || "no response to BYE".into());
         }
         let reason = match self.ending {
+            // Shutdown's BYE answered: the call ended cleanly, as any BYE
+            // of ours does; only calls left at the deadline count as
+            // ended by shutdown.
+            Some(EndReason::Shutdown) if (200..300).contains(&code) => EndReason::LocalBye,
             Some(r) if (200..300).contains(&code) || r != EndReason::LocalBye => r,
             // A refused or unanswered BYE still ends the call, as a failure.
             _ => EndReason::ByeFailed,
@@ -125,8 +130,16 @@ impl Call {
 
     /// The final response (0: Timer B) to our re-INVITE in client
     /// transaction `txn`: ACK a 2xx (every retransmission too, §13.2.2.4)
-    /// and apply the hold state it asked for.
-    pub(crate) fn on_reinvite_final(&mut self, txn: usize, code: u16, cseq: u32, step: &mut Step) {
+    /// and apply the hold state it asked for; music on hold only when the
+    /// answer still `listens` (not `inactive`).
+    pub(crate) fn on_reinvite_final(
+        &mut self,
+        txn: usize,
+        code: u16,
+        cseq: u32,
+        listens: bool,
+        step: &mut Step,
+    ) {
         if !(200..300).contains(&code) {
             // §14.1: a re-INVITE that times out ends the dialog.
             self.reinvite = None;
@@ -137,8 +150,10 @@ impl Call {
             && slot == txn
         {
             self.reinvite = None;
-            self.media.local_held = hold;
-            self.media.set_held(hold, step);
+            if !listens {
+                self.media.next_hold_music = false;
+            }
+            self.media.set_held(false, hold, step);
         }
     }
 

@@ -2,7 +2,11 @@
 //! client transaction, the ACK it resends for 2xx retransmissions, its
 //! early dialogs and where a CANCEL stands.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
+
+use crate::core::OutgoingCall;
 
 /// Where cancelling a call we placed stands (RFC 3261 §9.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +37,16 @@ pub(crate) struct UacLeg {
     pub(crate) ack: Option<Bytes>,
     /// Challenges answered so far (we give up after two).
     pub(crate) auth_tries: u8,
+    /// The call as the application described it (extra headers,
+    /// credentials), shared with whoever placed it.
+    pub(crate) call: Arc<OutgoingCall>,
 }
 
 /// Most early dialogs remembered per call (a fork bomb stays bounded).
 pub(crate) const MAX_EARLY_DIALOGS: usize = 8;
 
 impl UacLeg {
-    pub(crate) fn new(cancel: CancelState) -> UacLeg {
+    pub(crate) fn new(cancel: CancelState, call: Arc<OutgoingCall>) -> UacLeg {
         UacLeg {
             invite_txn: (usize::MAX, 0),
             invite_cseq: 1,
@@ -48,6 +55,7 @@ impl UacLeg {
             released: Vec::new(),
             ack: None,
             auth_tries: 0,
+            call,
         }
     }
 

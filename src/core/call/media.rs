@@ -28,6 +28,11 @@ pub(crate) struct CallMedia {
     pub(super) dtmf_pt: Option<u8>,
     /// Our last re-INVITE put the peer on hold.
     pub(super) local_held: bool,
+    /// While we hold the peer, our stream plays music on hold (else it
+    /// sends nothing); `next_hold_music` is what our pending re-INVITE
+    /// asked for.
+    hold_music: bool,
+    pub(super) next_hold_music: bool,
     /// The stream was opened (an Open command went out).
     pub(super) open: bool,
 }
@@ -45,6 +50,8 @@ impl CallMedia {
             mode,
             dtmf_pt: None,
             local_held: false,
+            hold_music: true,
+            next_hold_music: true,
             open: false,
         }
     }
@@ -81,7 +88,7 @@ impl CallMedia {
             local_port,
             remote: self.remote,
             payload_type: self.payload_type,
-            send: !self.remote_held,
+            send: self.sending(),
             mode,
             dtmf_pt: self.dtmf_pt,
         });
@@ -90,11 +97,35 @@ impl CallMedia {
         }
     }
 
-    /// Hold or resume: the stream may send or not; the application hears
-    /// of it.
-    pub(super) fn set_held(&mut self, held: bool, step: &mut Step) {
+    /// Whether our stream may send: not while the peer holds us (it
+    /// said it will not listen), nor while we hold it in silence.
+    fn sending(&self) -> bool {
+        !self.remote_held && (!self.local_held || self.hold_music)
+    }
+
+    /// Music on hold plays while we hold the peer with music.
+    fn music(&self) -> bool {
+        self.local_held && self.hold_music
+    }
+
+    /// Hold or resume, by the peer's offer (`remote`) or our re-INVITE
+    /// answered: the stream starts or stops sending and music on hold as
+    /// needed; the application hears of it.
+    pub(super) fn set_held(&mut self, remote: bool, held: bool, step: &mut Step) {
+        let (sending, music) = (self.sending(), self.music());
+        if remote {
+            self.remote_held = held;
+        } else {
+            self.local_held = held;
+            self.hold_music = self.next_hold_music;
+        }
         if let Some(local_port) = self.running_port() {
-            step.media(MediaOp::Direction { local_port, send: !held });
+            if music != self.music() {
+                step.media(MediaOp::Music { local_port, on: self.music() });
+            }
+            if sending != self.sending() {
+                step.media(MediaOp::Direction { local_port, send: self.sending() });
+            }
         }
         step.event(if held { CallEvent::Held } else { CallEvent::Resumed });
     }

@@ -13,6 +13,7 @@
 mod answering;
 mod commands;
 mod event;
+mod finished;
 mod in_dialog;
 mod leg;
 mod media;
@@ -25,6 +26,7 @@ mod timers;
 mod transfer;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(crate) use commands::CallCommand;
@@ -38,6 +40,7 @@ pub(crate) use step::{Effect, MediaOp, Step, With};
 pub(crate) use table::CallTable;
 pub(crate) use timers::{CallTimer, CallTimers};
 
+use crate::core::CallInfo;
 use crate::core::offer_answer::SdpAnswer;
 use crate::dialog::{CallState, Dialog, EndReason};
 use crate::timer::TimerHandle;
@@ -69,21 +72,8 @@ pub(crate) struct Call {
     transferring: bool,
     /// For a call we placed: its INVITE, CANCEL and ACK state.
     uac: Option<Box<UacLeg>>,
-}
-
-/// What the shard needs of a call that ended.
-#[derive(Debug)]
-pub(crate) struct Finished {
-    pub(crate) dialog: Dialog,
-    pub(crate) started: Instant,
-    pub(crate) timers: [Option<TimerHandle>; 4],
-    /// Our requests still in flight (NICT slots, then ICT slots): their
-    /// outcomes must no longer reach the slot, which may be reused.
-    pub(crate) nict: [Option<u32>; 4],
-    pub(crate) ict: [Option<u32>; 2],
-    /// The RTP port and whether its stream runs.
-    pub(crate) port: Option<(u16, bool)>,
-    pub(crate) placed: bool,
+    /// Who the call is between, for its events (None: nobody listens).
+    info: Option<Arc<CallInfo>>,
 }
 
 impl Call {
@@ -110,14 +100,14 @@ impl Call {
         dialog: Dialog,
         now: Instant,
         local_port: Option<u16>,
-        out: &crate::core::OutgoingCall,
+        out: Arc<crate::core::OutgoingCall>,
     ) -> Call {
         let peer = dialog.source;
         let mut c = Call::new(generation, CallState::Calling, dialog, now, peer);
         c.hangup_after = out.hang_up_after;
         c.media = CallMedia::offered(local_port, out.media);
         let cancel = if out.cancel_when_ringing { CancelState::OnRinging } else { CancelState::No };
-        c.uac = Some(Box::new(UacLeg::new(cancel)));
+        c.uac = Some(Box::new(UacLeg::new(cancel, out)));
         c
     }
 
@@ -139,7 +129,19 @@ impl Call {
             requests: InFlight::default(),
             transferring: false,
             uac: None,
+            info: None,
         }
+    }
+
+    /// With its context for events.
+    pub(crate) fn with_info(mut self, info: Option<Arc<CallInfo>>) -> Call {
+        self.info = info;
+        self
+    }
+
+    /// Its context for events (None when nobody listens).
+    pub(crate) fn info(&self) -> Option<&Arc<CallInfo>> {
+        self.info.as_ref()
     }
 
     /// The only place the state changes; the move must be one
@@ -181,21 +183,5 @@ impl Call {
     /// A timer the shard armed for us: its handle, and the one it replaces.
     pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
         self.timers.set(timer, h)
-    }
-
-    /// The call ends: what the shard must release.
-    pub(crate) fn finish(mut self) -> Finished {
-        self.enter(CallState::Terminated);
-        let uac_invite = self.uac.as_ref().map(|l| l.invite_txn.0 as u32);
-        let r = &self.requests;
-        Finished {
-            timers: self.timers.all(),
-            nict: [r.bye, r.info, r.refer, r.cancel],
-            ict: [r.reinvite, uac_invite],
-            port: self.media.local_port.map(|p| (p, self.media.open)),
-            placed: self.uac.is_some(),
-            started: self.started,
-            dialog: self.dialog,
-        }
     }
 }

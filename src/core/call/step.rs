@@ -65,6 +65,10 @@ pub(crate) enum MediaOp {
         local_port: u16,
         send: bool,
     },
+    Music {
+        local_port: u16,
+        on: bool,
+    },
     Bridge {
         local_port: u16,
         other_port: u16,

@@ -1,10 +1,10 @@
 //! Applying a command on the shard that owns its call: arguments checked
-//! first, then the call decides (`Call::on_command`); shutdown, placing
+//! first (`Command::check`), then the call decides (`Call::on_command`); shutdown, placing
 //! and bridging are the shard's own.
 
 use std::time::Instant;
 
-use super::{Applied, Command, CommandError, check};
+use super::{Applied, Command, CommandError};
 use crate::core::call::CallCommand;
 use crate::core::{CallHandle, Outbox, ShardCore};
 use crate::dialog::EndReason;
@@ -25,6 +25,10 @@ impl ShardCore {
     }
 
     fn apply(&mut self, now: Instant, cmd: Command, out: &mut Outbox) -> Result<Applied, CommandError> {
+        // A call to place is checked as it is placed.
+        if !matches!(cmd, Command::Place(_)) {
+            cmd.check()?;
+        }
         let (call, cmd) = match cmd {
             Command::Shutdown | Command::Abandon => {
                 self.admission.stopping = true;
@@ -36,7 +40,7 @@ impl ShardCore {
                 }
                 return Ok(Applied::Done);
             }
-            Command::Place(call) => return self.place(now, &call, out).map(Applied::Placed),
+            Command::Place(call) => return self.place(now, call, out).map(Applied::Placed),
             Command::Bridge { a, b } => return self.bridge(a, b),
             Command::BridgeTo { b, port_a } => {
                 let slot = self.live(b)?;
@@ -46,24 +50,13 @@ impl ShardCore {
                 return Ok(Applied::Done);
             }
             Command::Answer(call) => (call, CallCommand::Answer),
-            Command::Reject { call, code, reason } => {
-                if let Some(r) = &reason {
-                    check::reason_phrase(r)?;
-                }
-                (call, CallCommand::Reject { code, reason })
-            }
+            Command::Reject { call, code, reason } => (call, CallCommand::Reject { code, reason }),
             Command::Hangup(call) => (call, CallCommand::Hangup),
-            Command::Hold(call) => (call, CallCommand::Hold),
+            Command::Hold(call, on_hold) => (call, CallCommand::Hold(on_hold)),
             Command::Resume(call) => (call, CallCommand::Resume),
             Command::SetMedia(call, mode) => (call, CallCommand::SetMedia(mode)),
-            Command::Info { call, content_type, body } => {
-                check::info(&content_type, &body)?;
-                (call, CallCommand::Info { content_type, body })
-            }
-            Command::Transfer { call, target } => {
-                check::transfer_target(&target)?;
-                (call, CallCommand::Transfer { target })
-            }
+            Command::Info { call, content_type, body } => (call, CallCommand::Info { content_type, body }),
+            Command::Transfer { call, target } => (call, CallCommand::Transfer { target }),
             Command::MediaTimeout { call, hangup } => (call, CallCommand::MediaTimeout { hangup }),
         };
         let slot = self.live(call)?;

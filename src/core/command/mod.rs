@@ -3,6 +3,7 @@
 
 mod apply;
 mod check;
+pub(crate) mod text;
 
 use std::sync::Arc;
 
@@ -14,26 +15,46 @@ use crate::core::{CallHandle, OutgoingCall};
 use crate::dialog::CallState;
 use crate::media::MediaMode;
 
-/// What the application can ask of a call (or of the shard).
+/// What our side sends while we hold a call (our re-INVITE offered
+/// `sendonly`: the peer only listens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OnHold {
+    /// Music on hold: the stream plays the tone (the `play` source)
+    /// until the call is resumed, whatever its mode; a bridged call's
+    /// partner is not heard meanwhile. A peer whose answer is `inactive`
+    /// (it will not listen, RFC 3264 §6.1) gets nothing.
+    #[default]
+    Music,
+    /// Nothing: the stream stops sending until the call is resumed.
+    Silence,
+}
+
+/// What the application can ask of a call (or of the shard). Every
+/// string and status in it is checked before anything reaches the wire
+/// ([`Command::check`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Command {
     /// Answer a call that has not been answered yet (200 OK).
     Answer(CallHandle),
     /// Reject an unanswered call with a final status (300–699) and a
-    /// reason phrase (None: the standard one).
+    /// reason phrase (None: the standard one); anything else is refused
+    /// with `CommandError::BadStatus` / `BadArgument`.
     Reject {
         /// The call.
         call: CallHandle,
         /// The final status.
         code: u16,
-        /// The reason phrase, printable text on one line.
+        /// The reason phrase (RFC 3261 `Reason-Phrase`: text on one line).
         reason: Option<String>,
     },
     /// Hang up: BYE when answered, a rejection (480) before that; for a
     /// call we placed, CANCEL before the answer.
     Hangup(CallHandle),
-    /// Put the peer on hold (re-INVITE, sendonly).
-    Hold(CallHandle),
+    /// Put the peer on hold (re-INVITE, sendonly); what we send
+    /// meanwhile.
+    Hold(CallHandle, OnHold),
     /// Resume a held call (re-INVITE, sendrecv).
     Resume(CallHandle),
     /// Change what the call's media does (echo, play a tone, sink); an
@@ -90,6 +111,7 @@ pub enum Command {
 
 /// What became of a command the shard accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Applied {
     /// Done (its effects are in the outbox).
     Done,
@@ -105,8 +127,9 @@ pub enum Applied {
     },
 }
 
-/// Why a command could not be applied.
+/// Why a command could not be applied (or a decision or status made).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CommandError {
     /// No such call (never existed or already ended).
     #[error("unknown or ended call")]
@@ -126,9 +149,15 @@ pub enum CommandError {
     /// The owning shard's command queue is full: try again later.
     #[error("the engine is overloaded (command queue full)")]
     Overloaded,
-    /// An argument was refused (a malformed URI or content type).
+    /// An argument was refused: a malformed URI, content type, header or
+    /// reason phrase (text that could inject a header never passes).
     #[error("invalid argument: {0}")]
     BadArgument(&'static str),
+    /// A status code outside 100–699, or of the wrong class for what it
+    /// is for (a rejection is 300–699, a redirection 300–399, an answer
+    /// to a request 200–699).
+    #[error("status {0} is not valid here")]
+    BadStatus(u16),
     /// The engine has stopped: nobody will apply the command.
     #[error("the engine has stopped")]
     Stopped,

@@ -14,7 +14,7 @@ pub struct CallHandle {
 
 impl CallHandle {
     /// The call in `slot` (with this `generation`) on `shard`.
-    pub fn new(shard: u16, slot: u32, generation: u32) -> CallHandle {
+    pub const fn new(shard: u16, slot: u32, generation: u32) -> CallHandle {
         CallHandle { shard, slot, generation }
     }
 

@@ -1,22 +1,20 @@
 //! What the application is told about its calls.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use super::CallInfo;
 use crate::core::CallHandle;
 use crate::dialog::EndReason;
 use crate::media::StreamReport;
 
 /// What the application is told about a call.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventKind {
-    /// A new INVITE (Call-ID and peer address).
-    Incoming {
-        /// SIP Call-ID.
-        call_id: String,
-        /// Where it came from.
-        source: SocketAddr,
-    },
+    /// A new INVITE (its Call-ID, URIs and source are in the event's
+    /// [`CallInfo`]).
+    Incoming,
     /// We sent 180.
     Ringing,
     /// We sent 200.
@@ -43,8 +41,14 @@ pub enum EventKind {
         /// How long it was held.
         duration: Duration,
     },
-    /// A request we sent in the call failed (hold/resume re-INVITE
-    /// rejected): the call goes on as before.
+    /// The INFO we sent was answered with this success status (2xx).
+    InfoDelivered {
+        /// The status.
+        code: u16,
+    },
+    /// A request we sent in the call failed with a final status (an INFO
+    /// or a hold/resume re-INVITE refused): the call goes on as before.
+    /// (No answer at all is an `Error` of kind `Timeout`.)
     RequestFailed {
         /// The method.
         method: &'static str,
@@ -75,6 +79,7 @@ pub enum EventKind {
 
 /// Where a transfer (REFER, RFC 3515) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TransferStatus {
     /// The far end took the REFER (202): NOTIFYs follow.
     Accepted,
@@ -92,6 +97,7 @@ pub enum TransferStatus {
 
 /// The kind of a per-call error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CallErrorKind {
     /// A datagram for the call could not be sent.
     Transport,
@@ -102,11 +108,26 @@ pub enum CallErrorKind {
     Timeout,
 }
 
-/// An event for one call.
+/// An event for one call: when, which call (its handle and context),
+/// what happened.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     /// The call.
     pub call: CallHandle,
+    /// When the engine saw it happen (the monotonic clock of the shard
+    /// step, or of the runtime for media events; `Event::system_time`
+    /// gives wall-clock time).
+    pub at: Instant,
+    /// Who the call is between: direction, Call-ID, URIs, peer address.
+    pub info: Arc<CallInfo>,
     /// What happened.
     pub kind: EventKind,
+}
+
+impl Event {
+    /// An event of `call` at `at`.
+    pub fn new(call: CallHandle, at: Instant, info: Arc<CallInfo>, kind: EventKind) -> Event {
+        Event { call, at, info, kind }
+    }
 }

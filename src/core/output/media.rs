@@ -8,6 +8,7 @@ use crate::media::MediaMode;
 
 /// Media work for the RTP layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MediaCommand {
     /// Start media for a call on `local_port`, towards `remote` (if known).
     Open {
@@ -43,6 +44,16 @@ pub enum MediaCommand {
         local_port: u16,
         /// Whether we may send.
         send: bool,
+    },
+    /// Music on hold (we hold the call): while `on`, the stream plays
+    /// the tone and sends nothing else.
+    Music {
+        /// The call.
+        call: CallHandle,
+        /// The call's RTP port.
+        local_port: u16,
+        /// Play music on hold.
+        on: bool,
     },
     /// Cross-connect two calls' streams: what one hears, the other sends.
     Bridge {

@@ -3,10 +3,12 @@
 //! layer and events for the application. The runtime drains the outbox
 //! after each step and never reads the bytes again to learn what they are.
 
+mod call_info;
 mod event;
 mod media;
 mod transmit;
 
+pub use call_info::{CallDirection, CallInfo};
 pub use event::{CallErrorKind, Event, EventKind, TransferStatus};
 pub use media::MediaCommand;
 pub(crate) use transmit::CallTransmits;

@@ -22,9 +22,11 @@ impl ShardCore {
             ("Proxy-Authenticate", "Proxy-Authorization")
         };
         let Some(ch) = msg.header_by_name(challenge).and_then(Challenge::parse) else { return false };
-        let Some(creds) = self.cfg.credentials.clone() else { return false };
         let cnonce = self.ids.token();
         let Some(c) = self.calls.get_mut(call) else { return false };
+        // The call's own credentials, else the engine's.
+        let own = c.leg().and_then(|l| l.call.credentials.clone());
+        let Some(creds) = own.or_else(|| self.cfg.credentials.clone()) else { return false };
         if c.retry_with_credentials(ch.stale).is_none() {
             return false;
         }

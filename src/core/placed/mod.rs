@@ -6,17 +6,20 @@
 
 mod auth;
 mod cancel;
+mod checks;
 mod fork;
 mod outgoing;
 mod response;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use outgoing::OutgoingCall;
 
 use crate::core::call::Call;
+use crate::core::command::text;
 use crate::core::requests::{dialog_request, invite_headers};
-use crate::core::{CallHandle, CommandError, Outbox, ShardCore};
+use crate::core::{CallDirection, CallHandle, CallInfo, CommandError, Outbox, ShardCore};
 use crate::dialog::Dialog;
 use crate::sip::{Message, Method};
 use crate::txn::{InviteClientTxn, TxnKey};
@@ -27,15 +30,10 @@ impl ShardCore {
     pub(crate) fn place(
         &mut self,
         now: Instant,
-        call: &OutgoingCall,
+        call: Arc<OutgoingCall>,
         out: &mut Outbox,
     ) -> Result<CallHandle, CommandError> {
         let peer = call.destination()?;
-        let from = match call.from.as_str() {
-            "" => std::borrow::Cow::Owned(format!("<{}>", self.sdp.contact)),
-            given => outgoing::name_addr(given)?,
-        };
-        let to = outgoing::name_addr(&call.to)?;
         if self.admission.stopping {
             return Err(CommandError::Stopped);
         }
@@ -44,9 +42,14 @@ impl ShardCore {
         }
         let call_id = self.ids.call_id();
         let tag = self.ids.token();
-        let dialog = Dialog::for_uac(&call_id, &tag, &from, &to, &call.target, peer);
+        let from_uri = call.from.as_deref().unwrap_or(&self.sdp.contact);
+        let from = text::name_addr(call.from_display.as_deref(), from_uri);
+        let to = text::name_addr(call.to_display.as_deref(), &call.to);
+        let dialog = Dialog::for_uac(&call_id, &tag, &from, &to, &call.request_uri, peer);
+        let info = self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Outgoing, &dialog)));
         let port = self.ports.take();
-        let slot = self.calls.insert(Call::placed(self.ids.generation(), dialog, now, port, call));
+        let placed = Call::placed(self.ids.generation(), dialog, now, port, call).with_info(info);
+        let slot = self.calls.insert(placed);
         self.stats.uac.placed += 1;
         self.stats.active_calls += 1;
         self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
@@ -76,6 +79,9 @@ impl ShardCore {
         let allow = crate::core::server::allow(self.cfg.registrar.is_some());
         let mut b = invite_headers(b, &self.sdp.contact, allow, &self.cfg.user_agent);
         if let Some((name, value)) = auth {
+            b = b.header(name, value);
+        }
+        for (name, value) in c.leg().map_or(&[][..], |l| &l.call.headers[..]) {
             b = b.header(name, value);
         }
         let peer = d.source;

@@ -1,83 +1,137 @@
-//! A call to place (UAC role), as the application describes it, and the
-//! checks its target and headers pass before anything is sent.
+//! A call to place (UAC role), as the application describes it with a
+//! builder (the checks each part passes: `checks`).
 
-use std::borrow::Cow;
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::core::CommandError;
+use crate::core::Credentials;
 use crate::media::MediaMode;
-use crate::sip::{Host, Uri};
 
-/// A call to place: the application's side of `place_call`.
+/// A call to place: the application's side of
+/// [`CallControl::place_call`](crate::CallControl::place_call).
+///
+/// ```
+/// use std::time::Duration;
+/// use sipbench::{MediaMode, OutgoingCall};
+///
+/// let call = OutgoingCall::new("sip:bob@192.0.2.10:5060")
+///     .from("sip:alice@192.0.2.1")
+///     .caller_name("Alice \"Ops\" Smith")
+///     .header("X-Account", "42")
+///     .media(MediaMode::Play)
+///     .hang_up_after(Duration::from_secs(30));
+/// assert_eq!(call.destination()?, "192.0.2.10:5060".parse().unwrap());
+/// // Checked before anything is sent: no header injection.
+/// let evil = OutgoingCall::new("sip:bob@192.0.2.10").header("X-A", "1\r\nX-Evil: 1");
+/// assert!(evil.destination().is_err());
+/// # Ok::<(), sipbench::CommandError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingCall {
-    /// Request-URI, e.g. `sip:service@127.0.0.1:5060`. Its host must be
-    /// an IP address (there is no DNS in the engine): the INVITE goes
-    /// there.
-    pub target: String,
-    /// Our identity (From), a URI or name-addr, e.g. `sip:alice@127.0.0.1`;
-    /// empty: our own address as the engine really listens
-    /// (`sip:sipbench@<address>:<port>`, the port bound when it was 0).
-    pub from: String,
-    /// The callee (To), a URI or name-addr.
-    pub to: String,
-    /// The call's media mode once answered (None: configured).
-    pub media: Option<MediaMode>,
-    /// Hang up (BYE) this long after the answer; None: the application
-    /// (or the far end) ends the call.
-    pub hang_up_after: Option<Duration>,
-    /// Cancel the call as soon as it rings (180/183): a load generator's
-    /// share of cancelled calls.
-    pub cancel_when_ringing: bool,
+    pub(crate) request_uri: String,
+    pub(crate) to: String,
+    pub(crate) to_display: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) from_display: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) media: Option<MediaMode>,
+    pub(crate) hang_up_after: Option<Duration>,
+    pub(crate) cancel_when_ringing: bool,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) proxy: Option<SocketAddr>,
 }
 
 impl OutgoingCall {
-    /// A call from `from` to `to` at `target`, with configured media and
-    /// no automatic hang-up.
-    pub fn new(target: &str, from: &str, to: &str) -> OutgoingCall {
+    /// A call to `request_uri` (also the To URI until [`to`](Self::to)
+    /// says otherwise), e.g. `sip:service@192.0.2.10:5060`. Without an
+    /// outbound proxy its host must be an IP address (the engine does no
+    /// DNS): the INVITE goes there, to port 5060 unless it names one.
+    pub fn new(request_uri: &str) -> OutgoingCall {
         OutgoingCall {
-            target: target.to_owned(),
-            from: from.to_owned(),
-            to: to.to_owned(),
+            request_uri: request_uri.to_owned(),
+            to: request_uri.to_owned(),
+            to_display: None,
+            from: None,
+            from_display: None,
+            headers: Vec::new(),
             media: None,
             hang_up_after: None,
             cancel_when_ringing: false,
+            credentials: None,
+            proxy: None,
         }
     }
-}
 
-impl OutgoingCall {
-    /// Where the INVITE goes (the target's IP address and port), once
-    /// target, From and To are known to be usable.
-    pub fn destination(&self) -> Result<std::net::SocketAddr, CommandError> {
-        if !self.from.is_empty() {
-            name_addr(&self.from)?;
-        }
-        name_addr(&self.to)?;
-        target_addr(&self.target)
+    /// Our identity, the From URI. Default (and an empty `uri`): our own
+    /// address as the engine really listens, `sip:sipbench@<address>:<port>`
+    /// (the port bound when it was 0, the configured contact host if any).
+    pub fn from(mut self, uri: &str) -> OutgoingCall {
+        self.from = (!uri.is_empty()).then(|| uri.to_owned());
+        self
     }
-}
 
-/// Where a target URI's requests go: its host must be an IP address.
-fn target_addr(target: &str) -> Result<std::net::SocketAddr, CommandError> {
-    let refuse = CommandError::BadArgument("target must be a sip: URI naming an IP address");
-    if target.bytes().any(|b| b.is_ascii_control() || b == b' ') {
-        return Err(refuse);
+    /// The From display name, written as a quoted-string (quotes and
+    /// backslashes escaped).
+    pub fn caller_name(mut self, name: &str) -> OutgoingCall {
+        self.from_display = Some(name.to_owned());
+        self
     }
-    let uri = Uri::parse(target).map_err(|_| refuse)?;
-    let ip: std::net::IpAddr = match uri.host {
-        Some(Host::V4(a)) => a.into(),
-        Some(Host::V6(a)) => a.into(),
-        _ => return Err(refuse),
-    };
-    Ok(std::net::SocketAddr::new(ip, uri.port.unwrap_or(5060)))
-}
 
-/// From/To values: a bare URI is bracketed; line breaks are refused
-/// (header injection).
-pub(crate) fn name_addr(v: &str) -> Result<Cow<'_, str>, CommandError> {
-    if v.is_empty() || v.bytes().any(|b| b.is_ascii_control()) {
-        return Err(CommandError::BadArgument("From/To must be a URI or name-addr on one line"));
+    /// The callee's URI in To (default: the Request-URI).
+    pub fn to(mut self, uri: &str) -> OutgoingCall {
+        self.to = uri.to_owned();
+        self
     }
-    Ok(if v.contains('<') { Cow::Borrowed(v) } else { Cow::Owned(format!("<{v}>")) })
+
+    /// The To display name.
+    pub fn callee_name(mut self, name: &str) -> OutgoingCall {
+        self.to_display = Some(name.to_owned());
+        self
+    }
+
+    /// An extra header for the INVITE (a `token` name that is none of the
+    /// headers the engine writes itself; a value on one line).
+    pub fn header(mut self, name: &str, value: &str) -> OutgoingCall {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The call's media mode once answered (default: the engine's).
+    pub fn media(mut self, mode: MediaMode) -> OutgoingCall {
+        self.media = Some(mode);
+        self
+    }
+
+    /// Hang up (BYE) this long after the answer (default: never by itself).
+    pub fn hang_up_after(mut self, after: Duration) -> OutgoingCall {
+        self.hang_up_after = Some(after);
+        self
+    }
+
+    /// Cancel the call as soon as it rings (180/183): a load generator's
+    /// share of cancelled calls.
+    pub fn cancel_when_ringing(mut self, cancel: bool) -> OutgoingCall {
+        self.cancel_when_ringing = cancel;
+        self
+    }
+
+    /// Digest credentials for a 401/407 to this call (default: the
+    /// engine's configured ones).
+    pub fn credentials(mut self, user: &str, password: &str) -> OutgoingCall {
+        self.credentials = Some(Credentials { user: user.to_owned(), password: password.to_owned() });
+        self
+    }
+
+    /// Send the INVITE (and its CANCEL) to this outbound proxy instead of
+    /// the Request-URI's host; requests inside the call then follow the
+    /// route set and remote target as usual (RFC 3261 §12.2.1.1).
+    pub fn outbound_proxy(mut self, proxy: SocketAddr) -> OutgoingCall {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// The Request-URI.
+    pub fn request_uri(&self) -> &str {
+        &self.request_uri
+    }
 }

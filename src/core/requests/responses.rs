@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use crate::core::offer_answer::answer_listens;
 use crate::core::{Outbox, ShardCore};
 use crate::sip::{Message, Method};
 use crate::txn::{ClientOutcome, TxnKey};
@@ -63,9 +64,10 @@ impl ShardCore {
         match outcome {
             ClientOutcome::Final(code) => {
                 let cseq = msg.and_then(|m| m.cseq_number()).unwrap_or(0);
-                c.on_reinvite_final(txn.0, code, cseq, &mut self.step);
+                let listens = msg.is_none_or(|m| answer_listens(m.body()));
+                c.on_reinvite_final(txn.0, code, cseq, listens, &mut self.step);
             }
-            ClientOutcome::Timeout(_) => c.on_reinvite_final(txn.0, 0, 0, &mut self.step),
+            ClientOutcome::Timeout(_) => c.on_reinvite_final(txn.0, 0, 0, true, &mut self.step),
             ClientOutcome::Provisional(_) => return,
         }
         self.run_effects(call, out);

@@ -68,8 +68,7 @@ impl ShardCore {
             Method::Info | Method::Message | Method::Notify | Method::Options => {
                 let code = c.on_transfer_notify(msg, &mut self.step).unwrap_or_else(|| {
                     let request = IncomingRequest { msg, source: from };
-                    let code = self.handler.on_in_dialog_request(h, &request);
-                    if (200..700).contains(&code) { code } else { 500 }
+                    self.handler.on_in_dialog_request(h, &request).code()
                 });
                 let capabilities = msg.method() == Method::Options && code == 200;
                 let extra = Extra { capabilities, ..Extra::default() };

@@ -3,12 +3,15 @@
 //! (ring, answer, reject, redirect, defer).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::Extra;
 use crate::core::call::Call;
 use crate::core::offer_answer::SdpAnswer;
-use crate::core::{EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore};
+use crate::core::{
+    CallDirection, CallInfo, Event, EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore,
+};
 use crate::dialog::Dialog;
 use crate::sip::{HeaderName, Message, ResponseHead};
 use crate::txn::TxnKey;
@@ -56,7 +59,7 @@ impl ShardCore {
                 return self.refuse_with(now, from, key, msg, head, extra, out);
             }
         };
-        let call_id = self.cfg.events.then(|| msg.call_id().to_owned());
+        let info = self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Incoming, &dialog)));
         let offer = answer.port.map(|_| OfferSummary {
             media_addr: answer.remote,
             codec: if answer.payload_type == 8 { "PCMA" } else { "PCMU" },
@@ -64,7 +67,8 @@ impl ShardCore {
         });
         let txn = self.new_ist(key, msg, from);
         let reply_to = self.ist.get(txn).map_or(from, |t| t.reply_to);
-        let call = Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer);
+        let call =
+            Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);
         if let Some(t) = self.ist.get_mut(txn) {
@@ -74,11 +78,8 @@ impl ShardCore {
         self.stats.active_calls += 1;
         self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
         let handle = self.handle(slot);
-        if let Some(call_id) = call_id {
-            out.events.push(crate::core::Event {
-                call: handle,
-                kind: EventKind::Incoming { call_id, source: from },
-            });
+        if let Some(info) = info {
+            out.events.push(Event::new(handle, now, info, EventKind::Incoming));
         }
         let Some(t) = self.ist.get(txn) else { return };
         let incoming =

@@ -27,8 +27,7 @@ impl ShardCore {
         } else {
             match msg.method() {
                 Method::Options => {
-                    let code = self.handler.on_options(&IncomingRequest { msg, source: from });
-                    let code = if (200..700).contains(&code) { code } else { 500 };
+                    let code = self.handler.on_options(&IncomingRequest { msg, source: from }).code();
                     (code, reason_phrase(code), Extra { capabilities: code == 200, ..Extra::default() })
                 }
                 Method::Message => (200, "OK", Extra::default()),

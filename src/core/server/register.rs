@@ -68,7 +68,7 @@ impl ShardCore {
         }
         let aor = address_of_record(&to);
         let changes = contact_changes(msg)?;
-        let code = self.handler.on_register(&IncomingRequest { msg, source: from });
+        let code = self.handler.on_register(&IncomingRequest { msg, source: from }).code();
         if code != 200 {
             let code = if (300..700).contains(&code) { code } else { 500 };
             return Err((code, reason_phrase(code), None));

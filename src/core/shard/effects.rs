@@ -56,10 +56,12 @@ impl ShardCore {
             &mut Effect::Media(op) => out.media.push(media_command(handle, op)),
             Effect::Event(e) => {
                 let e = std::mem::replace(e, CallEvent::Ringing);
-                out.events.push(Event { call: handle, kind: e.into() })
+                if let Some(info) = self.calls.get(slot).and_then(|c| c.info()) {
+                    out.events.push(Event::new(handle, self.step.now, info.clone(), e.into()));
+                }
             }
             &mut Effect::Answered { setup } => {
-                self.record_setup(setup);
+                record_us(&mut self.placed_setup_us, setup);
                 self.stats.uac.answered += 1;
             }
             &mut Effect::ReleasePort(port) => self.ports.give_back(port),
@@ -84,7 +86,7 @@ impl ShardCore {
         if with.answers
             && let Some(started) = self.calls.get(slot).map(|c| c.started())
         {
-            self.record_setup(self.step.now.saturating_duration_since(started));
+            record_us(&mut self.setup_us, self.step.now.saturating_duration_since(started));
             self.stats.calls_answered += 1;
         }
         let tag = if with.tag {
@@ -116,10 +118,11 @@ impl ShardCore {
             c.sent_2xx(data, cseq);
         }
     }
+}
 
-    fn record_setup(&mut self, setup: std::time::Duration) {
-        let _ = self.setup_us.record(u64::try_from(setup.as_micros()).unwrap_or(u64::MAX).max(1));
-    }
+/// A call setup time into its histogram, µs.
+fn record_us(h: &mut hdrhistogram::Histogram<u64>, setup: std::time::Duration) {
+    let _ = h.record(u64::try_from(setup.as_micros()).unwrap_or(u64::MAX).max(1));
 }
 
 /// A call's media operation as a command naming the call.
@@ -130,6 +133,7 @@ fn media_command(call: CallHandle, op: MediaOp) -> MediaCommand {
         }
         MediaOp::Mode { local_port, mode } => MediaCommand::Mode { call, local_port, mode },
         MediaOp::Direction { local_port, send } => MediaCommand::Direction { call, local_port, send },
+        MediaOp::Music { local_port, on } => MediaCommand::Music { call, local_port, on },
         MediaOp::Bridge { local_port, other_port } => MediaCommand::Bridge { call, local_port, other_port },
     }
 }

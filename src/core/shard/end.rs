@@ -63,11 +63,11 @@ impl ShardCore {
             EndReason::RequestTimeout => s.failed_request_timeout += 1,
             EndReason::InviteTimeout | EndReason::TransportError => s.failed_request_timeout += 1,
         }
-        if self.cfg.events {
+        if let Some(info) = f.info {
             let duration = self.step.now.saturating_duration_since(f.started);
             // With media, the runtime holds this until the stream's report.
             let kind = EventKind::Terminated { reason, duration, media: None };
-            out.events.push(Event { call: handle, kind });
+            out.events.push(Event::new(handle, self.step.now, info, kind));
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct ShardCore {
     pub(crate) admission: Admission,
     pub(crate) stats: CoreStats,
     pub(crate) setup_us: hdrhistogram::Histogram<u64>,
+    pub(crate) placed_setup_us: hdrhistogram::Histogram<u64>,
     pub(crate) ids: Minter,
     /// The current call's view of the shard (reused buffer).
     pub(crate) step: Step,
@@ -79,6 +80,7 @@ impl ShardCore {
             admission: Admission::new(&cfg),
             stats: CoreStats::default(),
             setup_us: crate::metrics::latency_histogram(),
+            placed_setup_us: crate::metrics::latency_histogram(),
             ids: Minter::new(cfg.shard, cfg.shards, &cfg.id_key),
             step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
             placed_live: 0,
@@ -140,9 +142,14 @@ impl ShardCore {
         &self.stats
     }
 
-    /// Call setup times (INVITE in → 200 out, or INVITE out → 2xx in), µs.
+    /// Setup times of the calls we answered (INVITE in → 200 out), µs.
     pub fn setup_histogram(&self) -> &hdrhistogram::Histogram<u64> {
         &self.setup_us
+    }
+
+    /// Setup times of the calls we placed (INVITE out → 2xx in), µs.
+    pub fn placed_setup_histogram(&self) -> &hdrhistogram::Histogram<u64> {
+        &self.placed_setup_us
     }
 
     /// Calls this shard placed that are still up.

@@ -13,6 +13,23 @@ pub use settings::ConfigBuilder;
 use crate::runtime::RuntimeConfig;
 
 /// A checked engine configuration: build it with [`Config::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use sipbench::{Config, MediaConfig, MediaMode};
+///
+/// let config = Config::builder()
+///     .listen("127.0.0.1:0".parse().unwrap())
+///     .shards(2)
+///     .media(MediaConfig { mode: MediaMode::Echo, ..MediaConfig::default() })
+///     .defer_timeout(Duration::from_secs(10))
+///     .build()?;
+/// assert_eq!(config.shards(), 2);
+/// // A refused value names its field.
+/// let refused = Config::builder().user_agent("x\r\nInjected: 1").build().unwrap_err();
+/// assert_eq!(refused.field, "user_agent");
+/// # Ok::<(), sipbench::ConfigError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) runtime: RuntimeConfig,

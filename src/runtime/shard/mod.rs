@@ -1,15 +1,15 @@
 //! One shard thread: poll the socket, the mailbox (hand-offs, commands,
 //! media events) and the clock, feed the core, send what it produced,
-//! pace a load plan, stop gracefully.
+//! pace a load plan, stop gracefully (`stopping`).
 
 mod input;
 mod output;
 mod publish;
+mod stopping;
 
 use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use mio::unix::SourceFd;
@@ -22,10 +22,12 @@ use super::load::LoadPacer;
 use super::mailbox::ShardMailbox;
 use super::media_link::MediaLink;
 use super::report::ShardReport;
-use crate::core::{CallHandler, Command, CoreConfig, ShardCore};
+use super::stop::Stop;
+use crate::core::{CallHandler, CoreConfig, ShardCore};
 use input::ShardInput;
 use output::ShardOutput;
 use publish::Publisher;
+use stopping::Stopping;
 
 const SOCKET: Token = Token(0);
 const PUBLISH_EVERY: Duration = Duration::from_millis(200);
@@ -41,7 +43,7 @@ pub(crate) struct Shard {
     output: ShardOutput,
     publisher: Publisher,
     local: ShardReport,
-    stop: Arc<AtomicBool>,
+    stopping: Stopping,
     pacer: Option<LoadPacer>,
 }
 
@@ -49,7 +51,7 @@ pub(crate) struct Shard {
 pub(crate) struct ShardParts {
     pub(crate) mailboxes: Arc<Vec<ShardMailbox>>,
     pub(crate) report: Arc<Mutex<ShardReport>>,
-    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) stop: Arc<Stop>,
     pub(crate) max_inbox_delay: Option<Duration>,
     pub(crate) handler: Box<dyn CallHandler>,
     pub(crate) events: Option<EventOut>,
@@ -81,7 +83,7 @@ impl Shard {
             output,
             publisher: Publisher::new(parts.report),
             local: ShardReport::new(id),
-            stop: parts.stop,
+            stopping: Stopping::new(parts.stop),
             pacer: parts.pacer,
         })
     }
@@ -89,7 +91,6 @@ impl Shard {
     pub(crate) fn run(mut self) {
         let mut events = Events::with_capacity(64);
         let mut last_publish = Instant::now();
-        let mut stopping = false;
         // Timers wait up to TIMER_SLACK for company: SIP timers are
         // hundreds of ms or more, and one wake-up per expiring ms costs a
         // context switch each at moderate call rates. A load generator
@@ -98,10 +99,10 @@ impl Shard {
         loop {
             let now = Instant::now();
             let timers = self.core.next_deadline().map(|d| d + slack);
-            let wake = match (timers, self.pacer.as_ref().and_then(|p| p.wake_at())) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let wake = [timers, self.pacer.as_ref().and_then(|p| p.wake_at()), self.stopping.wake_at()]
+                .into_iter()
+                .flatten()
+                .min();
             let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
             let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
             self.drain_socket();
@@ -119,21 +120,15 @@ impl Shard {
                 p.place_due(now, &mut self.core, &mut self.output.out);
                 self.output.refill_ports(&mut self.core);
             }
-            if self.stop.load(Ordering::Acquire) && !stopping {
-                stopping = true;
-                let _ = self.core.on_command(now, Command::Shutdown, &mut self.output.out);
-            }
+            let may_leave = self.stopping.step(now, &mut self.core, &mut self.output.out, &self.mailboxes);
             self.flush();
-            if stopping {
-                let deadline = *self.mailboxes[self.id].deadline.lock();
-                let done = self.core.table_sizes().calls == 0;
-                if done || deadline.is_some_and(|d| now >= d) {
-                    let _ = self.core.on_command(now, Command::Abandon, &mut self.output.out);
-                    self.flush();
-                    self.output.expire_events(now, true, &mut self.local);
-                    self.publish();
-                    return;
-                }
+            if may_leave && self.stopping.leave(now, self.output.events_settled()) {
+                // What still waits for a media report goes without it;
+                // commands from now on are refused at once.
+                self.output.expire_events(now, true, &mut self.local);
+                self.mailboxes[self.id].close();
+                self.publish();
+                return;
             }
             if last_publish.elapsed() >= PUBLISH_EVERY {
                 self.publish();
@@ -148,8 +143,7 @@ impl Shard {
 
     fn publish(&mut self) {
         self.output.expire_events(Instant::now(), false, &mut self.local);
-        let stopping = self.stop.load(Ordering::Acquire);
-        self.publisher.publish(&self.core, &self.local, stopping);
+        self.publisher.publish(&self.core, &self.local, self.stopping.active());
     }
 
     fn drain_socket(&mut self) {

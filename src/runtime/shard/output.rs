@@ -51,6 +51,11 @@ impl ShardOutput {
         self.out.clear();
     }
 
+    /// No Terminated event waits for its stream's report.
+    pub(crate) fn events_settled(&self) -> bool {
+        self.events.as_ref().is_none_or(EventOut::settled)
+    }
+
     /// Terminated events whose stream report is late (or, at exit, all)
     /// go out without it.
     pub(crate) fn expire_events(&mut self, now: Instant, all: bool, local: &mut ShardReport) {

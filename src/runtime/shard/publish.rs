@@ -30,7 +30,7 @@ impl Publisher {
         shared.tables = core.table_sizes();
         shared.copy_runtime_counters(local);
         if with_histograms {
-            shared.copy_histograms(local, core.setup_histogram());
+            shared.copy_histograms(local, [core.setup_histogram(), core.placed_setup_histogram()]);
         }
     }
 }
