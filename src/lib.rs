@@ -7,7 +7,9 @@
 //! [`CallControl`] steers calls from any thread (answer, hang up, hold,
 //! resume, play, bridge, send INFO, transfer); [`Event`]s tell what
 //! happened, per-call errors included. Transactions,
-//! retransmissions, dialogs, SDP and RTP are the engine's business.
+//! retransmissions, dialogs, SDP and RTP are the engine's business, over
+//! UDP, TCP and TLS alike ([`ConfigBuilder::listen_on`], [`TlsConfig`]).
+//! [`Transport`] names them.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -87,6 +89,7 @@ pub use crate::engine::{
     Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
-pub use crate::runtime::{LoadPlan, ReportHandle, ShardReport};
-pub use crate::sip::ParseLimits;
+pub use crate::runtime::{ConnStats, ConnectionReuse, LoadPlan, ReportHandle, ShardReport, StreamLimits};
 pub use crate::sip::sdp::Codec;
+pub use crate::sip::{ParseLimits, Transport};
+pub use crate::transport::tls::TlsConfig;

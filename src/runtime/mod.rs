@@ -1,9 +1,12 @@
 //! Threads around the sans-IO core: `N` pinned shards, each with its own
-//! SO_REUSEPORT socket, mio poll, inbox and `ShardCore`; datagrams that
-//! land on the wrong shard are handed to the Call-ID's owner by a
-//! lock-free queue, without copying.
+//! SO_REUSEPORT sockets (UDP, TCP and TLS listeners), mio poll, inbox and
+//! `ShardCore`; messages that land on the wrong shard are handed to the
+//! Call-ID's owner by a lock-free queue, without copying. A TCP/TLS
+//! connection belongs to the shard that accepted or opened it
+//! (`streams`); what must go out on it comes back to that shard.
 
 mod app_events;
+mod bind;
 mod commands;
 mod config;
 mod dispatch;
@@ -14,6 +17,7 @@ mod report;
 mod report_handle;
 mod rtp_stock;
 mod shard;
+mod streams;
 
 use std::io;
 use std::net::SocketAddr;
@@ -30,11 +34,14 @@ pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
 pub use load::{LoadPacer, LoadPlan};
 pub use report::ShardReport;
 pub use report_handle::ReportHandle;
+pub use streams::{ConnStats, ConnectionReuse, StreamLimits};
 
 use crate::core::{CoreConfig, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};
+use crate::sip::Transport;
 use mailbox::ShardMailbox;
 use shard::{Shard, ShardParts};
+use streams::StreamSetup;
 
 /// Running shards.
 pub struct Runtime {
@@ -44,8 +51,10 @@ pub struct Runtime {
     stop: Arc<AtomicBool>,
     media: Option<Arc<MediaPool>>,
     started: Instant,
-    /// The address actually bound (port 0 resolved).
+    /// The primary address actually bound (port 0 resolved).
     pub local: SocketAddr,
+    /// Every (transport, address) bound, port 0 resolved.
+    pub locals: Vec<(Transport, SocketAddr)>,
 }
 
 impl Runtime {
@@ -62,12 +71,9 @@ impl Runtime {
         mut handler: impl FnMut(usize) -> Box<dyn crate::core::CallHandler>,
     ) -> io::Result<Runtime> {
         let shards = cfg.shards.max(1);
-        let first = crate::transport::bind_udp(cfg.listen, true, cfg.socket_buffer)?;
-        let local = first.local_addr()?;
-        let mut sockets = vec![first];
-        for _ in 1..shards {
-            sockets.push(crate::transport::bind_udp(local, true, cfg.socket_buffer)?);
-        }
+        let (sockets, locals) = bind::bind_shards(&cfg, shards)?;
+        let local = locals.first().map(|l| l.1).ok_or(io::ErrorKind::InvalidInput)?;
+        let core = bind::with_locals(cfg.core.clone(), &locals);
         let polls: Vec<mio::Poll> = (0..shards).map(|_| mio::Poll::new()).collect::<io::Result<_>>()?;
         let mailboxes: Vec<ShardMailbox> =
             polls.iter().map(|p| ShardMailbox::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
@@ -93,10 +99,9 @@ impl Runtime {
             let core_cfg = CoreConfig {
                 shard: id as u16,
                 shards: shards as u16,
-                local,
                 events: events.is_some(),
                 rtp_ports: if media.is_some() { RtpPortSource::Stock } else { cfg.core.rtp_ports },
-                ..cfg.core.clone()
+                ..core.clone()
             };
             let parts = ShardParts {
                 mailboxes: mailboxes.clone(),
@@ -110,7 +115,8 @@ impl Runtime {
                 }),
                 pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
             };
-            let shard = Shard::new(id, socket, poll, core_cfg, started, parts)?;
+            let streams = StreamSetup::for_shard(&cfg, shards, socket.tcp, socket.tls);
+            let shard = Shard::new(id, socket.udp, streams, poll, core_cfg, started, parts)?;
             let core_id = pin.then(|| cores[id]);
             let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
                 if let Some(c) = core_id {
@@ -120,7 +126,7 @@ impl Runtime {
             })?;
             threads.push(t);
         }
-        Ok(Runtime { threads, reports, mailboxes, stop, media, started, local })
+        Ok(Runtime { threads, reports, mailboxes, stop, media, started, local, locals })
     }
 
     /// Merged reports of every shard (published a few times a second).

@@ -33,6 +33,8 @@ pub struct ShardReport {
     pub events_dropped: u64,
     /// Application commands applied.
     pub commands: u64,
+    /// TCP/TLS connections: opened, refused, closed by cause, open now.
+    pub conns: super::ConnStats,
     /// Call setup (INVITE in → 200 out) in microseconds.
     pub setup_us: Histogram<u64>,
     /// Service time per datagram, ns: received (or handed over) → its
@@ -65,6 +67,7 @@ impl ShardReport {
             events_sent: 0,
             events_dropped: 0,
             commands: 0,
+            conns: Default::default(),
             media: Default::default(),
             media_echo_ns: crate::metrics::nanos_histogram(),
             setup_us: crate::metrics::latency_histogram(),
@@ -89,6 +92,7 @@ impl ShardReport {
         self.events_sent += o.events_sent;
         self.events_dropped += o.events_dropped;
         self.commands += o.commands;
+        self.conns.merge(&o.conns);
         let _ = self.setup_us.add(&o.setup_us);
         let _ = self.service_ns.add(&o.service_ns);
         let _ = self.inbox_delay_ns.add(&o.inbox_delay_ns);
@@ -118,6 +122,7 @@ impl ShardReport {
         self.events_sent = local.events_sent;
         self.events_dropped = local.events_dropped;
         self.commands = local.commands;
+        self.conns = local.conns;
     }
 
     /// Takes the histograms: reset and add, since the bounds match, so no

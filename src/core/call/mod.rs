@@ -13,6 +13,8 @@
 mod answering;
 mod commands;
 mod event;
+mod finish;
+mod flow;
 mod in_dialog;
 mod leg;
 mod media;
@@ -24,7 +26,6 @@ mod table;
 mod timers;
 mod transfer;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 pub(crate) use commands::CallCommand;
@@ -40,7 +41,9 @@ pub(crate) use timers::{CallTimer, CallTimers};
 
 use crate::core::offer_answer::SdpAnswer;
 use crate::dialog::{CallState, Dialog, EndReason};
+use crate::sip::Transport;
 use crate::timer::TimerHandle;
+use crate::txn::Peer;
 
 /// One call (either role).
 #[derive(Debug)]
@@ -56,8 +59,11 @@ pub(crate) struct Call {
     ok: Option<resend::Sent2xx>,
     /// The 2xx retransmission interval: T1 doubling to T2.
     ok_interval: Duration,
-    /// Where our 2xx (and its retransmissions) go.
-    response_to: SocketAddr,
+    /// How the peer is reached. For a call we answer: where our 2xx (and
+    /// its retransmissions) go, over a stream the INVITE's connection; for
+    /// a call we place: the target. Requests we send in the dialog go over
+    /// its transport and connection (`request_peer`).
+    response_to: Peer,
     timers: CallTimers,
     /// Hang up this long after the call is up (None: never by itself).
     hangup_after: Option<Duration>,
@@ -71,21 +77,6 @@ pub(crate) struct Call {
     uac: Option<Box<UacLeg>>,
 }
 
-/// What the shard needs of a call that ended.
-#[derive(Debug)]
-pub(crate) struct Finished {
-    pub(crate) dialog: Dialog,
-    pub(crate) started: Instant,
-    pub(crate) timers: [Option<TimerHandle>; 4],
-    /// Our requests still in flight (NICT slots, then ICT slots): their
-    /// outcomes must no longer reach the slot, which may be reused.
-    pub(crate) nict: [Option<u32>; 4],
-    pub(crate) ict: [Option<u32>; 2],
-    /// The RTP port and whether its stream runs.
-    pub(crate) port: Option<(u16, bool)>,
-    pub(crate) placed: bool,
-}
-
 impl Call {
     /// A call for an INVITE we will answer, through server transaction
     /// `txn`, with `answer` to its offer.
@@ -93,7 +84,7 @@ impl Call {
         generation: u32,
         dialog: Dialog,
         now: Instant,
-        response_to: SocketAddr,
+        response_to: Peer,
         txn: usize,
         answer: SdpAnswer,
     ) -> Call {
@@ -111,8 +102,9 @@ impl Call {
         now: Instant,
         local_port: Option<u16>,
         out: &crate::core::OutgoingCall,
+        transport: Transport,
     ) -> Call {
-        let peer = dialog.source;
+        let peer = Peer { addr: dialog.source, transport, conn: None };
         let mut c = Call::new(generation, CallState::Calling, dialog, now, peer);
         c.hangup_after = out.hang_up_after;
         c.media = CallMedia::offered(local_port, out.media);
@@ -121,7 +113,7 @@ impl Call {
         c
     }
 
-    fn new(generation: u32, state: CallState, dialog: Dialog, now: Instant, to: SocketAddr) -> Call {
+    fn new(generation: u32, state: CallState, dialog: Dialog, now: Instant, to: Peer) -> Call {
         Call {
             generation,
             state,
@@ -181,21 +173,5 @@ impl Call {
     /// A timer the shard armed for us: its handle, and the one it replaces.
     pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
         self.timers.set(timer, h)
-    }
-
-    /// The call ends: what the shard must release.
-    pub(crate) fn finish(mut self) -> Finished {
-        self.enter(CallState::Terminated);
-        let uac_invite = self.uac.as_ref().map(|l| l.invite_txn.0 as u32);
-        let r = &self.requests;
-        Finished {
-            timers: self.timers.all(),
-            nict: [r.bye, r.info, r.refer, r.cancel],
-            ict: [r.reinvite, uac_invite],
-            port: self.media.local_port.map(|p| (p, self.media.open)),
-            placed: self.uac.is_some(),
-            started: self.started,
-            dialog: self.dialog,
-        }
     }
 }

@@ -31,6 +31,7 @@ impl ShardCore {
         out: &mut Outbox,
     ) -> Result<CallHandle, CommandError> {
         let peer = call.destination()?;
+        let transport = call.transport()?;
         let (from, to) = (outgoing::name_addr(&call.from)?, outgoing::name_addr(&call.to)?);
         if self.admission.stopping {
             return Err(CommandError::Stopped);
@@ -42,7 +43,7 @@ impl ShardCore {
         let tag = self.ids.token();
         let dialog = Dialog::for_uac(&call_id, &tag, &from, &to, &call.target, peer);
         let port = self.ports.take();
-        let slot = self.calls.insert(Call::placed(self.ids.generation(), dialog, now, port, call));
+        let slot = self.calls.insert(Call::placed(self.ids.generation(), dialog, now, port, call, transport));
         self.stats.uac.placed += 1;
         self.stats.active_calls += 1;
         self.stats.peak_active_calls = self.stats.peak_active_calls.max(self.stats.active_calls);
@@ -62,18 +63,20 @@ impl ShardCore {
     ) {
         let branch = self.ids.branch();
         let generation = self.ids.generation();
-        let local = self.cfg.local.to_string();
         let handle = self.handle(slot);
         let Some(c) = self.calls.get_mut(slot) else { return };
+        let transport = c.transport();
+        let local = self.cfg.local_for(transport).to_string();
         let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
         let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
+        let peer = c.request_peer();
         let d = c.dialog();
-        let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, &local, &branch);
-        let mut b = invite_headers(b, &self.sdp.contact, &self.cfg.user_agent);
+        let via = (transport, local.as_str(), branch.as_str());
+        let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, via);
+        let mut b = invite_headers(b, self.sdp.contact_for(transport), &self.cfg.user_agent);
         if let Some((name, value)) = auth {
             b = b.header(name, value);
         }
-        let peer = d.source;
         let Ok(msg) = Message::parse(b.body("application/sdp", &body)) else { return };
         let key = TxnKey::client(&branch, Method::Invite, "INVITE");
         let mut ctx = self.clock.txn(now, &mut out.transmits, Some(handle));

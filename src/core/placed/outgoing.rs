@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use crate::core::CommandError;
 use crate::media::MediaMode;
-use crate::sip::{Host, Uri};
+use crate::sip::{Host, Transport, Uri};
 
 /// A call to place: the application's side of `place_call`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingCall {
     /// Request-URI, e.g. `sip:service@127.0.0.1:5060`. Its host must be
     /// an IP address (there is no DNS in the engine): the INVITE goes
-    /// there.
+    /// there, over UDP, TCP with `;transport=tcp`, TLS with `sips:` (or
+    /// `;transport=tls`).
     pub target: String,
     /// Our identity (From), a URI or name-addr, e.g. `sip:alice@127.0.0.1`.
     pub from: String,
@@ -52,11 +53,19 @@ impl OutgoingCall {
         name_addr(&self.to)?;
         target_addr(&self.target)
     }
+
+    /// The transport the target asks for (RFC 3263 §4.1 without DNS).
+    pub fn transport(&self) -> Result<Transport, CommandError> {
+        let uri = Uri::parse(&self.target).map_err(|_| BAD_TARGET)?;
+        Transport::of_uri(&uri).ok_or(CommandError::BadArgument("target transport must be udp, tcp or tls"))
+    }
 }
+
+const BAD_TARGET: CommandError = CommandError::BadArgument("target must be a sip: URI naming an IP address");
 
 /// Where a target URI's requests go: its host must be an IP address.
 fn target_addr(target: &str) -> Result<std::net::SocketAddr, CommandError> {
-    let refuse = CommandError::BadArgument("target must be a sip: URI naming an IP address");
+    let refuse = BAD_TARGET;
     if target.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Err(refuse);
     }
@@ -66,7 +75,8 @@ fn target_addr(target: &str) -> Result<std::net::SocketAddr, CommandError> {
         Some(Host::V6(a)) => a.into(),
         _ => return Err(refuse),
     };
-    Ok(std::net::SocketAddr::new(ip, uri.port.unwrap_or(5060)))
+    let transport = Transport::of_uri(&uri).unwrap_or_default();
+    Ok(std::net::SocketAddr::new(ip, uri.port.unwrap_or(transport.default_port())))
 }
 
 /// From/To values: a bare URI is bracketed; line breaks are refused

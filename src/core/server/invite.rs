@@ -60,7 +60,7 @@ impl ShardCore {
             on_hold: answer.held,
         });
         let txn = self.new_ist(key, msg, from);
-        let reply_to = self.ist.get(txn).map_or(from, |t| t.reply_to);
+        let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
         let call = Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer);
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);

@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 pub(crate) use reason::reason_phrase;
-pub(crate) use respond::reply_address;
 pub(crate) use write::{ALLOW, Extra, Ours, write_response};
 
 use crate::core::{LimitAction, Outbox, ShardCore};

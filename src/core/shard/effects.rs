@@ -34,7 +34,7 @@ impl ShardCore {
                 self.send_in_dialog(slot, handle, r, out)
             }
             Effect::Cancel => self.send_cancel(slot, out),
-            Effect::ReleaseFork { dialog, again } => self.release_fork(handle, dialog, *again, out),
+            Effect::ReleaseFork { dialog, again } => self.release_fork(slot, handle, dialog, *again, out),
             &mut Effect::Resend(k) => {
                 if let Some((to, data, kind)) = self.calls.get(slot).and_then(|c| c.kept(k)) {
                     out.transmits.push(Transmit { to, data, kind, call: Some(handle) });
@@ -94,7 +94,8 @@ impl ShardCore {
         };
         // Field by field, so the stored request is borrowed, not cloned.
         let Some(t) = self.ist.get_mut(txn) else { return };
-        let ours = Ours { contact: &self.sdp.contact, server: &self.cfg.user_agent };
+        let contact = self.sdp.contact_for(t.reply_to.transport);
+        let ours = Ours { contact, server: &self.cfg.user_agent };
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
         let head = ResponseHead { code, reason, to_tag: tag.as_deref(), source: None };

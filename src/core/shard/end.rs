@@ -12,6 +12,9 @@ impl ShardCore {
     pub(crate) fn end_call(&mut self, slot: usize, reason: EndReason, out: &mut Outbox) {
         let handle = self.handle(slot);
         let Some(c) = self.calls.remove(slot) else { return };
+        if let Some(conn) = c.placed_conn() {
+            out.released.push(conn);
+        }
         let f = c.finish();
         if !f.placed {
             // Calls we place are not the source's.
@@ -59,8 +62,8 @@ impl ShardCore {
                 s.calls_completed += 1;
                 s.calls_transferred += 1;
             }
-            EndReason::RequestTimeout => s.failed_request_timeout += 1,
-            EndReason::InviteTimeout | EndReason::TransportError => s.failed_request_timeout += 1,
+            EndReason::RequestTimeout | EndReason::InviteTimeout => s.failed_request_timeout += 1,
+            EndReason::TransportError => s.failed_transport += 1,
         }
         if self.cfg.events {
             let duration = self.step.now.saturating_duration_since(f.started);

@@ -1,10 +1,12 @@
-//! One shard thread: poll the socket, the mailbox (hand-offs, commands,
-//! media events) and the clock, feed the core, send what it produced,
-//! pace a load plan, stop gracefully.
+//! One shard thread: poll the sockets (UDP, listeners, connections), the
+//! mailbox (hand-offs, writes for its connections, commands, media
+//! events) and the clock, feed the core, send what it produced, pace a
+//! load plan, stop gracefully.
 
 mod input;
 mod output;
 mod publish;
+mod sockets;
 
 use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
@@ -22,6 +24,7 @@ use super::load::LoadPacer;
 use super::mailbox::ShardMailbox;
 use super::media_link::MediaLink;
 use super::report::ShardReport;
+use super::streams::{Arrived, StreamSetup, Streams};
 use crate::core::{CallHandler, Command, CoreConfig, ShardCore};
 use input::ShardInput;
 use output::ShardOutput;
@@ -33,7 +36,13 @@ const TIMER_SLACK: Duration = Duration::from_millis(5);
 
 pub(crate) struct Shard {
     id: usize,
-    socket: UdpSocket,
+    socket: Option<UdpSocket>,
+    /// A UDP read ended in an error: read again next turn (edge-triggered
+    /// readiness may not come back).
+    udp_again: bool,
+    streams: Streams,
+    /// Messages framed off connections this turn, to dispatch.
+    arrived: Vec<Arrived>,
     poll: Poll,
     mailboxes: Arc<Vec<ShardMailbox>>,
     core: ShardCore,
@@ -60,13 +69,17 @@ pub(crate) struct ShardParts {
 impl Shard {
     pub(crate) fn new(
         id: usize,
-        socket: UdpSocket,
+        socket: Option<UdpSocket>,
+        streams: StreamSetup,
         poll: Poll,
         cfg: CoreConfig,
         epoch: Instant,
         parts: ShardParts,
     ) -> std::io::Result<Shard> {
-        poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        if let Some(socket) = &socket {
+            poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        }
+        let streams = Streams::new(id as u16, poll.registry(), streams, epoch)?;
         let mut core = ShardCore::new(cfg, epoch);
         core.set_handler(parts.handler);
         let mut output = ShardOutput::new(parts.events, parts.media);
@@ -74,6 +87,9 @@ impl Shard {
         Ok(Shard {
             id,
             socket,
+            udp_again: true,
+            streams,
+            arrived: Vec::new(),
             poll,
             mailboxes: parts.mailboxes,
             core,
@@ -98,14 +114,20 @@ impl Shard {
         loop {
             let now = Instant::now();
             let timers = self.core.next_deadline().map(|d| d + slack);
-            let wake = match (timers, self.pacer.as_ref().and_then(|p| p.wake_at())) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let wake =
+                [timers, self.pacer.as_ref().and_then(|p| p.wake_at()), self.streams.next_deadline(now)]
+                    .into_iter()
+                    .flatten()
+                    .min();
             let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
             let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
-            self.drain_socket();
+            let udp = self.on_events(&events);
+            if udp || std::mem::take(&mut self.udp_again) {
+                self.drain_socket();
+            }
+            self.drain_streams();
             self.drain_inbox();
+            self.drain_writes();
             let (core, output) = (&mut self.core, &mut self.output);
             self.local.commands += drain_commands(&self.mailboxes, self.id, core, &mut output.out);
             output.refill_ports(core);
@@ -115,6 +137,7 @@ impl Shard {
                 m.drain_events(&self.mailboxes[self.id], &mut self.core, now, &mut self.output.out, app);
             }
             self.core.on_timers(now, &mut self.output.out);
+            self.streams.on_timers(now);
             if let Some(p) = &mut self.pacer {
                 p.place_due(now, &mut self.core, &mut self.output.out);
                 self.output.refill_ports(&mut self.core);
@@ -130,6 +153,7 @@ impl Shard {
                 if done || deadline.is_some_and(|d| now >= d) {
                     let _ = self.core.on_command(now, Command::Abandon, &mut self.output.out);
                     self.flush();
+                    self.streams.close_all(Instant::now());
                     self.output.expire_events(now, true, &mut self.local);
                     self.publish();
                     return;
@@ -143,31 +167,19 @@ impl Shard {
     }
 
     fn flush(&mut self) {
-        self.output.flush(&self.socket, &mut self.core, &mut self.local);
+        let send = output::Senders {
+            udp: self.socket.as_ref(),
+            streams: &mut self.streams,
+            mailboxes: &self.mailboxes,
+        };
+        self.output.flush(send, self.id, &mut self.core, &mut self.local);
     }
 
     fn publish(&mut self) {
         self.output.expire_events(Instant::now(), false, &mut self.local);
         let stopping = self.stop.load(Ordering::Acquire);
+        self.local.conns = self.streams.stats;
         self.publisher.publish(&self.core, &self.local, stopping);
-    }
-
-    fn drain_socket(&mut self) {
-        loop {
-            let n = self.input.drain_socket(
-                &self.socket,
-                &self.mailboxes,
-                &mut self.core,
-                &mut self.output,
-                &mut self.local,
-            );
-            if !self.output.out.transmits.is_empty() {
-                self.flush();
-            }
-            if n < crate::transport::BATCH_SIZE {
-                return;
-            }
-        }
     }
 
     fn drain_inbox(&mut self) {

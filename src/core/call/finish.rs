@@ -1,0 +1,41 @@
+//! What a call leaves when it ends: what the shard must release (its
+//! timers, the transactions still in flight, its RTP port) and count.
+
+use std::time::Instant;
+
+use super::Call;
+use crate::dialog::{CallState, Dialog};
+use crate::timer::TimerHandle;
+
+/// What the shard needs of a call that ended.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub(crate) dialog: Dialog,
+    pub(crate) started: Instant,
+    pub(crate) timers: [Option<TimerHandle>; 4],
+    /// Our requests still in flight (NICT slots, then ICT slots): their
+    /// outcomes must no longer reach the slot, which may be reused.
+    pub(crate) nict: [Option<u32>; 4],
+    pub(crate) ict: [Option<u32>; 2],
+    /// The RTP port and whether its stream runs.
+    pub(crate) port: Option<(u16, bool)>,
+    pub(crate) placed: bool,
+}
+
+impl Call {
+    /// The call ends: what the shard must release.
+    pub(crate) fn finish(mut self) -> Finished {
+        self.enter(CallState::Terminated);
+        let uac_invite = self.uac.as_ref().map(|l| l.invite_txn.0 as u32);
+        let r = &self.requests;
+        Finished {
+            timers: self.timers.all(),
+            nict: [r.bye, r.info, r.refer, r.cancel],
+            ict: [r.reinvite, uac_invite],
+            port: self.media.local_port.map(|p| (p, self.media.open)),
+            placed: self.uac.is_some(),
+            started: self.started,
+            dialog: self.dialog,
+        }
+    }
+}
