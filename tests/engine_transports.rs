@@ -81,3 +81,17 @@ fn transport_settings_are_checked() {
     let shown = format!("{:?}", TlsConfig::new().identity(pki.server.cert.clone(), pki.server.key.clone()));
     assert!(!shown.contains("PRIVATE KEY"), "{shown}");
 }
+
+#[test]
+fn engines_call_each_other_over_tcp_on_ipv6() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        panic!(
+            "IPv6 loopback [::1] cannot be bound here; this test needs it (sysctl net.ipv6.conf.lo.disable_ipv6=0)"
+        );
+    }
+    let v6: SocketAddr = "[::1]:0".parse().unwrap();
+    let bob = start(Config::builder().shards(2).pin(false).listen(v6).listen_on(Transport::Tcp, v6));
+    let at = bob.local_addr_of(Transport::Tcp).expect("a TCP listener");
+    let alice = start(Config::builder().shards(2).pin(false).listen(v6));
+    call_and_hang_up(alice, bob, &format!("sip:bob@[{}]:{};transport=tcp", at.ip(), at.port()));
+}

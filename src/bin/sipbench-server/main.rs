@@ -48,6 +48,7 @@ fn main() {
     };
     let (shards, listen) = (cfg.shards(), cfg.listen());
     cli::install_signal_handlers();
+    cli::ensure_open_files(args.common.transport.max_connections);
     let udp_before = cli::read_udp_stats();
     let engine = match Engine::start(cfg, PolicyHandler::new(policy)) {
         Ok(e) => e,
