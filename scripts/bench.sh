@@ -8,7 +8,7 @@
 # (.hgrm distributions, SVGs). Exits non-zero if any call failed.
 #
 #   scripts/bench.sh [--rate CPS] [--calls N] [--hold-ms MS] [--shards N]
-#                    [--transport u1|un] [--port P] [--quick]
+#                    [--transport u1|un|t1|tn] [--port P] [--quick]
 #                    [--server PATH] [--report DIR]
 # Defaults: 400 calls/s, 3 s calls (about 1,200 concurrent), 8,000 calls;
 # shards: one core is left to SIPp (1 shard on a 2-core box).

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The highest call rate with no failed call, on this machine, in one run,
-# for three caller → callee pairs:
+# for four caller → callee pairs:
 #   (a) SIPp (sipp/uac_call.xml, -t u1)  → sipbench-server
 #   (b) sipbench-client                  → sipbench-server
 #   (c) sipbench-client                  → SIPp's own UAS (sipp -sn uas)
+#   (d) sipbench-client over TCP (one connection per shard) → sipbench-server
 # A rate passes when every call of a --seconds long run succeeds on both
 # sides and the caller kept the pace (the whole run within 1.05 times the
 # nominal time plus 0.3 s: a caller that falls behind its rate fails it).
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --shards) shards=$2; shift ;;
     --port) port=$2; shift ;;
     --report) report=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +71,7 @@ try_sipp_server() {
 start_server() {
   report=$1
   mkdir -p "$report"
-  "$server_bin" --listen "127.0.0.1:$port" --shards "$shards" --no-pin --report "$report" --quiet \
+  "$server_bin" --listen "127.0.0.1:$port" --listen "tcp:127.0.0.1:$port" --shards "$shards" --no-pin --report "$report" --quiet \
     >"$report/server.txt" 2>"$report/server.log" &
   server=$!
   wait_listening
@@ -84,16 +85,20 @@ client_ok() {
   [ "$rc" = 0 ] && [ "${completed:-0}" = "$calls" ] && kept_pace "${elapsed:-999}" "$calls" "$rate" "$pair"
 }
 
+# (b), or (d) with "tcp" as $2.
 try_client_server() {
-  local rate=$1 calls=$(( $1 * seconds )) dir="$root/client-server-$1" rc=0
+  local rate=$1 transport=${2:-udp} calls=$(( $1 * seconds )) rc=0
+  local pair=client-server && [ "$transport" = tcp ] && pair=client-server-tcp
+  local dir="$root/$pair-$1"
   start_server "$dir"
-  timeout -s KILL $(( seconds * 3 + 60 )) "$client_bin" "127.0.0.1:$port" --rate "$rate" \
+  timeout -s KILL $(( seconds * 3 + 60 )) "$client_bin" "127.0.0.1:$port" --rate "$rate" --transport "$transport" \
     --calls "$calls" --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
   stop_server_by_pid
   local srv_failed
   srv_failed=$(server_line 'calls failed')
-  client_ok "$rc" "$dir/client.txt" "$calls" "$rate" client-server && [ "${srv_failed:-1}" = 0 ]
+  client_ok "$rc" "$dir/client.txt" "$calls" "$rate" "$pair" && [ "${srv_failed:-1}" = 0 ]
 }
+try_client_server_tcp() { try_client_server "$1" tcp; }
 
 try_client_sipp() {
   local rate=$1 calls=$(( $1 * seconds )) dir="$root/client-sipp-$1" rc=0
@@ -136,6 +141,7 @@ echo "== max-rate: ${seconds} s runs, rates from $start/s doubling (to $max/s), 
 a=$(highest try_sipp_server)
 b=$(highest try_client_server)
 c=$(highest try_client_sipp)
+d=$(highest try_client_server_tcp)
 ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "n/a" }')
 {
   echo
@@ -144,6 +150,8 @@ ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.1f", b / a; else p
   echo "| SIPp (uac_call.xml, -t u1) → sipbench-server | $a calls/s | $(achieved sipp-server "$a")/s |"
   echo "| sipbench-client → sipbench-server | $b calls/s | $(achieved client-server "$b")/s |"
   echo "| sipbench-client → SIPp UAS (-sn uas) | $c calls/s | $(achieved client-sipp "$c")/s |"
+  echo "| sipbench-client over TCP (a connection per shard) → sipbench-server | $d calls/s | $(achieved client-server-tcp "$d")/s |"
   echo
   echo "sipbench-client / SIPp against the same server: ${ratio}x"
+  awk -v b="$b" -v d="$d" 'BEGIN { if (b > 0) printf "sipbench-client over TCP / over UDP against the same server: %.2fx\n", d / b }'
 } | tee "$root/table.md"

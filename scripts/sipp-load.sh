@@ -7,10 +7,13 @@
 # before and after the load) and its peak RSS (VmHWM), stops the server by
 # PID and exits non-zero if any call failed (for SIPp or for the server).
 #
-#   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un]
+#   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un|t1|tn]
 #                        [--shards N] [--duration-ms MS] [--limit N]
 #                        [--port P] [--server-arg ARG]... [--server PATH]
 #                        [--report DIR] [--reference]
+# --transport is SIPp's -t: u1/un over UDP, t1 (one TCP connection for
+# every call) or tn (a TCP connection per call); the server listens on
+# UDP and TCP on the same port either way.
 # Defaults: 1000 calls/s, 10000 calls, u1, 0 ms hold, shards = cores - 1
 # (one core left to SIPp; 1 shard on a 2-core box),
 # port 5070 (SIPp on P+1, media P+2, control P+6), the release build
@@ -38,12 +41,12 @@ while [ $# -gt 0 ]; do
     --server) server_bin=$2; shift ;;
     --report) report=$2; shift ;;
     --reference) reference=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-case "$transport" in u1|un) ;; *) echo "--transport must be u1 or un" >&2; exit 2 ;; esac
+case "$transport" in u1|un|t1|tn) ;; *) echo "--transport must be u1, un, t1 or tn" >&2; exit 2 ;; esac
 require_sipp
 
 ensure_server_bin
@@ -56,7 +59,7 @@ cp sipp/uac_call.xml "$report/"
 # Hard limit for SIPp: the nominal run time, the hold, plus generous slack.
 budget=$(( calls / rate + hold / 1000 + 60 ))
 
-"$server_bin" --listen "127.0.0.1:$port" --shards "$shards" --report "$report" --quiet \
+"$server_bin" --listen "127.0.0.1:$port" --listen "tcp:127.0.0.1:$port" --shards "$shards" --report "$report" --quiet \
   "${server_args[@]}" >"$report/server.txt" 2>"$report/server.log" &
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null || true; }
@@ -129,7 +132,7 @@ if [ "$reference" = 1 ]; then
   # SIPp's own UAS on the same port, the same UAC load, the same clock.
   ref="$report/reference" && mkdir -p "$ref" && cp sipp/uac_call.xml "$ref/"
   # exec: $! is SIPp itself (its CPU is what we read); -timeout bounds it.
-  (cd "$ref" && exec sipp -sn uas -i 127.0.0.1 -p "$port" -mp $(( port + 3 )) -cp $(( port + 7 )) \
+  (cd "$ref" && exec sipp -sn uas -t "$transport" -i 127.0.0.1 -p "$port" -mp $(( port + 3 )) -cp $(( port + 7 )) \
     -nostdin -timeout "$(( budget + 30 ))s" >uas.txt 2>uas.err) &
   uas=$!
   trap 'kill -TERM "$uas" 2>/dev/null || true' EXIT

@@ -11,7 +11,9 @@
 //! with its time and the call's context ([`CallInfo`]). Every status and
 //! string the application hands over is checked before it reaches the
 //! wire ([`CommandError`]). Transactions, retransmissions, dialogs, SDP
-//! and RTP are the engine's business.
+//! and RTP are the engine's business, over UDP, TCP and TLS alike
+//! ([`ConfigBuilder::listen_on`], [`TlsConfig`]; [`Transport`] names
+//! them).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -102,6 +104,7 @@ pub use crate::engine::{
     Pending, PendingCall, Result, StatsSnapshot,
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
-pub use crate::runtime::{LoadPlan, ReportHandle, ShardReport};
-pub use crate::sip::ParseLimits;
+pub use crate::runtime::{ConnStats, ConnectionReuse, LoadPlan, ReportHandle, ShardReport, StreamLimits};
 pub use crate::sip::sdp::Codec;
+pub use crate::sip::{ParseLimits, Transport};
+pub use crate::transport::tls::TlsConfig;

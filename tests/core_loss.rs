@@ -77,7 +77,7 @@ impl Sim {
     fn flush(&mut self) {
         let datagrams: Vec<_> = self.out.transmits.drain(..).collect();
         for d in datagrams {
-            assert_eq!(d.to, uac_addr());
+            assert_eq!(d.to.addr, uac_addr());
             self.wire(d.data, false);
         }
         for e in self.out.events.drain(..) {

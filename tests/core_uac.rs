@@ -356,7 +356,7 @@ fn a_placed_call_carries_every_part_of_its_builder() {
         .credentials("percall", "secret")
         .outbound_proxy(proxy);
     h.core.on_command(h.now, Command::Place(Arc::new(call)), &mut h.out).unwrap();
-    assert_eq!(h.out.transmits[0].to, proxy, "the INVITE goes to the outbound proxy");
+    assert_eq!(h.out.transmits[0].to.addr, proxy, "the INVITE goes to the outbound proxy");
     let sent = h.collect();
     let invite = only(&sent, "INVITE").clone();
     assert_eq!(invite.request_uri(), "sip:bob@example.com");

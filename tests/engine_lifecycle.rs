@@ -1,8 +1,10 @@
-//! An engine's life through the public API on real loopback UDP: a
+//! An engine's life through the public API on real loopback sockets: a
 //! graceful shutdown that loses no answer and counts no completed BYE as
-//! ended by shutdown (50 times over, while calls hang up), media reports for calls ended by shutdown, commands after
-//! the stop failing at once, a dropped engine freeing its port, a second
-//! engine on a used port refused, and each event's call context.
+//! ended by shutdown (50 times over, while calls hang up; and over a TCP
+//! connection that carries both shards' calls), media reports for calls
+//! ended by shutdown, commands after the stop failing at once, a dropped
+//! engine freeing its ports, a second engine on a used UDP, TCP or TLS
+//! port refused, and each event's call context.
 
 mod common;
 
@@ -11,10 +13,12 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::api::*;
+use common::certs::TestPki;
 use common::udp_uac::UdpUac;
+use sipbench::transport::stream::CloseCause;
 use sipbench::{
     Accept, CallDirection, CallHandler, CommandError, Config, Decision, EndReason, Engine, Error,
-    ErrorCategory, Event, EventKind, IncomingCall, MediaMode, OutgoingCall,
+    ErrorCategory, Event, EventKind, IncomingCall, MediaMode, OutgoingCall, TlsConfig, Transport,
 };
 
 /// Answers every call; every other one it hangs up itself right away,
@@ -82,6 +86,76 @@ fn shutdown_with_two_shards_loses_no_bye_answer_fifty_times_over() {
         assert_eq!(end.active_calls, 0, "round {round}");
     }
     callee.shutdown(Duration::from_secs(2));
+}
+
+/// Over TCP one connection carries the calls of both of the callee's
+/// shards: the shard that accepted it reads and writes it for the other.
+/// Shutting the callee down while the caller hangs up some calls itself,
+/// every BYE and every answer to one still crosses that connection (its
+/// shard keeps it until both shards are done): no call ends by shutdown,
+/// and the connection closes as the callee stops.
+#[test]
+fn shutdown_over_a_connection_both_shards_share_loses_no_bye_answer() {
+    let ms = Duration::from_millis;
+    let fast = |b: sipbench::ConfigBuilder| b.timers(ms(50), ms(400), ms(500));
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    // One caller shard: one connection to each callee.
+    let caller = start(fast(Config::builder().listen(any).shards(1).pin(false)));
+    let events = caller.events();
+    let mut both_shards = 0;
+    for round in 0..20u64 {
+        let callee = start(fast(builder().listen_on(Transport::Tcp, any)));
+        let at = callee.local_addr_of(Transport::Tcp).expect("a TCP listener");
+        let target = format!("sip:bob@{at};transport=tcp");
+        let (control, callee_events) = (caller.control(), callee.events());
+        let calls: Vec<_> = (0..6u64)
+            .map(|n| {
+                let call = OutgoingCall::new(&target).from("sip:alice@127.0.0.1");
+                let call = if n % 2 == 0 { call.hang_up_after(ms((n + round) % 7)) } else { call };
+                control.place_call(call).wait().unwrap()
+            })
+            .collect();
+        let mut seen = Vec::new();
+        while seen.iter().filter(|e: &&Event| e.kind == EventKind::Established).count() < calls.len() {
+            seen.push(callee_events.recv_timeout(WAIT).expect("every call is established at the callee"));
+        }
+        let end = callee.shutdown(Duration::from_secs(3));
+        seen.extend(all_events(&callee_events));
+        let callee_ends: Vec<EndReason> = seen
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Terminated { reason, .. } => Some(reason),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(callee_ends.len(), calls.len(), "round {round}: {callee_ends:?}");
+        assert!(
+            callee_ends.iter().all(|r| matches!(r, EndReason::LocalBye | EndReason::RemoteBye)),
+            "round {round}: every BYE was answered, none ended by shutdown: {callee_ends:?}"
+        );
+        assert_eq!(end.active_calls, 0, "round {round}");
+        let c = end.total.conns;
+        assert_eq!(c.accepted[Transport::Tcp.index()], 1, "round {round}: one connection carried all");
+        assert_eq!(c.closed_by(CloseCause::Shutdown), 1, "round {round}: closed as the callee stopped");
+        both_shards += usize::from(end.shards.iter().all(|s| s.core.calls_received > 0));
+        let mut caller_ends = Vec::new();
+        let until = Instant::now() + WAIT;
+        while caller_ends.len() < calls.len() {
+            let e = events.recv_deadline(until).expect("every call ends at the caller");
+            if let EventKind::Terminated { reason, .. } = e.kind
+                && calls.contains(&e.call)
+            {
+                caller_ends.push(reason);
+            }
+        }
+        assert!(
+            caller_ends.iter().all(|r| matches!(r, EndReason::LocalBye | EndReason::RemoteBye)),
+            "round {round}: {caller_ends:?}"
+        );
+    }
+    assert!(both_shards >= 10, "both callee shards held calls in only {both_shards} of 20 rounds");
+    let uac = caller.shutdown(WAIT).total.core.uac;
+    assert_eq!((uac.completed, uac.failed()), (120, 0));
 }
 
 #[test]
@@ -199,6 +273,49 @@ fn a_second_engine_on_a_used_port_fails_naming_the_address() {
     first.shutdown(WAIT);
 }
 
+/// The same over TCP and TLS: the first listener of each group binds
+/// without SO_REUSEPORT, so a second engine (or any listener) on the
+/// port is refused naming the transport and address, and the first keeps
+/// every connection; dropped, its listeners are free at once.
+#[test]
+fn a_second_engine_on_a_used_tcp_or_tls_port_fails_naming_it() {
+    let pki = TestPki::new();
+    let tls = || TlsConfig::new().identity(pki.server.cert.clone(), pki.server.key.clone());
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let listening = || builder().listen_on(Transport::Tcp, any).listen_on(Transport::Tls, any).tls(tls());
+    let first = start(listening());
+    let tcp = first.local_addr_of(Transport::Tcp).expect("a TCP listener");
+    let tls_at = first.local_addr_of(Transport::Tls).expect("a TLS listener");
+    for (t, at, name) in [(Transport::Tcp, tcp, "TCP"), (Transport::Tls, tls_at, "TLS")] {
+        let second =
+            Engine::start(builder().listen_on(t, at).tls(tls()).build().unwrap(), ByUser).unwrap_err();
+        let Error::Transport(io) = &second else { panic!("{second:?}") };
+        assert_eq!(io.kind(), std::io::ErrorKind::AddrInUse, "{second}");
+        assert!(second.to_string().contains(&format!("{name} {at}")), "{second}");
+        assert_eq!(second.category(), ErrorCategory::Transport);
+    }
+    // Any other listener on the port, too.
+    let other = std::net::TcpListener::bind(any).unwrap();
+    let taken = other.local_addr().unwrap();
+    let refused = Engine::start(builder().listen_on(Transport::Tcp, taken).build().unwrap(), ByUser);
+    assert!(refused.is_err_and(|e| e.to_string().contains(&taken.to_string())));
+    // The first engine still takes the calls, then lets its ports go.
+    let caller = start(builder());
+    let call = OutgoingCall::new(&format!("sip:bob@{tcp};transport=tcp")).from("sip:alice@127.0.0.1");
+    let id = caller.control().place_call(call).wait().unwrap();
+    wait_for(&caller.events(), "Established", |e| e.call == id && e.kind == EventKind::Established);
+    drop(first);
+    assert!(matches!(
+        ended(&caller.events(), id),
+        EventKind::Terminated { reason: EndReason::RemoteBye, .. }
+    ));
+    let again = listening().listen_on(Transport::Tcp, tcp).listen_on(Transport::Tls, tls_at);
+    let again = Engine::start(again.build().unwrap(), ByUser).expect("the TCP and TLS ports are free again");
+    assert_eq!(again.local_addr_of(Transport::Tcp), Some(tcp));
+    caller.shutdown(WAIT);
+    again.shutdown(WAIT);
+}
+
 #[test]
 fn events_carry_the_time_and_the_calls_context() {
     let callee = start(builder());
@@ -216,6 +333,7 @@ fn events_carry_the_time_and_the_calls_context() {
         ("sip:alice@127.0.0.1", target.as_str())
     );
     assert_eq!(out.info.remote_addr, callee.local_addr());
+    assert_eq!(out.info.transport, Transport::Udp);
     let inc = wait_for(&callee.events(), "Incoming", |e| e.kind == EventKind::Incoming);
     assert_eq!(inc.info.direction, CallDirection::Incoming);
     assert_eq!(inc.info.call_id, out.info.call_id, "the same SIP Call-ID on both sides");

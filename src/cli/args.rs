@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::{ConfigBuilder, MediaConfig, MediaMode};
+use super::transport_args::{TransportArgs, listen_arg};
+use crate::{ConfigBuilder, MediaConfig, MediaMode, Transport};
 
 /// What the RTP relay pool does with each call's media.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,10 +42,12 @@ impl From<MediaArg> for MediaMode {
 #[derive(Args, Debug, Clone)]
 #[allow(rustdoc::broken_intra_doc_links)]
 pub struct CommonArgs {
-    /// Our address, IPv4 or [IPv6]:port (default: the server 127.0.0.1:5060; the client the
-    /// loopback address of the target's family, any free port). Example: --listen [::1]:5070
-    #[arg(long)]
-    pub listen: Option<SocketAddr>,
+    /// Where to listen, repeatable: [udp:|tcp:|tls:]IP:PORT, IPv6 as [::1]:5060, a bare
+    /// address is UDP (default: the server udp:127.0.0.1:5060; the client the loopback address
+    /// of the target's family, any free port). Example: --listen udp:0.0.0.0:5060 --listen
+    /// tcp:0.0.0.0:5060 --listen tls:0.0.0.0:5061
+    #[arg(long, value_parser = listen_arg)]
+    pub listen: Vec<(Transport, SocketAddr)>,
     /// Shard threads (default: the number of cores). Example: --shards 2
     #[arg(long)]
     pub shards: Option<usize>,
@@ -95,6 +98,9 @@ pub struct CommonArgs {
     /// Log level (error|warn|info|debug|trace). Example: --log info
     #[arg(long, default_value = "warn")]
     pub log: String,
+    /// TLS identity and connection limits.
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 impl CommonArgs {
@@ -104,6 +110,7 @@ impl CommonArgs {
     pub fn configure(&self, b: ConfigBuilder, media_timeout: Option<Duration>) -> ConfigBuilder {
         let ms = Duration::from_millis;
         let b = b
+            .stream_limits(self.transport.limits())
             .pin(!self.no_pin)
             .timers(ms(self.t1_ms), ms(self.t2_ms), ms(self.t4_ms))
             .socket_buffer(self.socket_buffer)
@@ -118,6 +125,15 @@ impl CommonArgs {
             Some(n) => b.shards(n),
             None => b,
         }
+    }
+
+    /// The listeners given (`--listen`), applied to the builder; false
+    /// when none was given.
+    pub fn apply_listen(&self, mut b: ConfigBuilder) -> (ConfigBuilder, bool) {
+        for &(t, addr) in &self.listen {
+            b = b.listen_on(t, addr);
+        }
+        (b, !self.listen.is_empty())
     }
 
     /// `--run-for` as a duration.

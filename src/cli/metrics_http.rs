@@ -30,6 +30,7 @@ pub fn exposition(r: &ShardReport) -> String {
         ("shutdown", c.failed_shutdown),
         ("media_timeout", c.failed_media_timeout),
         ("request_timeout", c.failed_request_timeout),
+        ("transport", c.failed_transport),
     ];
     e.counter_by("sipbench_calls_failed_total", "Calls that failed, by reason.", "reason", &failed);
     let refused = [
@@ -73,6 +74,7 @@ pub fn exposition(r: &ShardReport) -> String {
     e.counter("sipbench_handoffs_total", "Datagrams handed to their Call-ID's shard.", r.handoffs_out);
     e.counter("sipbench_inbox_drops_total", "Hand-offs dropped on a full inbox.", r.inbox_drops);
     e.counter("sipbench_send_errors_total", "Datagrams the kernel refused to send.", r.send_errors);
+    super::connections_metrics(&mut e, &r.conns);
     e.gauge("sipbench_active_calls", "Calls up now.", c.active_calls as f64);
     e.gauge("sipbench_server_transactions", "Live server transactions.", r.tables.server_txns as f64);
     e.gauge("sipbench_timers", "Armed protocol timers.", r.tables.timers as f64);

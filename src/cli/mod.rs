@@ -8,15 +8,21 @@
 //! serde_json or tracing-subscriber. Not part of the engine's API.
 
 mod args;
+mod conn_report;
 mod metrics_http;
+mod open_files;
 mod run;
 mod signals;
+mod transport_args;
 mod udp_stats;
 
 pub use args::{CommonArgs, MediaArg};
+pub use conn_report::{connections_json, connections_metrics, connections_progress, connections_text};
 pub use metrics_http::{exposition, serve_metrics};
+pub use open_files::{ensure_open_files, raise_open_files};
 pub use run::{Run, Watched, watch};
 pub use signals::{install_signal_handlers, signalled};
+pub use transport_args::{TransportArgs, listen_arg, read_pem};
 pub use udp_stats::{UdpStats, read_udp_stats};
 
 /// Logs to stderr at `level` (`error|warn|info|debug|trace`, or a

@@ -64,9 +64,14 @@ impl Engine {
         Ok(Engine { runtime, events })
     }
 
-    /// The address the shards listen on (port 0 resolved).
+    /// The primary address the shards listen on (port 0 resolved).
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local
+    }
+
+    /// The address the shards listen on over transport `t`, if they do.
+    pub fn local_addr_of(&self, t: crate::sip::Transport) -> Option<SocketAddr> {
+        self.runtime.locals.iter().find(|l| l.0 == t).map(|l| l.1)
     }
 
     /// A handle that sends commands to calls.

@@ -39,6 +39,14 @@ impl Exposition {
         let _ = writeln!(self.out, "{name} {value}");
     }
 
+    /// A gauge split by one label.
+    pub fn gauge_by(&mut self, name: &str, help: &str, label: &str, values: &[(&str, f64)]) {
+        self.head(name, help, "gauge");
+        for (key, value) in values {
+            let _ = writeln!(self.out, "{name}{{{label}=\"{key}\"}} {value}");
+        }
+    }
+
     /// A latency summary in seconds from a histogram whose values are
     /// `per_second` to the second (1e6 for µs, 1e9 for ns).
     pub fn summary_seconds(&mut self, name: &str, help: &str, h: &Histogram<u64>, per_second: f64) {

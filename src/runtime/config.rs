@@ -4,12 +4,18 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::core::CoreConfig;
+use crate::sip::Transport;
+use crate::transport::tls::TlsContexts;
+
+use super::streams::{ConnectionReuse, StreamLimits};
 
 /// How to run the shards.
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
-    /// Listen address (IPv4 or IPv6).
-    pub listen: SocketAddr,
+    /// What to listen on: at most one address per transport, the first
+    /// being the engine's primary address (IPv4 or IPv6). Every shard
+    /// binds each one (SO_REUSEPORT).
+    pub listeners: Vec<(Transport, SocketAddr)>,
     /// Shard threads.
     pub shards: usize,
     /// Pin each shard to its own core (when there are enough cores).
@@ -32,4 +38,17 @@ pub struct RuntimeConfig {
     pub events: Option<super::EventSender>,
     /// Calls the shards place by themselves, each pacing its share.
     pub load: Option<super::LoadPlan>,
+    /// TLS contexts (needed to listen on or call over TLS).
+    pub tls: Option<TlsContexts>,
+    /// Limits on TCP/TLS connections (totals: each shard gets its share).
+    pub stream_limits: StreamLimits,
+    /// How the calls we place share connections.
+    pub connection_reuse: ConnectionReuse,
+}
+
+impl RuntimeConfig {
+    /// The address configured for transport `t`.
+    pub fn listener(&self, t: Transport) -> Option<SocketAddr> {
+        self.listeners.iter().find(|(lt, _)| *lt == t).map(|(_, a)| *a)
+    }
 }

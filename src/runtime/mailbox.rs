@@ -1,8 +1,8 @@
 //! A shard's mailbox: what other threads hold of it — its hand-off inbox
-//! (lock-free, bounded), its media event queue, its command queue, its
-//! waker, and whether it still takes commands.
+//! (lock-free, bounded), messages for connections it owns, send failures
+//! of its calls, its media event queue, its command queue, its waker, and
+//! whether it still takes commands.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::time::Instant;
 
@@ -11,15 +11,17 @@ use crossbeam::queue::{ArrayQueue, SegQueue};
 use mio::{Poll, Token, Waker};
 
 use super::commands::Reply;
-use crate::core::Command;
+use crate::core::{CallHandle, Command, Transmit};
+use crate::txn::Peer;
 
 pub(crate) const WAKER: Token = Token(1);
 /// Application commands a shard holds before `send` reports overload.
 const COMMAND_CAPACITY: usize = 16_384;
 
-/// A datagram handed over from the shard that received it.
+/// A message handed over from the shard that received it (over a
+/// stream, naming the connection it came on).
 pub(crate) struct Handoff {
-    pub(crate) from: SocketAddr,
+    pub(crate) from: Peer,
     pub(crate) data: Bytes,
     /// When it entered the inbox: the owner measures its queueing delay.
     pub(crate) queued: Instant,
@@ -28,6 +30,10 @@ pub(crate) struct Handoff {
 /// What other threads hold of a shard.
 pub(crate) struct ShardMailbox {
     pub(crate) inbox: ArrayQueue<Handoff>,
+    /// Messages other shards' calls send on connections this shard owns.
+    pub(crate) writes: ArrayQueue<Transmit>,
+    /// This shard's calls whose messages another shard could not send.
+    pub(crate) send_failures: SegQueue<(CallHandle, String)>,
     /// Timeouts and closes from the media threads.
     pub(crate) media_events: SegQueue<crate::media::MediaEvent>,
     /// Commands, each with whoever waits for its outcome.
@@ -42,6 +48,8 @@ impl ShardMailbox {
         let waker = Waker::new(poll.registry(), WAKER)?;
         Ok(ShardMailbox {
             inbox: ArrayQueue::new(capacity.max(16)),
+            writes: ArrayQueue::new(capacity.max(16)),
+            send_failures: SegQueue::new(),
             media_events: SegQueue::new(),
             commands: ArrayQueue::new(COMMAND_CAPACITY),
             waker,

@@ -1,9 +1,12 @@
 //! Threads around the sans-IO core: `N` pinned shards, each with its own
-//! SO_REUSEPORT socket, mio poll, inbox and `ShardCore`; datagrams that
-//! land on the wrong shard are handed to the Call-ID's owner by a
-//! lock-free queue, without copying.
+//! SO_REUSEPORT sockets (UDP, TCP and TLS listeners), mio poll, inbox and
+//! `ShardCore`; messages that land on the wrong shard are handed to the
+//! Call-ID's owner by a lock-free queue, without copying. A TCP/TLS
+//! connection belongs to the shard that accepted or opened it
+//! (`streams`); what must go out on it comes back to that shard.
 
 mod app_events;
+mod bind;
 mod commands;
 mod config;
 mod dispatch;
@@ -17,6 +20,7 @@ mod report_handle;
 mod rtp_stock;
 mod shard;
 mod stop;
+mod streams;
 
 use std::io;
 use std::net::SocketAddr;
@@ -34,13 +38,16 @@ pub use load::{LoadPacer, LoadPlan};
 pub use reply::{ReplyError, ReplyRx, ReplyTx, reply_channel};
 pub use report::ShardReport;
 pub use report_handle::ReportHandle;
+pub use streams::{ConnStats, ConnectionReuse, StreamLimits};
 
 use crate::core::{CoreConfig, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};
+use crate::sip::Transport;
 use mailbox::ShardMailbox;
 use shard::{Shard, ShardParts};
 pub use stop::DROP_GRACE;
 use stop::Stop;
+use streams::StreamSetup;
 
 /// Running shards. Dropped while running, it stops as
 /// [`Runtime::shutdown`] does with [`DROP_GRACE`] and joins its threads.
@@ -51,8 +58,10 @@ pub struct Runtime {
     stop: Arc<Stop>,
     media: Option<Arc<MediaPool>>,
     started: Instant,
-    /// The address actually bound (port 0 resolved).
+    /// The primary address actually bound (port 0 resolved).
     pub local: SocketAddr,
+    /// Every (transport, address) bound, port 0 resolved.
+    pub locals: Vec<(Transport, SocketAddr)>,
 }
 
 impl Runtime {
@@ -71,8 +80,9 @@ impl Runtime {
         mut handler: impl FnMut(usize) -> Box<dyn crate::core::CallHandler>,
     ) -> io::Result<Runtime> {
         let shards = cfg.shards.max(1);
-        let sockets = crate::transport::bind_udp_group(cfg.listen, shards, cfg.socket_buffer)?;
-        let local = sockets[0].local_addr()?;
+        let (sockets, locals) = bind::bind_shards(&cfg, shards)?;
+        let local = locals.first().map(|l| l.1).ok_or(io::ErrorKind::InvalidInput)?;
+        let core = bind::with_locals(cfg.core.clone(), &locals);
         let polls: Vec<mio::Poll> = (0..shards).map(|_| mio::Poll::new()).collect::<io::Result<_>>()?;
         let mailboxes: Vec<ShardMailbox> =
             polls.iter().map(|p| ShardMailbox::new(p, cfg.inbox_capacity)).collect::<io::Result<_>>()?;
@@ -98,10 +108,9 @@ impl Runtime {
             let core_cfg = CoreConfig {
                 shard: id as u16,
                 shards: shards as u16,
-                local,
                 events: events.is_some(),
                 rtp_ports: if media.is_some() { RtpPortSource::Stock } else { cfg.core.rtp_ports },
-                ..cfg.core.clone()
+                ..core.clone()
             };
             let parts = ShardParts {
                 mailboxes: mailboxes.clone(),
@@ -115,7 +124,8 @@ impl Runtime {
                 }),
                 pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
             };
-            let shard = Shard::new(id, socket, poll, core_cfg, started, parts)?;
+            let streams = StreamSetup::for_shard(&cfg, shards, socket.tcp, socket.tls);
+            let shard = Shard::new(id, socket.udp, streams, poll, core_cfg, started, parts)?;
             let core_id = pin.then(|| cores[id]);
             let t = std::thread::Builder::new().name(format!("shard-{id}")).spawn(move || {
                 if let Some(c) = core_id {
@@ -125,7 +135,7 @@ impl Runtime {
             })?;
             threads.push(t);
         }
-        Ok(Runtime { threads, reports, mailboxes, stop, media, started, local })
+        Ok(Runtime { threads, reports, mailboxes, stop, media, started, local, locals })
     }
 
     /// Merged reports of every shard (published a few times a second).

@@ -33,6 +33,8 @@ pub struct ShardReport {
     pub events_dropped: u64,
     /// Application commands applied.
     pub commands: u64,
+    /// TCP/TLS connections: opened, refused, closed by cause, open now.
+    pub conns: super::ConnStats,
     /// Setup of the calls we answered (INVITE in → 200 out), µs.
     pub setup_us: Histogram<u64>,
     /// Setup of the calls we placed (INVITE out → 2xx in), µs.
@@ -67,6 +69,7 @@ impl ShardReport {
             events_sent: 0,
             events_dropped: 0,
             commands: 0,
+            conns: Default::default(),
             media: Default::default(),
             media_echo_ns: crate::metrics::nanos_histogram(),
             setup_us: crate::metrics::latency_histogram(),
@@ -92,6 +95,7 @@ impl ShardReport {
         self.events_sent += o.events_sent;
         self.events_dropped += o.events_dropped;
         self.commands += o.commands;
+        self.conns.merge(&o.conns);
         let _ = self.setup_us.add(&o.setup_us);
         let _ = self.placed_setup_us.add(&o.placed_setup_us);
         let _ = self.service_ns.add(&o.service_ns);
@@ -122,6 +126,7 @@ impl ShardReport {
         self.events_sent = local.events_sent;
         self.events_dropped = local.events_dropped;
         self.commands = local.commands;
+        self.conns = local.conns;
     }
 
     /// Takes the histograms: reset and add, since the bounds match, so no

@@ -8,6 +8,7 @@
 //! * `write/`: writing responses and requests into a reused buffer.
 //! * `sdp/`: session descriptions (RFC 4566) and offer/answer.
 //! * `lex/`: the byte-level lexing all of them share.
+//! * `transport`: UDP, TCP or TLS, as Via and URIs name them.
 
 mod error;
 pub(crate) mod header;
@@ -18,6 +19,7 @@ mod method;
 mod mutate;
 pub mod sdp;
 mod span;
+mod transport;
 pub(crate) mod write;
 
 pub use error::{ParseError, ParseErrorKind, ParseLimits};
@@ -26,8 +28,9 @@ pub use header::{
     CSeq, HeaderName, Host, MAGIC_COOKIE, NameAddr, Params, Scheme, SessionExpires, TokenParams,
 };
 pub use header::{Uri, Via};
-pub use message::{Header, Message, StreamFrame, stream_frame};
+pub use message::{Header, Message, StreamFrame, stream_frame, stream_message_len};
 pub use method::Method;
+pub use transport::Transport;
 pub use write::{Builder, ResponseHead, Writer};
 
 pub(crate) use write::put_short;

@@ -123,7 +123,7 @@ pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
         let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
         for (i, d) in chunk.iter().enumerate() {
             iovs[i] = libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() };
-            msgs[i].msg_hdr.msg_namelen = write_sockaddr(d.to, &mut addrs[i]);
+            msgs[i].msg_hdr.msg_namelen = write_sockaddr(d.to.addr, &mut addrs[i]);
             msgs[i].msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
             msgs[i].msg_hdr.msg_iov = &mut iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
@@ -182,5 +182,8 @@ fn write_sockaddr(addr: SocketAddr, ss: &mut libc::sockaddr_storage) -> libc::so
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
 pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
-    out.iter().enumerate().filter_map(|(i, d)| socket.send_to(&d.data, d.to).err().map(|e| (i, e))).collect()
+    out.iter()
+        .enumerate()
+        .filter_map(|(i, d)| socket.send_to(&d.data, d.to.addr).err().map(|e| (i, e)))
+        .collect()
 }

@@ -30,4 +30,11 @@ impl TimerConfig {
     pub fn timer_d(&self) -> Duration {
         self.t1x64().max(Duration::from_secs(32))
     }
+
+    /// A timer that only absorbs retransmissions (D, I, J, K): `udp` over
+    /// UDP, zero over a reliable transport (RFC 3261 §17), where nothing is
+    /// retransmitted: the transaction ends at the next timer poll.
+    pub fn absorbing(&self, reliable: bool, udp: Duration) -> Duration {
+        if reliable { Duration::ZERO } else { udp }
+    }
 }

@@ -2,12 +2,12 @@
 //! given, the shard's timer wheel and where its datagrams go, each one
 //! typed by what it is.
 
-use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
 
 use super::config::TimerConfig;
+use super::peer::Peer;
 use crate::sip::Method;
 use crate::timer::{TimerHandle, TimerWheel};
 
@@ -23,7 +23,7 @@ pub enum MessageKind {
 /// Where a transaction's datagrams go (the shard's outbox).
 pub trait TxnOutput {
     /// Queues `data` for `to`.
-    fn send(&mut self, to: SocketAddr, data: Bytes, kind: MessageKind);
+    fn send(&mut self, to: Peer, data: Bytes, kind: MessageKind);
 }
 
 /// The RFC 3261 timers a transaction arms.
@@ -112,7 +112,7 @@ impl<W, O> TxnCtx<'_, W, O> {
 
 impl<W, O: TxnOutput> TxnCtx<'_, W, O> {
     /// Queues a datagram.
-    pub fn send(&mut self, to: SocketAddr, data: Bytes, kind: MessageKind) {
+    pub fn send(&mut self, to: Peer, data: Bytes, kind: MessageKind) {
         self.out.send(to, data, kind);
     }
 }

@@ -2,11 +2,10 @@
 //! it to Accepted (Timer M) so 2xx retransmissions still reach the TU,
 //! which ACKs each one; a non-2xx is ACKed here.
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 
 use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
+use super::peer::Peer;
 use crate::sip::{Message, Method, Writer};
 use crate::timer::TimerHandle;
 
@@ -41,8 +40,8 @@ pub enum IctState {
 pub struct InviteClientTxn {
     /// The INVITE as sent.
     pub request: Message,
-    /// Destination.
-    pub to: SocketAddr,
+    /// Destination (its connection is learned from the first response).
+    pub to: Peer,
     /// Current state.
     pub state: IctState,
     /// Slot generation.
@@ -60,12 +59,12 @@ impl InviteClientTxn {
         TxnTimerRef { side: TxnSide::InviteClient, slot: slot as u32, generation: self.generation, timer }
     }
 
-    /// Sends the INVITE and arms A and B.
+    /// Sends the INVITE and arms B, and A over UDP.
     pub fn start<W: From<TxnTimerRef>, O: TxnOutput>(
         ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         generation: u32,
-        to: SocketAddr,
+        to: Peer,
         request: Message,
     ) -> Self {
         ctx.send(to, request.to_bytes(), MessageKind::Request(Method::Invite));
@@ -80,7 +79,9 @@ impl InviteClientTxn {
             retransmit: None,
             timeout: None,
         };
-        t.retransmit = Some(ctx.arm(t.at(slot, TxnTimer::A), t.interval));
+        if !to.reliable() {
+            t.retransmit = Some(ctx.arm(t.at(slot, TxnTimer::A), t.interval));
+        }
         t.timeout = Some(ctx.arm(t.at(slot, TxnTimer::B), ctx.timers.t1x64()));
         t
     }
@@ -113,7 +114,8 @@ impl InviteClientTxn {
                 ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
                 self.ack = Some(ack);
                 self.state = IctState::Completed;
-                self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::D), ctx.timers.timer_d()));
+                let d = ctx.timers.absorbing(self.to.reliable(), ctx.timers.timer_d());
+                self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::D), d));
                 Some(ClientOutcome::Final(code))
             }
             (IctState::Completed, 300..) => {

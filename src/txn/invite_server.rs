@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 
 use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
+use super::peer::Peer;
 use crate::sip::Message;
 use crate::timer::TimerHandle;
 
@@ -31,8 +32,8 @@ pub struct InviteServerTxn {
     pub request: Message,
     /// Where the request came from.
     pub source: SocketAddr,
-    /// Where responses go.
-    pub reply_to: SocketAddr,
+    /// Where responses go (over a stream: the request's connection).
+    pub reply_to: Peer,
     /// Current state.
     pub state: IstState,
     /// Slot generation, to ignore stale timer firings.
@@ -47,7 +48,7 @@ pub struct InviteServerTxn {
 
 impl InviteServerTxn {
     /// A new transaction in Proceeding.
-    pub fn new(request: Message, source: SocketAddr, reply_to: SocketAddr, generation: u32) -> Self {
+    pub fn new(request: Message, source: SocketAddr, reply_to: Peer, generation: u32) -> Self {
         InviteServerTxn {
             request,
             source,
@@ -88,7 +89,9 @@ impl InviteServerTxn {
         } else {
             self.state = IstState::Completed;
             self.interval = ctx.timers.t1;
-            self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
+            if !self.reply_to.reliable() {
+                self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
+            }
             self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::H), ctx.timers.t1x64()));
         }
     }
@@ -116,7 +119,8 @@ impl InviteServerTxn {
                 ctx.disarm(&mut self.retransmit);
                 ctx.disarm(&mut self.timeout);
                 self.state = IstState::Confirmed;
-                self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::I), ctx.timers.t4));
+                let i = ctx.timers.absorbing(self.reply_to.reliable(), ctx.timers.t4);
+                self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::I), i));
                 false
             }
             IstState::Accepted => true,

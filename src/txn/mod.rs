@@ -3,7 +3,9 @@
 //! Each state machine reacts to messages and timer firings through a
 //! [`TxnCtx`] that lends it the shard's timer wheel and outbox; it never
 //! reads a clock or touches a socket. Timer values come from
-//! [`TimerConfig`] (T1, T2, T4).
+//! [`TimerConfig`] (T1, T2, T4). Over a reliable transport ([`Peer`]
+//! names one) requests and non-2xx responses are not retransmitted and the
+//! timers that absorb retransmissions (D, I, J, K) are zero.
 
 mod config;
 mod ctx;
@@ -13,6 +15,7 @@ mod invite_server;
 mod key;
 mod non_invite_client;
 mod non_invite_server;
+mod peer;
 mod table;
 
 pub use config::TimerConfig;
@@ -24,4 +27,5 @@ pub use invite_server::{InviteServerTxn, IstState};
 pub use key::TxnKey;
 pub use non_invite_client::{NictState, NonInviteClientTxn};
 pub use non_invite_server::{NistState, NonInviteServerTxn};
+pub use peer::{ConnId, Peer};
 pub use table::TxnTable;

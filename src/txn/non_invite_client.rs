@@ -1,12 +1,11 @@
 //! Non-INVITE client transaction, RFC 3261 §17.1.2 (Figure 6): BYE,
 //! OPTIONS, INFO, NOTIFY and REFER we send.
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 
 use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
 use super::invite_client::ClientOutcome;
+use super::peer::Peer;
 use crate::sip::Method;
 use crate::timer::TimerHandle;
 
@@ -26,8 +25,8 @@ pub enum NictState {
 /// One non-INVITE client transaction.
 #[derive(Debug)]
 pub struct NonInviteClientTxn {
-    /// Destination.
-    pub to: SocketAddr,
+    /// Destination (its connection is learned from the first response).
+    pub to: Peer,
     /// Current state.
     pub state: NictState,
     /// Slot generation.
@@ -46,12 +45,12 @@ impl NonInviteClientTxn {
         TxnTimerRef { side: TxnSide::NonInviteClient, slot: slot as u32, generation: self.generation, timer }
     }
 
-    /// Sends the request and arms E and F.
+    /// Sends the request and arms F, and E over UDP.
     pub fn start<W: From<TxnTimerRef>, O: TxnOutput>(
         ctx: &mut TxnCtx<'_, W, O>,
         slot: usize,
         generation: u32,
-        to: SocketAddr,
+        to: Peer,
         method: Method,
         request: Bytes,
     ) -> Self {
@@ -67,7 +66,9 @@ impl NonInviteClientTxn {
             timer_e: None,
             timer_f: None,
         };
-        t.timer_e = Some(ctx.arm(t.at(slot, TxnTimer::E), t.interval));
+        if !to.reliable() {
+            t.timer_e = Some(ctx.arm(t.at(slot, TxnTimer::E), t.interval));
+        }
         t.timer_f = Some(ctx.arm(t.at(slot, TxnTimer::F), ctx.timers.t1x64()));
         t
     }
@@ -88,7 +89,8 @@ impl NonInviteClientTxn {
                 ctx.disarm(&mut self.timer_e);
                 ctx.disarm(&mut self.timer_f);
                 self.state = NictState::Completed;
-                self.timer_e = Some(ctx.arm(self.at(slot, TxnTimer::K), ctx.timers.t4));
+                let k = ctx.timers.absorbing(self.to.reliable(), ctx.timers.t4);
+                self.timer_e = Some(ctx.arm(self.at(slot, TxnTimer::K), k));
                 Some(ClientOutcome::Final(code))
             }
             _ => None,

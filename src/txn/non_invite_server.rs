@@ -1,10 +1,9 @@
 //! Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8).
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 
 use super::ctx::{MessageKind, TxnCtx, TxnOutput, TxnSide, TxnTimer, TxnTimerRef};
+use super::peer::Peer;
 use crate::timer::TimerHandle;
 
 /// States of Figure 8.
@@ -23,8 +22,8 @@ pub enum NistState {
 /// One non-INVITE server transaction (BYE, OPTIONS, CANCEL, INFO…).
 #[derive(Debug)]
 pub struct NonInviteServerTxn {
-    /// Where responses go.
-    pub reply_to: SocketAddr,
+    /// Where responses go (over a stream: the request's connection).
+    pub reply_to: Peer,
     /// Current state.
     pub state: NistState,
     /// Slot generation.
@@ -35,7 +34,7 @@ pub struct NonInviteServerTxn {
 
 impl NonInviteServerTxn {
     /// A new transaction in Trying.
-    pub fn new(reply_to: SocketAddr, generation: u32) -> Self {
+    pub fn new(reply_to: Peer, generation: u32) -> Self {
         NonInviteServerTxn {
             reply_to,
             state: NistState::Trying,
@@ -68,7 +67,8 @@ impl NonInviteServerTxn {
                 generation: self.generation,
                 timer: TxnTimer::J,
             };
-            self.timer_j = Some(ctx.arm(at, ctx.timers.t1x64()));
+            let j = ctx.timers.absorbing(self.reply_to.reliable(), ctx.timers.t1x64());
+            self.timer_j = Some(ctx.arm(at, j));
         }
     }
 

@@ -15,6 +15,7 @@ use sipbench::dialog::CallPolicy;
 use sipbench::sip::{HeaderName, Message};
 
 pub mod api;
+pub mod certs;
 pub mod identifiers;
 pub mod pair;
 pub mod sim;

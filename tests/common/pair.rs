@@ -174,7 +174,7 @@ impl Pair {
             let named = t.call.is_some() || m.status_code().is_some() || m.method_name() == "ACK";
             assert!(named, "{} names no call", super::label(&m));
             node.sent.push(m);
-            self.net.send(self.now, node.addr, t.to, t.data);
+            self.net.send(self.now, node.addr, t.to.addr, t.data);
         }
         node.events.append(&mut node.out.events);
         node.out.clear();

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use sipbench::cli::CommonArgs;
-use sipbench::{CallPolicy, Config, LoadPlan, OutgoingCall};
+use sipbench::{CallPolicy, Config, ConnectionReuse, LoadPlan, OutgoingCall, TlsConfig, Transport};
 
 /// A SIP load generator (UAC) on sharded threads, SIPp-like: places calls
 /// at a steady rate, holds them, hangs up, and reports outcomes and
@@ -40,12 +40,47 @@ pub struct Args {
     /// Password for digest challenges. Example: --password secret
     #[arg(long, default_value = "")]
     pub password: String,
+    /// The transport the calls go over (TLS targets sips:). Example: --transport tcp
+    #[arg(long, value_enum, default_value_t = TransportArg::Udp)]
+    pub transport: TransportArg,
+    /// TCP/TLS: one connection per shard carrying every call (SIPp's t1), or one per call,
+    /// closed when it ends (SIPp's tn). Example: --connections per-call
+    #[arg(long, value_enum, default_value_t = ConnectionsArg::PerShard)]
+    pub connections: ConnectionsArg,
+    /// Trust this CA or self-signed server certificate (PEM), beside the system's roots.
+    /// Example: --tls-ca certs/server.pem
+    #[arg(long)]
+    pub tls_ca: Option<std::path::PathBuf>,
+    /// The name the server's certificate must prove, sent as SNI (default: the target's
+    /// address, checked against the certificate's IP addresses). Example: --tls-server-name sbc.example.net
+    #[arg(long)]
+    pub tls_server_name: Option<String>,
     /// The old name of --calls: refused with a pointer to it.
     #[arg(long = "max-calls", hide = true)]
     pub renamed_max_calls: Option<String>,
     /// The old name of --max-concurrent: refused with a pointer to it.
     #[arg(long = "concurrency", hide = true)]
     pub renamed_concurrency: Option<String>,
+}
+
+/// `--transport`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransportArg {
+    /// Datagrams.
+    Udp,
+    /// TCP connections.
+    Tcp,
+    /// TLS over TCP (sips:).
+    Tls,
+}
+
+/// `--connections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConnectionsArg {
+    /// One per shard and server.
+    PerShard,
+    /// One per call.
+    PerCall,
 }
 
 /// The engine configuration the flags describe.
@@ -57,16 +92,34 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         return Err("--concurrency is now --max-concurrent (most calls up at once)".into());
     }
     let ms = Duration::from_millis;
-    let listen = args.common.listen.unwrap_or_else(|| {
-        let ip = if args.target.is_ipv6() { "[::1]:0" } else { "127.0.0.1:0" };
-        ip.parse().expect("literal address")
-    });
+    let transport = match args.transport {
+        TransportArg::Udp => Transport::Udp,
+        TransportArg::Tcp => Transport::Tcp,
+        TransportArg::Tls => Transport::Tls,
+    };
+    let (b, listening) = args.common.apply_listen(Config::builder());
+    let loopback: SocketAddr =
+        (if args.target.is_ipv6() { "[::1]:0" } else { "127.0.0.1:0" }).parse().expect("literal address");
+    let mut b = if listening { b } else { b.listen(loopback) };
+    let listen = args.common.listen.first().map_or(loopback, |l| l.1);
+    let tls = args.common.transport.tls_identity()?;
+    // We listen on the calls' transport too (a server whose connection to
+    // us broke connects back); on TLS only with a certificate.
+    let own = args.common.listen.iter().any(|l| l.0 == transport);
+    if !own && (transport == Transport::Tcp || (transport == Transport::Tls && tls.is_some())) {
+        b = b.listen_on(transport, SocketAddr::new(listen.ip(), 0));
+    }
     let host = |a: SocketAddr| match a {
         SocketAddr::V4(v) => v.to_string(),
         SocketAddr::V6(v) => format!("[{}]:{}", v.ip(), v.port()),
     };
-    let target = format!("sip:{}@{}", args.service, host(args.target));
-    // No From: the engine names its own address, with the port it bound.
+    let target = match transport {
+        Transport::Udp => format!("sip:{}@{}", args.service, host(args.target)),
+        Transport::Tcp => format!("sip:{}@{};transport=tcp", args.service, host(args.target)),
+        Transport::Tls => format!("sips:{}@{}", args.service, host(args.target)),
+    };
+    // No From: the engine names its own address on the calls' transport,
+    // with the port it bound.
     let call = OutgoingCall::new(&target).hang_up_after(ms(args.duration_ms)).media(args.common.media.into());
     let plan = LoadPlan {
         call,
@@ -77,8 +130,11 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
     };
     let mut b = args
         .common
-        .configure(Config::builder(), None)
-        .listen(listen)
+        .configure(b, None)
+        .connection_reuse(match args.connections {
+            ConnectionsArg::PerShard => ConnectionReuse::PerShard,
+            ConnectionsArg::PerCall => ConnectionReuse::PerCall,
+        })
         // The pacers split the concurrency by shard; the engine's call
         // limit makes the total exact (a share is never below one).
         .max_calls(args.common.max_concurrent)
@@ -89,6 +145,16 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         .event_capacity(None);
     if let Some(user) = &args.user {
         b = b.credentials(user, &args.password);
+    }
+    if transport == Transport::Tls || tls.is_some() || args.tls_ca.is_some() {
+        let mut t = tls.unwrap_or_else(TlsConfig::new);
+        if let Some(ca) = &args.tls_ca {
+            t = t.trust(sipbench::cli::read_pem("--tls-ca", ca)?);
+        }
+        if let Some(name) = &args.tls_server_name {
+            t = t.server_name(name);
+        }
+        b = b.tls(t);
     }
     b.build().map_err(|e| e.to_string())
 }

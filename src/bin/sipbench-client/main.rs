@@ -56,6 +56,7 @@ fn main() {
     };
     let shards = cfg.shards();
     cli::install_signal_handlers();
+    cli::ensure_open_files(args.common.transport.max_connections);
     let engine = match Engine::start(cfg, PolicyHandler::default()) {
         Ok(e) => e,
         Err(e) => {

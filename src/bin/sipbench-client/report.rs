@@ -31,7 +31,7 @@ pub fn progress_line(now: &ShardReport, last: &ShardReport, dt: Duration) -> Str
         now.core.retransmissions,
         pct(now, 0.5),
         pct(now, 0.99),
-    )
+    ) + &sipbench::cli::connections_progress(&now.conns)
 }
 
 fn outcomes(u: &UacStats) -> serde_json::Value {
@@ -75,6 +75,7 @@ pub fn final_text(r: &ShardReport, elapsed: Duration) -> String {
         u.forks_released,
         u.auth_retries
     );
+    s += &sipbench::cli::connections_text(&r.conns);
     s + &latency_table(&[setup_row(r)])
 }
 
@@ -95,6 +96,7 @@ pub fn write(dir: &Path, total: &ShardReport, samples: &[Sample], elapsed: Durat
         "handoffs": total.handoffs_out,
         "drops": total.inbox_drops + total.send_errors,
         "messages_out": total.core.messages_out,
+        "connections": sipbench::cli::connections_json(&total.conns),
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("summary.json"), text)?;

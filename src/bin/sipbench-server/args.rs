@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use sipbench::cli::CommonArgs;
+use sipbench::cli::{self, CommonArgs};
 use sipbench::{CallPolicy, Config, LimitAction, ParseLimits, Registrar, SourceLimit};
 
 /// A multi-threaded SIP UAS: answers INVITE/ACK/BYE/CANCEL/re-INVITE/OPTIONS
@@ -77,6 +77,10 @@ pub struct Args {
     /// them; without it REGISTER gets 405. Example: --registrar
     #[arg(long)]
     pub registrar: bool,
+    /// Require TLS clients to present a certificate issued by this CA (PEM): mutual TLS.
+    /// Example: --tls-client-ca certs/trunk-ca.pem
+    #[arg(long)]
+    pub tls_client_ca: Option<std::path::PathBuf>,
     /// The old name of --max-concurrent: refused with a pointer to it.
     #[arg(long = "max-calls", hide = true)]
     pub renamed_max_calls: Option<String>,
@@ -111,12 +115,12 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
     if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
         return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());
     }
-    let listen = args.common.listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("literal address"));
     let media_timeout = (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms));
+    let (b, listening) = args.common.apply_listen(Config::builder());
+    let b = if listening { b } else { b.listen(DEFAULT_LISTEN.parse().expect("literal address")) };
     let mut b = args
         .common
-        .configure(Config::builder(), media_timeout)
-        .listen(listen)
+        .configure(b, media_timeout)
         .policy(policy)
         .max_calls(args.common.max_concurrent)
         .max_transactions(args.max_transactions)
@@ -147,6 +151,15 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
                 SourceAction::Reject => LimitAction::Reject,
             },
         });
+    }
+    let tls = args.common.transport.tls_identity()?;
+    let tls = match (&args.tls_client_ca, tls) {
+        (Some(ca), Some(t)) => Some(t.client_ca(cli::read_pem("--tls-client-ca", ca)?)),
+        (Some(_), None) => return Err("--tls-client-ca needs --tls-cert and --tls-key".into()),
+        (None, t) => t,
+    };
+    if let Some(t) = tls {
+        b = b.tls(t);
     }
     Ok((b.build().map_err(|e| e.to_string())?, policy))
 }

@@ -48,6 +48,7 @@ fn main() {
     };
     let (shards, listen) = (cfg.shards(), cfg.listen());
     cli::install_signal_handlers();
+    cli::ensure_open_files(args.common.transport.max_connections);
     let udp_before = cli::read_udp_stats();
     let engine = match Engine::start(cfg, PolicyHandler::new(policy)) {
         Ok(e) => e,
@@ -56,7 +57,11 @@ fn main() {
             std::process::exit(1);
         }
     };
-    eprintln!("sipbench-server listening on {} with {shards} shard(s)", engine.local_addr());
+    for t in sipbench::Transport::ALL {
+        if let Some(at) = engine.local_addr_of(t) {
+            eprintln!("sipbench-server listening on {t}:{at} with {shards} shard(s)");
+        }
+    }
     if let Some(addr) = args.metrics {
         match cli::serve_metrics(addr, engine.report_handle()) {
             Ok(at) => eprintln!("metrics at http://{at}/metrics"),
@@ -74,6 +79,7 @@ fn main() {
     let elapsed = run.started.elapsed();
     print!("{}", summary::final_text(&total, &udp, elapsed));
     print!("{}", summary::media_text(&total));
+    print!("{}", cli::connections_text(&total.conns));
     print!("\n{}", latency::table(&total));
     if let Some(dir) = &args.common.report
         && let Err(e) = summary::write_json(dir, &total, &shard_reports, &udp, elapsed)

@@ -29,7 +29,7 @@ pub fn progress_line(now: &ShardReport, last: &ShardReport, dt: Duration) -> Str
         pct(now, 0.99),
         (now.media.packets_in - last.media.packets_in) as f64 / secs,
         (now.media.packets_out - last.media.packets_out) as f64 / secs,
-    )
+    ) + &sipbench::cli::connections_progress(&now.conns)
 }
 
 /// The media lines of the summary (empty when no stream opened).
@@ -144,7 +144,7 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed, "transferred": c.calls_transferred,
             "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
             "overload_rejected": c.overload_rejected, "overload_by_delay": c.overload_by_delay, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
-            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout, "request_timeout": c.failed_request_timeout },
+            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout, "request_timeout": c.failed_request_timeout, "transport": c.failed_transport },
             "media_refused": c.media_refused,
         },
         "messages": {
@@ -162,6 +162,7 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "inbox_full": r.inbox_drops, "send_errors": r.send_errors, "timer_h_expired": c.timer_h_expired,
         },
         "datagrams_in": r.datagrams_in,
+        "connections": sipbench::cli::connections_json(&r.conns),
         "handoffs": { "out": r.handoffs_out, "in": r.handoffs_in },
         "tables_at_exit": { "calls": r.tables.calls, "server_txns": r.tables.server_txns,
             "client_txns": r.tables.client_txns, "timers": r.tables.timers },

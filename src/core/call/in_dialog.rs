@@ -2,8 +2,6 @@
 //! re-INVITE and UPDATE offers) and ours (BYE, re-INVITE, INFO) with their
 //! outcomes (RFC 3261 §12.2, §14, §15; RFC 3311, RFC 6086).
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 
 use super::step::{CallEvent, Step, With};
@@ -57,7 +55,7 @@ impl Call {
         &mut self,
         version: u64,
         held: bool,
-        reinvite: Option<(usize, Bytes, SocketAddr)>,
+        reinvite: Option<(usize, Bytes, crate::txn::Peer)>,
         step: &mut Step,
     ) {
         let was_held = self.media.remote_held;
@@ -171,14 +169,19 @@ impl Call {
         }
     }
 
-    /// The transport could not send one of the call's datagrams. A call
+    /// The transport could not send one of the call's messages. A call
     /// we placed whose INVITE cannot be sent ends at once: true when the
-    /// shard should drop that INVITE's transaction.
+    /// shard should drop that INVITE's transaction. Over a stream nothing
+    /// is resent, so a BYE that cannot be sent (no connection could be
+    /// opened) ends the call at once too.
     pub(crate) fn on_send_failure(&mut self, detail: &str, step: &mut Step) -> bool {
         step.error(CallErrorKind::Transport, || format!("send failed: {detail}"));
         if self.uac.is_some() && self.state == CallState::Calling {
             step.end(EndReason::TransportError);
             return true;
+        }
+        if self.state == CallState::Terminating && self.transport().reliable() {
+            step.end(EndReason::TransportError);
         }
         false
     }

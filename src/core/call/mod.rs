@@ -14,6 +14,7 @@ mod answering;
 mod commands;
 mod event;
 mod finished;
+mod flow;
 mod in_dialog;
 mod leg;
 mod media;
@@ -25,7 +26,6 @@ mod table;
 mod timers;
 mod transfer;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,7 +43,9 @@ pub(crate) use timers::{CallTimer, CallTimers};
 use crate::core::CallInfo;
 use crate::core::offer_answer::SdpAnswer;
 use crate::dialog::{CallState, Dialog, EndReason};
+use crate::sip::Transport;
 use crate::timer::TimerHandle;
+use crate::txn::Peer;
 
 /// One call (either role).
 #[derive(Debug)]
@@ -59,8 +61,11 @@ pub(crate) struct Call {
     ok: Option<resend::Sent2xx>,
     /// The 2xx retransmission interval: T1 doubling to T2.
     ok_interval: Duration,
-    /// Where our 2xx (and its retransmissions) go.
-    response_to: SocketAddr,
+    /// How the peer is reached. For a call we answer: where our 2xx (and
+    /// its retransmissions) go, over a stream the INVITE's connection; for
+    /// a call we place: the target. Requests we send in the dialog go over
+    /// its transport and connection (`request_peer`).
+    response_to: Peer,
     timers: CallTimers,
     /// Hang up this long after the call is up (None: never by itself).
     hangup_after: Option<Duration>,
@@ -83,7 +88,7 @@ impl Call {
         generation: u32,
         dialog: Dialog,
         now: Instant,
-        response_to: SocketAddr,
+        response_to: Peer,
         txn: usize,
         answer: SdpAnswer,
     ) -> Call {
@@ -101,8 +106,9 @@ impl Call {
         now: Instant,
         local_port: Option<u16>,
         out: Arc<crate::core::OutgoingCall>,
+        transport: Transport,
     ) -> Call {
-        let peer = dialog.source;
+        let peer = Peer { addr: dialog.source, transport, conn: None };
         let mut c = Call::new(generation, CallState::Calling, dialog, now, peer);
         c.hangup_after = out.hang_up_after;
         c.media = CallMedia::offered(local_port, out.media);
@@ -111,7 +117,7 @@ impl Call {
         c
     }
 
-    fn new(generation: u32, state: CallState, dialog: Dialog, now: Instant, to: SocketAddr) -> Call {
+    fn new(generation: u32, state: CallState, dialog: Dialog, now: Instant, to: Peer) -> Call {
         Call {
             generation,
             state,

@@ -2,13 +2,11 @@
 //! 2xx until its ACK (RFC 3261 §13.3.1.4) and, for a call we placed, our
 //! ACK for each retransmission of its 2xx (§13.2.2.4).
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 
 use super::Call;
 use crate::sip::Method;
-use crate::txn::MessageKind;
+use crate::txn::{MessageKind, Peer};
 
 /// What a call keeps to send again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,14 +27,14 @@ pub(super) struct Sent2xx {
 
 impl Call {
     /// What the call keeps to send again: where, the bytes, what they are.
-    pub(crate) fn kept(&self, k: Kept) -> Option<(SocketAddr, Bytes, MessageKind)> {
+    pub(crate) fn kept(&self, k: Kept) -> Option<(Peer, Bytes, MessageKind)> {
         match k {
             Kept::Ok2xx => {
                 self.ok.as_ref().map(|ok| (self.response_to, ok.data.clone(), MessageKind::Response(200)))
             }
             Kept::Ack => {
                 let ack = self.uac.as_ref()?.ack.clone()?;
-                Some((self.dialog.peer(), ack, MessageKind::Request(Method::Ack)))
+                Some((self.request_peer(), ack, MessageKind::Request(Method::Ack)))
             }
         }
     }

@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use bytes::{Bytes, BytesMut};
 
 use crate::core::CoreConfig;
-use crate::sip::Message;
 use crate::sip::sdp::{self, Codec, Direction, HoldState, LocalMedia};
+use crate::sip::{Message, Transport};
 
 /// The telephone-event payload type of our own offers (sdp::write_offer).
 const OUR_DTMF_PT: u8 = 101;
@@ -36,8 +36,8 @@ pub(crate) struct SdpAnswer {
 pub(crate) struct OfferAnswer {
     local: LocalMedia,
     buf: BytesMut,
-    /// Our Contact URI.
-    pub contact: String,
+    /// Our Contact URI on each transport (`Transport::index`).
+    contacts: [String; 3],
 }
 
 impl OfferAnswer {
@@ -51,12 +51,13 @@ impl OfferAnswer {
             username: "sipbench".to_string(),
             ptime: Some(20),
         };
-        let host = match (&cfg.contact_host, cfg.local) {
-            (Some(h), a) => format!("{h}:{}", a.port()),
-            (None, SocketAddr::V4(a)) => a.to_string(),
-            (None, SocketAddr::V6(a)) => format!("[{}]:{}", a.ip(), a.port()),
-        };
-        OfferAnswer { local, buf: BytesMut::with_capacity(2048), contact: format!("sip:sipbench@{host}") }
+        let contacts = Transport::ALL.map(|t| contact(cfg, t));
+        OfferAnswer { local, buf: BytesMut::with_capacity(2048), contacts }
+    }
+
+    /// Our Contact URI for messages over `t`.
+    pub(crate) fn contact_for(&self, t: Transport) -> &str {
+        &self.contacts[t.index()]
     }
 
     /// Our SDP for a request's body: an answer to its offer, or an offer
@@ -136,5 +137,20 @@ fn settle(answer: &sdp::Answer<'_>, body: Bytes, port: u16) -> SdpAnswer {
         dtmf_pt: accepted
             .and_then(|m| m.formats.iter().find(|(_, c)| *c == Codec::TelephoneEvent))
             .map(|&(pt, _)| pt),
+    }
+}
+
+/// Our Contact on transport `t`: `sip:` with `;transport=tcp` over TCP,
+/// `sips:` over TLS (RFC 3261 §8.1.1.8), at that transport's listener.
+fn contact(cfg: &CoreConfig, t: Transport) -> String {
+    let host = match (&cfg.contact_host, cfg.local_for(t)) {
+        (Some(h), a) => format!("{h}:{}", a.port()),
+        (None, SocketAddr::V4(a)) => a.to_string(),
+        (None, SocketAddr::V6(a)) => format!("[{}]:{}", a.ip(), a.port()),
+    };
+    match t {
+        Transport::Udp => format!("sip:sipbench@{host}"),
+        Transport::Tcp => format!("sip:sipbench@{host};transport=tcp"),
+        Transport::Tls => format!("sips:sipbench@{host}"),
     }
 }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use crate::dialog::Dialog;
-use crate::sip::NameAddr;
+use crate::sip::{NameAddr, Transport};
 
 /// Which side started the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,12 +32,15 @@ pub struct CallInfo {
     /// The peer's address: where the INVITE came from, or where ours went
     /// (the target, or the outbound proxy).
     pub remote_addr: SocketAddr,
+    /// How the peer is reached: the transport the INVITE came on, or the
+    /// one the Request-URI of ours asked for.
+    pub transport: Transport,
 }
 
 impl CallInfo {
     /// The context of a call with dialog `d`, made when it starts (the
     /// dialog's local and remote addresses are still those of the INVITE).
-    pub(crate) fn of(direction: CallDirection, d: &Dialog) -> CallInfo {
+    pub(crate) fn of(direction: CallDirection, d: &Dialog, transport: Transport) -> CallInfo {
         let uri = |v: &str| NameAddr::parse(v, "To").map_or_else(|_| v.to_owned(), |a| a.uri.to_owned());
         CallInfo {
             direction,
@@ -45,6 +48,7 @@ impl CallInfo {
             local_uri: uri(d.local_addr()),
             remote_uri: uri(d.remote_addr()),
             remote_addr: d.source,
+            transport,
         }
     }
 }

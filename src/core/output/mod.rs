@@ -1,6 +1,7 @@
-//! What a core step produces, each item typed: datagrams to transmit
-//! (what each is, for which call, to where), media commands for the RTP
-//! layer and events for the application. The runtime drains the outbox
+//! What a core step produces, each item typed: messages to transmit
+//! (what each is, for which call, to which peer, over which transport and
+//! connection), media commands for the RTP layer, events for the
+//! application, and connections calls no longer need. The runtime drains the outbox
 //! after each step and never reads the bytes again to learn what they are.
 
 mod call_info;
@@ -17,12 +18,15 @@ pub use transmit::Transmit;
 /// Everything one core step asks the outside world to do.
 #[derive(Debug, Default)]
 pub struct Outbox {
-    /// Datagrams to send.
+    /// Messages to send.
     pub transmits: Vec<Transmit>,
     /// Media commands.
     pub media: Vec<MediaCommand>,
     /// Application events.
     pub events: Vec<Event>,
+    /// Connections a call we placed no longer needs (it ended): the
+    /// runtime closes the ones it opened for that call alone.
+    pub released: Vec<crate::txn::ConnId>,
 }
 
 impl Outbox {
@@ -31,5 +35,6 @@ impl Outbox {
         self.transmits.clear();
         self.media.clear();
         self.events.clear();
+        self.released.clear();
     }
 }

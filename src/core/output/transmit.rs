@@ -1,19 +1,19 @@
-//! A datagram to send, with what it is and the call it belongs to, so the
-//! runtime and the counters never sniff the bytes, and a failed send is
-//! reported to its call without scanning for the Call-ID.
-
-use std::net::SocketAddr;
+//! A message to send, with what it is, the call it belongs to and where
+//! it goes (address, transport, connection), so the runtime and the
+//! counters never sniff the bytes, and a failed send is reported to its
+//! call without scanning for the Call-ID.
 
 use bytes::Bytes;
 
 use crate::core::CallHandle;
-use crate::txn::{MessageKind, TxnOutput};
+use crate::txn::{MessageKind, Peer, TxnOutput};
 
-/// One datagram for the transport.
+/// One message for the transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transmit {
-    /// Destination.
-    pub to: SocketAddr,
+    /// Destination: over a stream, the connection named if it is still
+    /// open, else one to `to.addr`.
+    pub to: Peer,
     /// Bytes on the wire.
     pub data: Bytes,
     /// The request method or response status it carries.
@@ -31,7 +31,7 @@ pub(crate) struct CallTransmits<'a> {
 }
 
 impl TxnOutput for CallTransmits<'_> {
-    fn send(&mut self, to: SocketAddr, data: Bytes, kind: MessageKind) {
+    fn send(&mut self, to: Peer, data: Bytes, kind: MessageKind) {
         self.out.push(Transmit { to, data, kind, call: self.call });
     }
 }

@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use super::OutgoingCall;
 use crate::core::CommandError;
 use crate::core::command::text;
-use crate::sip::{Host, Scheme, Uri};
+use crate::sip::{Host, Scheme, Transport, Uri};
 
 /// Extra headers a call may carry, and their total size: the INVITE must
 /// fit one datagram.
@@ -48,7 +48,7 @@ impl OutgoingCall {
     pub fn destination(&self) -> Result<SocketAddr, CommandError> {
         let refuse = CommandError::BadArgument;
         let target = text::uri(&self.request_uri).filter(|u| u.scheme != Scheme::Tel);
-        let Some(target) = target else { return Err(refuse("request-URI must be a sip: or sips: URI")) };
+        let Some(target) = target else { return Err(refuse(BAD_REQUEST_URI)) };
         let to_ok = self.to == self.request_uri || text::is_uri(&self.to);
         if !to_ok || self.from.as_deref().is_some_and(|f| !text::is_uri(f)) {
             return Err(refuse("From and To must be sip:, sips: or tel: URIs"));
@@ -63,10 +63,19 @@ impl OutgoingCall {
         {
             return Err(refuse("credentials: the user must be text without quotes or backslashes"));
         }
+        let transport = Transport::of_uri(&target).ok_or(refuse("transport must be udp, tcp or tls"))?;
         match self.proxy {
             Some(p) => Ok(p),
-            None => ip_destination(&target),
+            None => ip_destination(&target, transport),
         }
+    }
+
+    /// The transport the Request-URI asks for (RFC 3263 §4.1 without
+    /// DNS), to the target or to the outbound proxy: `sips:` is TLS, else
+    /// its `transport=` parameter (udp, tcp, tls), else UDP.
+    pub fn transport(&self) -> Result<Transport, CommandError> {
+        let uri = text::uri(&self.request_uri).ok_or(CommandError::BadArgument(BAD_REQUEST_URI))?;
+        Transport::of_uri(&uri).ok_or(CommandError::BadArgument("transport must be udp, tcp or tls"))
     }
 
     fn check_headers(&self) -> Result<(), CommandError> {
@@ -87,16 +96,18 @@ impl OutgoingCall {
     }
 }
 
+const BAD_REQUEST_URI: &str = "request-URI must be a sip: or sips: URI";
+
 /// Where a Request-URI's requests go without a proxy: its host must be
-/// an IP address.
-fn ip_destination(uri: &Uri<'_>) -> Result<SocketAddr, CommandError> {
+/// an IP address; the port defaults to the transport's.
+fn ip_destination(uri: &Uri<'_>, transport: Transport) -> Result<SocketAddr, CommandError> {
     let refuse = CommandError::BadArgument("target must name an IP address (or use an outbound proxy)");
     let ip: IpAddr = match uri.host {
         Some(Host::V4(a)) => a.into(),
         Some(Host::V6(a)) => a.into(),
         _ => return Err(refuse),
     };
-    Ok(SocketAddr::new(ip, uri.port.unwrap_or(5060)))
+    Ok(SocketAddr::new(ip, uri.port.unwrap_or(transport.default_port())))
 }
 
 #[cfg(test)]
@@ -128,5 +139,19 @@ mod tests {
         let via_proxy =
             OutgoingCall::new("sip:bob@example.com").outbound_proxy("127.0.0.1:5080".parse().unwrap());
         assert_eq!(via_proxy.destination(), Ok("127.0.0.1:5080".parse().unwrap()));
+        assert!(refused(OutgoingCall::new("sip:bob@127.0.0.1;transport=sctp")));
+    }
+
+    #[test]
+    fn the_request_uri_picks_transport_and_default_port() {
+        use crate::sip::Transport;
+        let at = |uri: &str| {
+            let c = OutgoingCall::new(uri);
+            (c.transport().unwrap(), c.destination().unwrap().port())
+        };
+        assert_eq!(at("sip:bob@127.0.0.1"), (Transport::Udp, 5060));
+        assert_eq!(at("sip:bob@127.0.0.1;transport=tcp"), (Transport::Tcp, 5060));
+        assert_eq!(at("sips:bob@127.0.0.1"), (Transport::Tls, 5061));
+        assert_eq!(at("sip:bob@127.0.0.1:5070;transport=TLS"), (Transport::Tls, 5070));
     }
 }

@@ -12,19 +12,31 @@ impl ShardCore {
     /// ACKs the fork's 2xx in dialog `d`; sends it BYE unless `again`
     /// (its 2xx again: the ACK went missing, the BYE is on its way).
     #[inline(never)]
-    pub(crate) fn release_fork(&mut self, call: CallHandle, d: &Dialog, again: bool, out: &mut Outbox) {
+    pub(crate) fn release_fork(
+        &mut self,
+        slot: usize,
+        call: CallHandle,
+        d: &Dialog,
+        again: bool,
+        out: &mut Outbox,
+    ) {
         let (ack_branch, bye_branch) = (self.ids.branch(), self.ids.branch());
         let generation = self.ids.generation();
-        let local = self.cfg.local.to_string();
-        let (seq, peer, target) = (d.local_cseq, d.peer(), strip_brackets(d.remote_target()));
+        // The fork's dialog, reached the way the call is.
+        let Some(flow) = self.calls.get(slot).map(|c| c.request_peer()) else { return };
+        let peer = flow.at(d.peer());
+        let local = self.cfg.local_for(peer.transport).to_string();
+        let (seq, target) = (d.local_cseq, strip_brackets(d.remote_target()));
         let w = &mut self.writer;
-        let ack = dialog_request(w, d, "ACK", target, seq, &local, &ack_branch).finish();
+        let via = (peer.transport, local.as_str(), ack_branch.as_str());
+        let ack = dialog_request(w, d, "ACK", target, seq, via).finish();
         let kind = MessageKind::Request(Method::Ack);
         out.transmits.push(Transmit { to: peer, data: ack, kind, call: Some(call) });
         if again {
             return;
         }
-        let bye = dialog_request(w, d, "BYE", target, seq + 1, &local, &bye_branch).finish();
+        let via = (peer.transport, local.as_str(), bye_branch.as_str());
+        let bye = dialog_request(w, d, "BYE", target, seq + 1, via).finish();
         let mut ctx = self.clock.txn(self.step.now, &mut out.transmits, Some(call));
         let slot = self.nict.next_slot();
         let t = NonInviteClientTxn::start(&mut ctx, slot, generation, peer, Method::Bye, bye);

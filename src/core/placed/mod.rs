@@ -34,6 +34,7 @@ impl ShardCore {
         out: &mut Outbox,
     ) -> Result<CallHandle, CommandError> {
         let peer = call.destination()?;
+        let transport = call.transport()?;
         if self.admission.stopping {
             return Err(CommandError::Stopped);
         }
@@ -42,13 +43,14 @@ impl ShardCore {
         }
         let call_id = self.ids.call_id();
         let tag = self.ids.token();
-        let from_uri = call.from.as_deref().unwrap_or(&self.sdp.contact);
+        let from_uri = call.from.as_deref().unwrap_or(self.sdp.contact_for(transport));
         let from = text::name_addr(call.from_display.as_deref(), from_uri);
         let to = text::name_addr(call.to_display.as_deref(), &call.to);
         let dialog = Dialog::for_uac(&call_id, &tag, &from, &to, &call.request_uri, peer);
-        let info = self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Outgoing, &dialog)));
+        let info =
+            self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Outgoing, &dialog, transport)));
         let port = self.ports.take();
-        let placed = Call::placed(self.ids.generation(), dialog, now, port, call).with_info(info);
+        let placed = Call::placed(self.ids.generation(), dialog, now, port, call, transport).with_info(info);
         let slot = self.calls.insert(placed);
         self.stats.uac.placed += 1;
         self.stats.active_calls += 1;
@@ -69,22 +71,24 @@ impl ShardCore {
     ) {
         let branch = self.ids.branch();
         let generation = self.ids.generation();
-        let local = self.cfg.local.to_string();
         let handle = self.handle(slot);
         let Some(c) = self.calls.get_mut(slot) else { return };
+        let transport = c.transport();
+        let local = self.cfg.local_for(transport).to_string();
         let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
         let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
+        let peer = c.invite_peer();
         let d = c.dialog();
-        let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, &local, &branch);
+        let via = (transport, local.as_str(), branch.as_str());
+        let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, via);
         let allow = crate::core::server::allow(self.cfg.registrar.is_some());
-        let mut b = invite_headers(b, &self.sdp.contact, allow, &self.cfg.user_agent);
+        let mut b = invite_headers(b, self.sdp.contact_for(transport), allow, &self.cfg.user_agent);
         if let Some((name, value)) = auth {
             b = b.header(name, value);
         }
         for (name, value) in c.leg().map_or(&[][..], |l| &l.call.headers[..]) {
             b = b.header(name, value);
         }
-        let peer = d.source;
         let Ok(msg) = Message::parse(b.body("application/sdp", &body)) else { return };
         let key = TxnKey::client(&branch, Method::Invite, "INVITE");
         let mut ctx = self.clock.txn(now, &mut out.transmits, Some(handle));

@@ -45,7 +45,10 @@ impl OutgoingCall {
     /// A call to `request_uri` (also the To URI until [`to`](Self::to)
     /// says otherwise), e.g. `sip:service@192.0.2.10:5060`. Without an
     /// outbound proxy its host must be an IP address (the engine does no
-    /// DNS): the INVITE goes there, to port 5060 unless it names one.
+    /// DNS): the INVITE goes there, to port 5060 (5061 over TLS) unless it
+    /// names one. The URI also picks the transport
+    /// ([`transport`](Self::transport)): UDP, TCP with `;transport=tcp`,
+    /// TLS with `sips:` or `;transport=tls`.
     pub fn new(request_uri: &str) -> OutgoingCall {
         OutgoingCall {
             request_uri: request_uri.to_owned(),

@@ -7,7 +7,7 @@ mod responses;
 use crate::core::call::InDialog;
 use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
 use crate::dialog::Dialog;
-use crate::sip::{Builder, HeaderName, Message, Method, Writer};
+use crate::sip::{Builder, HeaderName, Message, Method, Transport, Writer};
 use crate::txn::{InviteClientTxn, MessageKind, NonInviteClientTxn, TxnKey};
 
 impl InDialog {
@@ -35,8 +35,9 @@ impl ShardCore {
     ) {
         let method = req.method();
         let branch = self.ids.branch();
-        let local = self.cfg.local.to_string();
         let Some(c) = self.calls.get_mut(slot) else { return };
+        let transport = c.transport();
+        let local = self.cfg.local_for(transport).to_string();
         let sdp = match req {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
@@ -48,14 +49,15 @@ impl ShardCore {
             InDialog::Ack(seq) => seq,
             _ => c.next_local_cseq(),
         };
+        let peer = c.request_peer();
         let d = c.dialog();
-        let peer = d.peer();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
         let target = target.to_owned();
         let name = method.as_str();
-        let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, &local, &branch);
+        let via = (transport, local.as_str(), branch.as_str());
+        let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, via);
         if matches!(method, Method::Invite | Method::Refer) {
-            b = b.contact(&self.sdp.contact);
+            b = b.contact(self.sdp.contact_for(transport));
         }
         if let InDialog::Refer { target } = &req {
             b = b.header("Refer-To", &format!("<{target}>"));
@@ -95,19 +97,20 @@ impl ShardCore {
 }
 
 /// The request line and the dialog's headers (Via, Max-Forwards, From
-/// with our tag, To, Call-ID, CSeq, Route) of a request in `d`.
+/// with our tag, To, Call-ID, CSeq, Route) of a request in `d`; `via` is
+/// (transport, sent-by, branch).
 pub(crate) fn dialog_request<'w>(
     writer: &'w mut Writer,
     d: &Dialog,
     method: &str,
     uri: &str,
     seq: u32,
-    local: &str,
-    branch: &str,
+    via: (Transport, &str, &str),
 ) -> Builder<'w> {
+    let (transport, local, branch) = via;
     writer
         .request(method, uri)
-        .via("UDP", local, branch)
+        .via(transport.via_token(), local, branch)
         .max_forwards(70)
         .name_addr(HeaderName::From, d.local_addr(), Some(d.local_tag()))
         .name_addr(HeaderName::To, d.remote_addr(), None)

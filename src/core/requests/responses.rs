@@ -26,8 +26,15 @@ impl ShardCore {
             self.stats.stray_responses += 1;
             return;
         };
+        // The transaction, and a call we placed, go on over the connection
+        // the response came on (the runtime picked it for our request).
+        let conn = self.arrived.conn;
         if invite {
             let Some(t) = self.ict.get_mut(slot) else { return };
+            t.to.conn = t.to.conn.or(conn);
+            if let Some(c) = t.call.and_then(|c| self.calls.get_mut(c)) {
+                c.learn_conn(conn);
+            }
             let call = t.call.map(|c| self.calls.handle(self.cfg.shard, c));
             let mut ctx = self.clock.txn(now, &mut out.transmits, call);
             let outcome = t.on_response(&mut ctx, slot, &msg, &mut self.writer);
@@ -38,6 +45,7 @@ impl ShardCore {
             return;
         }
         let Some(t) = self.nict.get_mut(slot) else { return };
+        t.to.conn = t.to.conn.or(conn);
         let call = t.call.map(|c| self.calls.handle(self.cfg.shard, c));
         let code = msg.status_code().unwrap_or(0);
         let outcome = t.on_response(&mut self.clock.txn(now, &mut out.transmits, call), slot, code);

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use super::{Extra, reason_phrase, reply_address};
+use super::{Extra, reason_phrase};
 use crate::core::{IncomingRequest, Outbox, ShardCore};
 use crate::sip::{HeaderName, Message, Method, ResponseHead};
 use crate::txn::TxnKey;
@@ -135,7 +135,7 @@ impl ShardCore {
         };
         let handle = Some(self.handle(call));
         let reinvite = if msg.method() == Method::Invite {
-            let reply_to = reply_address(msg, from);
+            let reply_to = self.reply_peer(msg, from);
             Some((self.new_ist(key, msg, from), answer.body, reply_to))
         } else {
             let extra = Extra { dialog: true, sdp: Some(&answer.body), ..Extra::default() };

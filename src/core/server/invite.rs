@@ -59,14 +59,16 @@ impl ShardCore {
                 return self.refuse_with(now, from, key, msg, head, extra, out);
             }
         };
-        let info = self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Incoming, &dialog)));
+        let transport = self.arrived.transport;
+        let info =
+            self.cfg.events.then(|| Arc::new(CallInfo::of(CallDirection::Incoming, &dialog, transport)));
         let offer = answer.port.map(|_| OfferSummary {
             media_addr: answer.remote,
             codec: if answer.payload_type == 8 { "PCMA" } else { "PCMU" },
             on_hold: answer.held,
         });
         let txn = self.new_ist(key, msg, from);
-        let reply_to = self.ist.get(txn).map_or(from, |t| t.reply_to);
+        let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
         let call =
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
         let slot = self.calls.insert(call);

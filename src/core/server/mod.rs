@@ -22,7 +22,6 @@ use std::time::Instant;
 
 pub use inspect::UriSchemes;
 pub(crate) use reason::reason_phrase;
-pub(crate) use respond::reply_address;
 pub(crate) use write::{Extra, Ours, allow, write_response};
 
 use crate::core::{LimitAction, Outbox, ShardCore};

@@ -9,10 +9,10 @@ use bytes::Bytes;
 use super::write::{Extra, Ours, write_response};
 use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
 use crate::sip::{Message, Method, ResponseHead};
-use crate::txn::{InviteServerTxn, MessageKind, NonInviteServerTxn, TxnKey};
+use crate::txn::{InviteServerTxn, MessageKind, NonInviteServerTxn, Peer, TxnKey};
 
 /// Where responses to `req` go.
-pub(crate) fn reply_address(req: &Message, source: SocketAddr) -> SocketAddr {
+fn reply_address(req: &Message, source: SocketAddr) -> SocketAddr {
     match req.via_reply_parts() {
         Ok((rport, port, maddr)) => crate::txn::response_destination_of(rport, port, maddr, source),
         Err(_) => source,
@@ -20,6 +20,13 @@ pub(crate) fn reply_address(req: &Message, source: SocketAddr) -> SocketAddr {
 }
 
 impl ShardCore {
+    /// Where responses to `req` (from `source`, the message being
+    /// handled) go: over a stream, back on its connection, and to the
+    /// Via's address should that connection be gone (RFC 3261 §18.2.2).
+    pub(crate) fn reply_peer(&self, req: &Message, source: SocketAddr) -> Peer {
+        self.arrived.at(reply_address(req, source))
+    }
+
     fn build_response(
         &mut self,
         req: &Message,
@@ -28,7 +35,7 @@ impl ShardCore {
         extra: Extra<'_>,
     ) -> Bytes {
         let ours = Ours {
-            contact: &self.sdp.contact,
+            contact: self.sdp.contact_for(self.arrived.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
         };
@@ -51,7 +58,7 @@ impl ShardCore {
         let head = ResponseHead { code, reason, to_tag: Some(&tag), source: None };
         let data = self.build_response(req, source, head, extra);
         let kind = MessageKind::Response(code);
-        out.transmits.push(Transmit { to: reply_address(req, source), data, kind, call: None });
+        out.transmits.push(Transmit { to: self.reply_peer(req, source), data, kind, call: None });
     }
 
     /// Answers a non-INVITE request through a new server transaction.
@@ -69,7 +76,7 @@ impl ShardCore {
     ) {
         let code = head.code;
         let data = self.build_response(req, source, head, extra);
-        let txn = NonInviteServerTxn::new(reply_address(req, source), self.ids.generation());
+        let txn = NonInviteServerTxn::new(self.reply_peer(req, source), self.ids.generation());
         let slot = self.nist.insert(key, txn);
         self.admission.transaction_started();
         if let Some(t) = self.nist.get_mut(slot) {
@@ -81,7 +88,7 @@ impl ShardCore {
     /// (leaving an empty message): requests travel by reference and are
     /// moved once, here, instead of at every step of the dispatch.
     pub(crate) fn new_ist(&mut self, key: TxnKey, msg: &mut Message, from: SocketAddr) -> usize {
-        let reply_to = reply_address(msg, from);
+        let reply_to = self.reply_peer(msg, from);
         let txn = InviteServerTxn::new(msg.take(), from, reply_to, self.ids.generation());
         self.admission.transaction_started();
         self.ist.insert(key, txn)
@@ -124,7 +131,7 @@ impl ShardCore {
         let slot = self.new_ist(key, msg, from);
         let Some(t) = self.ist.get_mut(slot) else { return };
         let ours = Ours {
-            contact: &self.sdp.contact,
+            contact: self.sdp.contact_for(self.arrived.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
         };

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use crate::dialog::CallPolicy;
-use crate::sip::ParseLimits;
+use crate::sip::{ParseLimits, Transport};
 use crate::txn::TimerConfig;
 
 /// Configuration of one `ShardCore`.
@@ -18,6 +18,11 @@ pub struct CoreConfig {
     pub shards: u16,
     /// The address we listen on (Via sent-by and Contact of our messages).
     pub local: SocketAddr,
+    /// Our TCP listener, when there is one (Via sent-by and Contact of
+    /// what we send over TCP; None: `local`).
+    pub local_tcp: Option<SocketAddr>,
+    /// Our TLS listener, the same for TLS.
+    pub local_tls: Option<SocketAddr>,
     /// RFC 3261 timer values.
     pub timers: TimerConfig,
     /// Default answering policy.
@@ -66,6 +71,17 @@ pub struct CoreConfig {
     pub id_key: crate::core::IdKey,
 }
 
+impl CoreConfig {
+    /// Our address on transport `t` (Via sent-by, Contact).
+    pub fn local_for(&self, t: Transport) -> SocketAddr {
+        match t {
+            Transport::Udp => self.local,
+            Transport::Tcp => self.local_tcp.unwrap_or(self.local),
+            Transport::Tls => self.local_tls.unwrap_or(self.local),
+        }
+    }
+}
+
 /// Where a call's RTP port pair comes from (even RTP port, RTCP on the
 /// next odd one). The core never binds a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +114,8 @@ impl Default for CoreConfig {
             shard: 0,
             shards: 1,
             local: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
+            local_tcp: None,
+            local_tls: None,
             timers: TimerConfig::default(),
             policy: CallPolicy::default(),
             limits: ParseLimits::default(),

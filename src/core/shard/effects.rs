@@ -34,7 +34,7 @@ impl ShardCore {
                 self.send_in_dialog(slot, handle, r, out)
             }
             Effect::Cancel => self.send_cancel(slot, out),
-            Effect::ReleaseFork { dialog, again } => self.release_fork(handle, dialog, *again, out),
+            Effect::ReleaseFork { dialog, again } => self.release_fork(slot, handle, dialog, *again, out),
             &mut Effect::Resend(k) => {
                 if let Some((to, data, kind)) = self.calls.get(slot).and_then(|c| c.kept(k)) {
                     out.transmits.push(Transmit { to, data, kind, call: Some(handle) });
@@ -97,7 +97,7 @@ impl ShardCore {
         // Field by field, so the stored request is borrowed, not cloned.
         let Some(t) = self.ist.get_mut(txn) else { return };
         let ours = Ours {
-            contact: &self.sdp.contact,
+            contact: self.sdp.contact_for(t.reply_to.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
         };

@@ -13,6 +13,9 @@ impl ShardCore {
         let handle = self.handle(slot);
         let Some(c) = self.calls.remove(slot) else { return };
         self.admission.call_slot_freed();
+        if let Some(conn) = c.placed_conn() {
+            out.released.push(conn);
+        }
         let f = c.finish();
         if !f.placed {
             // Calls we place are not the source's.
@@ -60,8 +63,8 @@ impl ShardCore {
                 s.calls_completed += 1;
                 s.calls_transferred += 1;
             }
-            EndReason::RequestTimeout => s.failed_request_timeout += 1,
-            EndReason::InviteTimeout | EndReason::TransportError => s.failed_request_timeout += 1,
+            EndReason::RequestTimeout | EndReason::InviteTimeout => s.failed_request_timeout += 1,
+            EndReason::TransportError => s.failed_transport += 1,
         }
         if let Some(info) = f.info {
             let duration = self.step.now.saturating_duration_since(f.started);

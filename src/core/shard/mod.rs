@@ -1,6 +1,6 @@
 //! `ShardCore`: one shard's sans-IO engine, a router over the call table,
 //! the transaction tables and the timing wheel. The runtime feeds it
-//! datagrams, commands and clock readings and drains its `Outbox`; calls
+//! messages, commands and clock readings and drains its `Outbox`; calls
 //! decide what happens to them (`core::call`), this carries it out.
 
 mod clock;
@@ -24,7 +24,7 @@ use super::ids::Minter;
 use super::offer_answer::{OfferAnswer, RtpPorts};
 use super::{CallHandler, CoreStats, Outbox, PolicyHandler, TableSizes};
 use crate::sip::{Message, Method, Writer};
-use crate::txn::{InviteClientTxn, InviteServerTxn, NonInviteClientTxn, NonInviteServerTxn, TxnTable};
+use crate::txn::{InviteClientTxn, InviteServerTxn, NonInviteClientTxn, NonInviteServerTxn, Peer, TxnTable};
 
 /// What a datagram turned out to be (for the runtime's service-time
 /// histograms, which single out INVITEs).
@@ -60,6 +60,9 @@ pub struct ShardCore {
     pub(crate) step: Step,
     /// Calls we placed that are still up.
     pub(crate) placed_live: u64,
+    /// The peer (transport, connection) of the message being handled:
+    /// our answers go back the way it came (RFC 3261 §18.2.2).
+    pub(crate) arrived: Peer,
     due: Vec<CoreTimer>,
 }
 
@@ -84,6 +87,7 @@ impl ShardCore {
             ids: Minter::new(cfg.shard, cfg.shards, &cfg.id_key),
             step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
             placed_live: 0,
+            arrived: Peer::udp(cfg.local),
             due: Vec::new(),
             cfg,
         }
@@ -91,8 +95,17 @@ impl ShardCore {
 
     /// A datagram arrived from `from`; says what it was.
     pub fn on_datagram(&mut self, now: Instant, from: SocketAddr, data: Bytes, out: &mut Outbox) -> Received {
+        self.on_message(now, Peer::udp(from), data, out)
+    }
+
+    /// A whole message arrived from `from`: a datagram, or one framed off
+    /// a stream connection (which our answers then go back on); says what
+    /// it was.
+    pub fn on_message(&mut self, now: Instant, peer: Peer, data: Bytes, out: &mut Outbox) -> Received {
         let sent_before = out.transmits.len();
         self.step.now = now;
+        self.arrived = peer;
+        let from = peer.addr;
         let mut msg = Message::unparsed(data);
         let received = match Message::fill_received(&mut msg, &self.cfg.limits) {
             Ok(()) if msg.is_request() => {

@@ -37,6 +37,9 @@ pub struct CoreStats {
     /// Calls that failed: a request we sent in the dialog timed out or
     /// got 408/481.
     pub failed_request_timeout: u64,
+    /// Calls that failed: a message of ours could not be sent at all (no
+    /// connection could be opened for our BYE).
+    pub failed_transport: u64,
     /// New INVITEs refused 503 because no RTP port pair was free.
     pub media_refused: u64,
     /// New INVITEs refused with 503 for overload (call limit or delay).
@@ -106,6 +109,7 @@ impl CoreStats {
             failed_shutdown,
             failed_media_timeout,
             failed_request_timeout,
+            failed_transport,
             media_refused,
             overload_rejected,
             overload_by_delay,
@@ -159,5 +163,6 @@ impl CoreStats {
             + self.failed_shutdown
             + self.failed_media_timeout
             + self.failed_request_timeout
+            + self.failed_transport
     }
 }

@@ -77,8 +77,29 @@ pub(super) fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
     if b.defer_timeout.is_zero() {
         return refuse("defer_timeout", "must be more than zero");
     }
+    let l = &b.stream_limits;
+    if l.max_connections == 0 || l.max_per_source == 0 {
+        return refuse("stream_limits", "max_connections and max_per_source must be at least 1");
+    }
+    if l.idle_timeout.is_zero() || l.message_timeout.is_zero() {
+        return refuse("stream_limits", "idle_timeout and message_timeout must be more than zero");
+    }
+    if l.max_output < 4096 {
+        return refuse("stream_limits", "max_output must be at least 4096 bytes");
+    }
+    let on = |t| b.listeners.iter().find(|(lt, _)| *lt == t).map(|(_, a)| *a);
+    if let (Some(tcp), Some(tls)) = (on(crate::sip::Transport::Tcp), on(crate::sip::Transport::Tls))
+        && tcp == tls
+        && tcp.port() != 0
+    {
+        return refuse("listen", format!("TCP and TLS cannot share {tcp}: both are TCP listeners"));
+    }
+    let tls_listener = b.listeners.iter().any(|(t, _)| *t == crate::sip::Transport::Tls);
+    if tls_listener && b.tls.as_ref().is_none_or(|t| t.cert_pem.is_none()) {
+        return refuse("tls", "listening on TLS needs a certificate and key");
+    }
     if let Some(l) = &b.load {
-        if let Err(e) = l.call.destination() {
+        if let Err(e) = l.call.destination().and_then(|_| l.call.transport()) {
             return refuse("load.call", e.to_string());
         }
         if !(l.rate.is_finite() && l.rate > 0.0) || l.concurrency == 0 || l.cancel_percent > 100 {

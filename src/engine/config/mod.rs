@@ -5,6 +5,7 @@
 mod checks;
 mod settings;
 mod split;
+mod transports;
 
 use std::net::SocketAddr;
 
@@ -48,8 +49,13 @@ impl Config {
         self.runtime.shards
     }
 
-    /// The address it will listen on.
+    /// The primary address it will listen on (the first listener).
     pub fn listen(&self) -> SocketAddr {
-        self.runtime.listen
+        self.runtime.listeners[0].1
+    }
+
+    /// Every (transport, address) it will listen on.
+    pub fn listeners(&self) -> &[(crate::sip::Transport, SocketAddr)] {
+        &self.runtime.listeners
     }
 }

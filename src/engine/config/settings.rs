@@ -1,21 +1,25 @@
 //! The builder's settings: whole-engine values with their defaults, set
 //! one by one (checked and split by `build`).
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use crate::core::{Credentials, Registrar, SourceLimit, UriSchemes};
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
-use crate::runtime::LoadPlan;
+use crate::runtime::{ConnectionReuse, LoadPlan, StreamLimits};
 use crate::sip::ParseLimits;
+use crate::sip::Transport;
 use crate::sip::sdp::Codec;
+use crate::transport::tls::TlsConfig;
 use crate::txn::TimerConfig;
 
 /// Collects settings; [`ConfigBuilder::build`] checks them.
 #[derive(Debug, Clone)]
 pub struct ConfigBuilder {
-    pub(crate) listen: SocketAddr,
+    /// (transport, address), at most one per transport; none: UDP on
+    /// 127.0.0.1:5060.
+    pub(crate) listeners: Vec<(Transport, SocketAddr)>,
     pub(crate) shards: Option<usize>,
     pub(crate) pin: bool,
     pub(crate) timers: TimerConfig,
@@ -39,12 +43,15 @@ pub struct ConfigBuilder {
     pub(crate) load: Option<LoadPlan>,
     pub(crate) uri_schemes: UriSchemes,
     pub(crate) registrar: Option<Registrar>,
+    pub(crate) tls: Option<TlsConfig>,
+    pub(crate) stream_limits: StreamLimits,
+    pub(crate) connection_reuse: ConnectionReuse,
 }
 
 impl Default for ConfigBuilder {
     fn default() -> Self {
         ConfigBuilder {
-            listen: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 5060),
+            listeners: Vec::new(),
             shards: None,
             pin: true,
             timers: TimerConfig::default(),
@@ -68,6 +75,9 @@ impl Default for ConfigBuilder {
             load: None,
             uri_schemes: UriSchemes::default(),
             registrar: None,
+            tls: None,
+            stream_limits: StreamLimits::default(),
+            connection_reuse: ConnectionReuse::default(),
         }
     }
 }
@@ -83,8 +93,6 @@ macro_rules! setters {
 
 impl ConfigBuilder {
     setters! {
-        /// Listen address, IPv4 or IPv6 (port 0: any free port).
-        listen: SocketAddr => listen;
         /// Pin each shard to its own core when there are enough cores.
         pin: bool => pin;
         /// Simultaneous calls over all shards; beyond, new INVITEs get 503.

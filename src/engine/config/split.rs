@@ -6,12 +6,14 @@
 //! spreads them evenly, so the sum is right for many calls, and a share
 //! is never below one).
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use super::{Config, ConfigBuilder, checks};
 use crate::core::{CoreConfig, RtpPortSource, SharedLimits, SourceLimit};
 use crate::engine::error::ConfigError;
 use crate::runtime::RuntimeConfig;
+use crate::sip::Transport;
+use crate::transport::tls::{TlsConfig, TlsContexts};
 
 impl ConfigBuilder {
     /// Checks every setting; the error names the first field refused.
@@ -20,7 +22,25 @@ impl ConfigBuilder {
         let shards =
             self.shards.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let share = |n: u32| n.div_ceil(shards as u32).max(1);
-        let media_addr = self.media_addr.unwrap_or(match self.listen.ip() {
+        let listeners = if self.listeners.is_empty() {
+            vec![(Transport::Udp, SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 5060))]
+        } else {
+            self.listeners.clone()
+        };
+        let primary = listeners[0].1;
+        let load_tls = self.load.as_ref().is_some_and(|l| l.call.transport() == Ok(Transport::Tls));
+        let tls = match (&self.tls, load_tls) {
+            (Some(cfg), _) => Some(cfg.clone()),
+            (None, true) => Some(TlsConfig::new()),
+            (None, false) => None,
+        };
+        let tls = match tls {
+            Some(cfg) => {
+                Some(TlsContexts::build(&cfg).map_err(|reason| ConfigError { field: "tls", reason })?)
+            }
+            None => None,
+        };
+        let media_addr = self.media_addr.unwrap_or(match primary.ip() {
             ip if ip.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
             ip => ip,
         });
@@ -53,7 +73,7 @@ impl ConfigBuilder {
             ..CoreConfig::default()
         };
         let runtime = RuntimeConfig {
-            listen: self.listen,
+            listeners,
             shards,
             pin: self.pin,
             socket_buffer: self.socket_buffer,
@@ -64,6 +84,9 @@ impl ConfigBuilder {
             media_timeout_hangup: self.media_timeout_hangup,
             events: None,
             load: self.load,
+            tls,
+            stream_limits: self.stream_limits,
+            connection_reuse: self.connection_reuse,
         };
         Ok(Config { runtime, event_capacity: self.event_capacity })
     }

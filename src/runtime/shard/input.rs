@@ -1,6 +1,7 @@
-//! A shard's input side: datagrams from its socket (each handed to the
-//! Call-ID's owner when that is another shard) and hand-offs from other
-//! shards' sockets, each fed to the core and timed.
+//! A shard's input side: datagrams from its socket and messages framed
+//! off its connections (each handed to the Call-ID's owner when that is
+//! another shard) and hand-offs from other shards, each fed to the core
+//! and timed.
 
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
@@ -12,6 +13,8 @@ use crate::runtime::mailbox::{Handoff, ShardMailbox};
 use crate::runtime::report::ShardReport;
 use crate::sip::Method;
 use crate::transport::BatchReceiver;
+use crate::txn::Peer;
+use bytes::Bytes;
 
 /// The receiving half of a shard.
 pub(crate) struct ShardInput {
@@ -25,7 +28,8 @@ impl ShardInput {
         ShardInput { id, rx: BatchReceiver::default(), max_inbox_delay }
     }
 
-    /// One batch from the socket; returns how many datagrams it held.
+    /// One batch from the socket; returns how many datagrams it held and
+    /// whether the read failed (an ICMP error, say: read again).
     pub(crate) fn drain_socket(
         &mut self,
         socket: &UdpSocket,
@@ -33,7 +37,7 @@ impl ShardInput {
         core: &mut ShardCore,
         output: &mut ShardOutput,
         local: &mut ShardReport,
-    ) -> usize {
+    ) -> (usize, bool) {
         let (id, shards) = (self.id, mailboxes.len());
         let (mut handed, mut wake) = (0u64, 0u64);
         let mut batch_at = None;
@@ -44,7 +48,7 @@ impl ShardInput {
                 let received = core.on_datagram(Instant::now(), from, data, &mut output.out);
                 output.refill_ports(core);
                 local.served(at, received == Received::Request(Method::Invite));
-            } else if mailboxes[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
+            } else if mailboxes[owner].inbox.push(Handoff { from: from.into(), data, queued: at }).is_ok() {
                 handed += 1;
                 wake |= 1 << (owner % 64);
             } else {
@@ -56,10 +60,39 @@ impl ShardInput {
                 m.wake();
             }
         }
-        let n = n.unwrap_or(0);
+        let (n, failed) = match n {
+            Ok(n) => (n, false),
+            Err(_) => (0, true),
+        };
         local.datagrams_in += n as u64;
         local.handoffs_out += handed;
-        n
+        (n, failed)
+    }
+
+    /// Messages framed off connections: each to its Call-ID's owner.
+    pub(crate) fn dispatch_stream(
+        &mut self,
+        arrived: &mut Vec<(Peer, Bytes)>,
+        mailboxes: &[ShardMailbox],
+        core: &mut ShardCore,
+        output: &mut ShardOutput,
+        local: &mut ShardReport,
+    ) {
+        let (id, shards) = (self.id, mailboxes.len());
+        let at = Instant::now();
+        for (from, data) in arrived.drain(..) {
+            let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
+            if owner == id {
+                let received = core.on_message(Instant::now(), from, data, &mut output.out);
+                output.refill_ports(core);
+                local.served(at, received == Received::Request(Method::Invite));
+            } else if mailboxes[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
+                local.handoffs_out += 1;
+                mailboxes[owner].wake();
+            } else {
+                local.inbox_drops += 1;
+            }
+        }
     }
 
     /// Serves the hand-offs. Each one's wait in the inbox drives the
@@ -82,7 +115,7 @@ impl ShardInput {
             if let Some(max) = self.max_inbox_delay {
                 core.set_overloaded(delay > max);
             }
-            let received = core.on_datagram(now, h.from, h.data, &mut output.out);
+            let received = core.on_message(now, h.from, h.data, &mut output.out);
             output.refill_ports(core);
             local.served(h.queued, received == Received::Request(Method::Invite));
         }

@@ -1,10 +1,12 @@
-//! One shard thread: poll the socket, the mailbox (hand-offs, commands,
-//! media events) and the clock, feed the core, send what it produced,
-//! pace a load plan, stop gracefully (`stopping`).
+//! One shard thread: poll the sockets (UDP, listeners, connections), the
+//! mailbox (hand-offs, writes for its connections, commands, media
+//! events) and the clock, feed the core, send what it produced, pace a
+//! load plan, stop gracefully (`stopping`).
 
 mod input;
 mod output;
 mod publish;
+mod sockets;
 mod stopping;
 
 use std::net::UdpSocket;
@@ -23,6 +25,7 @@ use super::mailbox::ShardMailbox;
 use super::media_link::MediaLink;
 use super::report::ShardReport;
 use super::stop::Stop;
+use super::streams::{Arrived, StreamSetup, Streams};
 use crate::core::{CallHandler, CoreConfig, ShardCore};
 use input::ShardInput;
 use output::ShardOutput;
@@ -35,7 +38,13 @@ const TIMER_SLACK: Duration = Duration::from_millis(5);
 
 pub(crate) struct Shard {
     id: usize,
-    socket: UdpSocket,
+    socket: Option<UdpSocket>,
+    /// A UDP read ended in an error: read again next turn (edge-triggered
+    /// readiness may not come back).
+    udp_again: bool,
+    streams: Streams,
+    /// Messages framed off connections this turn, to dispatch.
+    arrived: Vec<Arrived>,
     poll: Poll,
     mailboxes: Arc<Vec<ShardMailbox>>,
     core: ShardCore,
@@ -62,13 +71,17 @@ pub(crate) struct ShardParts {
 impl Shard {
     pub(crate) fn new(
         id: usize,
-        socket: UdpSocket,
+        socket: Option<UdpSocket>,
+        streams: StreamSetup,
         poll: Poll,
         cfg: CoreConfig,
         epoch: Instant,
         parts: ShardParts,
     ) -> std::io::Result<Shard> {
-        poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        if let Some(socket) = &socket {
+            poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
+        }
+        let streams = Streams::new(id as u16, poll.registry(), streams, epoch)?;
         let mut core = ShardCore::new(cfg, epoch);
         core.set_handler(parts.handler);
         let mut output = ShardOutput::new(parts.events, parts.media);
@@ -76,6 +89,9 @@ impl Shard {
         Ok(Shard {
             id,
             socket,
+            udp_again: true,
+            streams,
+            arrived: Vec::new(),
             poll,
             mailboxes: parts.mailboxes,
             core,
@@ -99,14 +115,24 @@ impl Shard {
         loop {
             let now = Instant::now();
             let timers = self.core.next_deadline().map(|d| d + slack);
-            let wake = [timers, self.pacer.as_ref().and_then(|p| p.wake_at()), self.stopping.wake_at()]
-                .into_iter()
-                .flatten()
-                .min();
+            let wake = [
+                timers,
+                self.pacer.as_ref().and_then(|p| p.wake_at()),
+                self.streams.next_deadline(now),
+                self.stopping.wake_at(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
             let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
-            self.drain_socket();
+            let udp = self.on_events(&events);
+            if udp || std::mem::take(&mut self.udp_again) {
+                self.drain_socket();
+            }
+            self.drain_streams();
             self.drain_inbox();
+            self.drain_writes();
             let (core, output) = (&mut self.core, &mut self.output);
             self.local.commands += drain_commands(&self.mailboxes, self.id, core, &mut output.out);
             output.refill_ports(core);
@@ -116,17 +142,28 @@ impl Shard {
                 m.drain_events(&self.mailboxes[self.id], &mut self.core, now, &mut self.output.out, app);
             }
             self.core.on_timers(now, &mut self.output.out);
+            self.streams.on_timers(now);
             if let Some(p) = &mut self.pacer {
                 p.place_due(now, &mut self.core, &mut self.output.out);
                 self.output.refill_ports(&mut self.core);
+            }
+            if self.stopping.active() {
+                // Out before this shard may count itself done: what goes
+                // on another shard's connection is in that shard's queue
+                // before it can see every shard done.
+                self.flush();
             }
             let may_leave = self.stopping.step(now, &mut self.core, &mut self.output.out, &self.mailboxes);
             self.flush();
             if may_leave && self.stopping.leave(now, self.output.events_settled()) {
                 // What still waits for a media report goes without it;
-                // commands from now on are refused at once.
+                // commands from now on are refused at once; what other
+                // shards queued for our connections goes out, then they
+                // close.
                 self.output.expire_events(now, true, &mut self.local);
                 self.mailboxes[self.id].close();
+                self.drain_writes();
+                self.streams.close_all(Instant::now());
                 self.publish();
                 return;
             }
@@ -138,30 +175,18 @@ impl Shard {
     }
 
     fn flush(&mut self) {
-        self.output.flush(&self.socket, &mut self.core, &mut self.local);
+        let send = output::Senders {
+            udp: self.socket.as_ref(),
+            streams: &mut self.streams,
+            mailboxes: &self.mailboxes,
+        };
+        self.output.flush(send, self.id, &mut self.core, &mut self.local);
     }
 
     fn publish(&mut self) {
         self.output.expire_events(Instant::now(), false, &mut self.local);
+        self.local.conns = self.streams.stats;
         self.publisher.publish(&self.core, &self.local, self.stopping.active());
-    }
-
-    fn drain_socket(&mut self) {
-        loop {
-            let n = self.input.drain_socket(
-                &self.socket,
-                &self.mailboxes,
-                &mut self.core,
-                &mut self.output,
-                &mut self.local,
-            );
-            if !self.output.out.transmits.is_empty() {
-                self.flush();
-            }
-            if n < crate::transport::BATCH_SIZE {
-                return;
-            }
-        }
     }
 
     fn drain_inbox(&mut self) {

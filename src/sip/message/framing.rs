@@ -25,13 +25,23 @@ pub fn stream_frame(buf: &[u8], limits: &ParseLimits) -> Result<StreamFrame, Par
     if crlfs > 0 {
         return Ok(StreamFrame::KeepAlive(crlfs));
     }
+    Ok(match stream_message_len(buf, limits)? {
+        Some(total) if buf.len() >= total => StreamFrame::Message(total),
+        _ => StreamFrame::Incomplete,
+    })
+}
+
+/// The whole length of the message `buf` starts with, once its head is
+/// complete (None: not yet), whether or not its body has arrived: a
+/// stream reader then waits for that many bytes without framing again.
+pub fn stream_message_len(buf: &[u8], limits: &ParseLimits) -> Result<Option<usize>, ParseError> {
     let head_end = memchr::memmem::find(buf, b"\r\n\r\n").map(|i| i + 4);
     let Some(head_end) = head_end.or_else(|| memchr::memmem::find(buf, b"\n\n").map(|i| i + 2)) else {
         if buf.len() > limits.max_message_size {
             let limit = limits.max_message_size;
             return Err(ParseError::new(K::MessageTooLarge { limit }, 0));
         }
-        return Ok(StreamFrame::Incomplete);
+        return Ok(None);
     };
     if head_end > MAX_MESSAGE_SIZE.min(limits.max_message_size) {
         let limit = MAX_MESSAGE_SIZE.min(limits.max_message_size);
@@ -59,5 +69,5 @@ pub fn stream_frame(buf: &[u8], limits: &ParseLimits) -> Result<StreamFrame, Par
     if len as usize > limits.max_body_size || total > limits.max_message_size {
         return Err(ParseError::new(K::MessageTooLarge { limit: limits.max_message_size }, body_start));
     }
-    Ok(if buf.len() >= total { StreamFrame::Message(total) } else { StreamFrame::Incomplete })
+    Ok(Some(total))
 }

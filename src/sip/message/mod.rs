@@ -19,7 +19,7 @@ mod views;
 
 use bytes::{Bytes, BytesMut};
 
-pub use framing::{StreamFrame, stream_frame};
+pub use framing::{StreamFrame, stream_frame, stream_message_len};
 pub use headers::Header;
 pub(crate) use index::{HeadIndex, HeaderEntry, MAX_MESSAGE_SIZE};
 
