@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::Extra;
 use crate::core::call::Call;
 use crate::core::offer_answer::SdpAnswer;
+use crate::core::reliable::{PeerAsks, ReliableUas};
 use crate::core::{
     CallDirection, CallInfo, Event, EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore,
 };
@@ -71,6 +72,16 @@ impl ShardCore {
         let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
         let call =
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
+        let mut call = call;
+        if let Some(t) = self.ist.get(txn) {
+            if PeerAsks::of(&t.request) != PeerAsks::No {
+                let cseq = t.request.cseq_number().unwrap_or(0);
+                call.send_reliably(ReliableUas::new(cseq, self.ids.number()));
+            }
+            if t.request.body().is_empty() {
+                call.late_offer();
+            }
+        }
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);
         if let Some(t) = self.ist.get_mut(txn) {
