@@ -42,6 +42,12 @@ impl Call {
             }
             return;
         }
+        // An earlier request's late outcome (a NOTIFY before the last, a
+        // PRACK before the last) changes nothing; only our BYE ends the call.
+        if self.requests.bye != txn {
+            return;
+        }
+        self.requests.bye = None;
         if code == 0 {
             step.error(CallErrorKind::Timeout, || "no response to BYE".into());
         }
