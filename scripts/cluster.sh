@@ -134,6 +134,12 @@ for i in $(seq "$instances"); do start_instance "$i"; done
   echo "# setid destination flags priority attributes (written by scripts/cluster.sh)"
   for i in $(seq "$instances"); do list_line "$i"; done
 } >"$report/dispatcher.list"
+# Prometheus' view of this run: deploy/prometheus/prometheus.yml with
+# these instances as its targets.
+{
+  sed '/^          - /d' deploy/prometheus/prometheus.yml
+  for i in $(seq "$instances"); do echo "          - $(addr "$i"):9100"; done
+} >"$report/prometheus.yml"
 
 kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run" -P "$run/kamailio.pid" -m 128 -M 16 \
   -l "udp:$front:5060" -l "tcp:$front:5060" \
@@ -197,7 +203,7 @@ outcome() {
   if [ "$driver" = sipp ]; then
     (report=$1; echo "$(sipp_stat "SuccessfulCall(C)") $(sipp_stat "FailedCall(C)")")
   else
-    python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["total"]["calls"]; print(c["completed"], c["failed"])' "$1/summary.json" 2>/dev/null || echo "? ?"
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["calls"]; print(c["completed"], c["placed"] - c["completed"])' "$1/summary.json" 2>/dev/null || echo "? ?"
   fi
 }
 # A counter from instance $1's metrics endpoint.
@@ -206,7 +212,12 @@ metric() { curl -s --max-time 2 "http://$(addr "$1"):9100/metrics" | awk -v k="$
 half=$(awk -v c="$calls" -v r="$rate" 'BEGIN { printf "%.1f", c / r / 2 }')
 victim=$instances
 echo "== $instances instance(s) behind Kamailio ($front:5060, $transport), $driver: $calls calls at $rate/s, servers hang up after $hold ms; report $report"
-kam0=$(kam_cpu_ns)
+servers_cpu_ns() {
+  local t=0 i
+  for i in "${!inst_pid[@]}"; do t=$(( t + $(cpu_ns "${inst_pid[$i]}" || echo 0) )); done
+  echo "$t"
+}
+kam0=$(kam_cpu_ns) srv0=$(servers_cpu_ns)
 started=$(date +%s.%N)
 drive "$calls" "$report/caller" 5061 &
 caller=$!
@@ -257,12 +268,15 @@ caller_rc=$?
 set -e
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 kam_cpu_s=$(awk -v a="$kam0" -v b="$(kam_cpu_ns)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+# The servers still running (a killed or drained one's time is lost).
+srv_cpu_s=$(awk -v a="$srv0" -v b="$(servers_cpu_ns)" 'BEGIN { v = (b - a) / 1e9; printf "%.2f", v < 0 ? 0 : v }')
 read -r ok fail < <(outcome "$report/caller")
 last=$instances
 [ -z "$added" ] || last=$added
 declare -A state
 for i in $(seq "$last"); do state[$i]=$(ds_state "$i"); done
 "${ctl[@]}" dispatcher.list >"$report/dispatcher-state.txt" 2>&1 || true
+curl -s --max-time 2 "http://$(addr 1):9100/metrics" >"$report/metrics-instance1.txt" || true
 stop_all
 trap - EXIT
 
@@ -293,7 +307,8 @@ for i in $(seq "$last"); do
 done
 echo
 echo "caller ($driver): $ok successful, $fail failed of $calls (exit $caller_rc) in $elapsed s: $(awk -v o="$ok" -v e="$elapsed" 'BEGIN { printf "%.0f", o / e }') calls/s"
-echo "kamailio: $kam_cpu_s CPU s over $elapsed s ($(awk -v c="$kam_cpu_s" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }')% of one core)"
+pct() { awk -v c="$1" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }'; }
+echo "CPU over $elapsed s: kamailio $kam_cpu_s s ($(pct "$kam_cpu_s")% of one core), sipbench-servers $srv_cpu_s s ($(pct "$srv_cpu_s")%), $(nproc) cores"
 
 # The checks.
 check "every call reached an outcome ($ok + $fail = $calls)" "$([ "$ok" != "?" ] && [ $(( ok + fail )) = "$calls" ] && echo 1)"
@@ -305,6 +320,10 @@ if [ "$kill_one" = 1 ]; then
 else
   check "no call failed for the caller" "$([ "$fail" = 0 ] && [ "$caller_rc" = 0 ] && echo 1)"
 fi
+missing=$(grep -o 'sipbench_[a-z0-9_]*' deploy/grafana/sipbench-cluster.json | sort -u | while read -r m; do
+  grep -q "^$m[{ ]" "$report/metrics-instance1.txt" || echo "$m"
+done)
+check "the dashboard's metrics are in instance1's scrape${missing:+ (missing: $missing)}" "$([ -s "$report/metrics-instance1.txt" ] && [ -z "$missing" ] && echo 1)"
 if [ "$drain_one" = 1 ]; then
   check "the drained instance exited 0" "$([ "$drain_rc" = 0 ] && echo 1)"
 fi
@@ -331,6 +350,7 @@ ok=$ok
 fail=$fail
 elapsed=$elapsed
 kam_cpu_s=$kam_cpu_s
+srv_cpu_s=$srv_cpu_s
 failed_checks=$failed_checks
 EOF
 [ "$failed_checks" = 0 ]
