@@ -31,8 +31,12 @@
 #              their own BYE) and exits 0; no call fails for the caller.
 # --add-one    start instance N+1 halfway, add it to dispatcher.list and
 #              `kamcmd dispatcher.reload`: it takes calls.
-# Exit status: 0 when every check of the run passed. The figures the
-# checks use are in REPORT/result.env (scripts/cluster-test.sh reads it).
+# --driver client: sipbench-client places the calls and hangs up itself
+# (half the servers' hold); --limit: SIPp's -l (most calls up at once).
+# Exit status: 0 when every check of the run passed (scripts/cluster-test.sh
+# relies on it). REPORT/result.env has the run's figures
+# (scripts/cluster-figures.sh reads them); REPORT/prometheus.yml the scrape
+# configuration for these instances.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -54,7 +58,7 @@ while [ $# -gt 0 ]; do
     --server) server_bin=$2; shift ;;
     --report) report=$2; shift ;;
     --figures) figures=1 ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#'; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
