@@ -145,7 +145,7 @@ for i in $(seq "$instances"); do start_instance "$i"; done
   for i in $(seq "$instances"); do echo "          - $(addr "$i"):9100"; done
 } >"$report/prometheus.yml"
 
-kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run" -P "$run/kamailio.pid" -m 128 -M 16 \
+kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run" -P "$run/kamailio.pid" -m 512 -M 16 \
   -l "udp:$front:5060" -l "tcp:$front:5060" \
   -A "DS_LIST=\"$report/dispatcher.list\"" -A "CTL_SOCKET=\"unix:$run/ctl\"" >"$report/kamailio.log" 2>&1 &
 kam=$!
@@ -195,7 +195,14 @@ drive() {
   fi
   # stop_all ends it by this PID (timeout's: it passes the signal on).
   echo "$!" >"$run/driver-$port.pid"
-  wait "$!"
+  local rc=0
+  wait "$!" || rc=$?
+  # The caller's CPU seconds (user + system of what this subshell waited
+  # for: timeout and SIPp or the client).
+  # (times itself, not in a pipe: a subshell would have no children.)
+  times >"$dir/times.txt"
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$dir/times.txt" >"$dir/cpu_s"
+  return "$rc"
 }
 server_bin_client=$(dirname "$server_bin")/sipbench-client
 if [ "$driver" = client ] && [ ! -x "$server_bin_client" ]; then
@@ -221,7 +228,10 @@ servers_cpu_ns() {
   for i in "${!inst_pid[@]}"; do t=$(( t + $(cpu_ns "${inst_pid[$i]}" || echo 0) )); done
   echo "$t"
 }
+# Busy and total jiffies of the whole machine (/proc/stat's cpu line).
+box_jiffies() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat; }
 kam0=$(kam_cpu_ns) srv0=$(servers_cpu_ns)
+read -r busy0 total0 < <(box_jiffies)
 started=$(date +%s.%N)
 drive "$calls" "$report/caller" 5061 &
 caller=$!
@@ -272,8 +282,10 @@ caller_rc=$?
 set -e
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 kam_cpu_s=$(awk -v a="$kam0" -v b="$(kam_cpu_ns)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+read -r busy1 total1 < <(box_jiffies)
+box_busy=$(awk -v b="$(( busy1 - busy0 ))" -v t="$(( total1 - total0 ))" 'BEGIN { printf "%.0f", (t > 0) ? 100 * b / t : 0 }')
 # The servers still running (a killed or drained one's time is lost).
-srv_cpu_s=$(awk -v a="$srv0" -v b="$(servers_cpu_ns)" 'BEGIN { v = (b - a) / 1e9; printf "%.2f", v < 0 ? 0 : v }')
+srv_cpu_s=$(awk -v a="$srv0" -v b="$(servers_cpu_ns)" 'BEGIN { v = (b - a) / 1e9; printf "%.2f", (v < 0) ? 0 : v }')
 read -r ok fail < <(outcome "$report/caller")
 last=$instances
 [ -z "$added" ] || last=$added
@@ -312,7 +324,8 @@ done
 echo
 echo "caller ($driver): $ok successful, $fail failed of $calls (exit $caller_rc) in $elapsed s: $(awk -v o="$ok" -v e="$elapsed" 'BEGIN { printf "%.0f", o / e }') calls/s"
 pct() { awk -v c="$1" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }'; }
-echo "CPU over $elapsed s: kamailio $kam_cpu_s s ($(pct "$kam_cpu_s")% of one core), sipbench-servers $srv_cpu_s s ($(pct "$srv_cpu_s")%), $(nproc) cores"
+caller_cpu_s=$(cat "$report/caller/cpu_s" 2>/dev/null || echo 0)
+echo "CPU over $elapsed s: kamailio $kam_cpu_s s ($(pct "$kam_cpu_s")% of one core), sipbench-servers $srv_cpu_s s ($(pct "$srv_cpu_s")%), caller $caller_cpu_s s ($(pct "$caller_cpu_s")%); machine $box_busy% busy over $(nproc) cores"
 
 # The checks.
 check "every call reached an outcome ($ok + $fail = $calls)" "$([ "$ok" != "?" ] && [ $(( ok + fail )) = "$calls" ] && echo 1)"
@@ -355,6 +368,8 @@ fail=$fail
 elapsed=$elapsed
 kam_cpu_s=$kam_cpu_s
 srv_cpu_s=$srv_cpu_s
+caller_cpu_s=$caller_cpu_s
+box_busy=$box_busy
 failed_checks=$failed_checks
 EOF
 [ "$failed_checks" = 0 ]
