@@ -6,7 +6,8 @@
 //! INVITE and BYE get a canned 200 echoing the transaction headers; ACK is
 //! absorbed. No parse, no tables, no timers.
 //!
-//! `null-uas [--listen IP:PORT] [--shards N] [--no-pin] [--socket-buffer B] [--run-for SECS]`
+//! `null-uas [--listen IP:PORT] [--shards N] [--no-pin] [--socket-buffer B]
+//! [--busy-poll-us US] [--run-for SECS]`
 
 mod answer;
 
@@ -28,6 +29,7 @@ struct Args {
     pin: bool,
     socket_buffer: usize,
     run_for: Option<Duration>,
+    busy_poll: Option<Duration>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -37,6 +39,7 @@ fn parse_args() -> Result<Args, String> {
         pin: true,
         socket_buffer: 8 << 20,
         run_for: None,
+        busy_poll: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +53,10 @@ fn parse_args() -> Result<Args, String> {
             "--run-for" => {
                 a.run_for =
                     Some(Duration::from_secs(value()?.parse().map_err(|e| format!("--run-for: {e}"))?))
+            }
+            "--busy-poll-us" => {
+                a.busy_poll =
+                    Some(Duration::from_micros(value()?.parse().map_err(|e| format!("--busy-poll-us: {e}"))?))
             }
             "--no-pin" => a.pin = false,
             _ => return Err(format!("unknown flag {flag} (see the top of perf/null-uas/main.rs)")),
@@ -88,11 +95,12 @@ fn main() {
         .map(|(i, socket)| {
             let counts = counts.clone();
             let core = pin.then(|| cores[i]);
+            let busy_poll = args.busy_poll;
             std::thread::spawn(move || {
                 if let Some(c) = core {
                     core_affinity::set_for_current(c);
                 }
-                if let Err(e) = serve(socket, local, &counts) {
+                if let Err(e) = serve(socket, local, busy_poll, &counts) {
                     eprintln!("shard {i}: {e}");
                 }
             })
@@ -115,10 +123,18 @@ fn main() {
     );
 }
 
+/// Receive batches per loop turn at most, as a server shard reads.
+const BATCHES_PER_TURN: usize = 8;
+
 static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// One shard's loop: poll, drain in batches, answer, send once per batch.
-fn serve(socket: UdpSocket, local: SocketAddr, counts: &Counts) -> std::io::Result<()> {
+fn serve(
+    socket: UdpSocket,
+    local: SocketAddr,
+    busy_poll: Option<Duration>,
+    counts: &Counts,
+) -> std::io::Result<()> {
     let mut poll = Poll::new()?;
     poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), Token(0), Interest::READABLE)?;
     let mut events = Events::with_capacity(64);
@@ -126,31 +142,35 @@ fn serve(socket: UdpSocket, local: SocketAddr, counts: &Counts) -> std::io::Resu
     let mut answers = answer::Answerer::new(&format!("sip:{local}"));
     let mut out: Vec<Transmit> = Vec::with_capacity(BATCH_SIZE);
     let (mut received, mut answered) = (0u64, 0u64);
+    let (mut last_work, mut again) = (Instant::now(), false);
     while !STOP.load(Ordering::Acquire) {
-        poll.poll(&mut events, Some(Duration::from_millis(200)))?;
-        loop {
+        let now = Instant::now();
+        let spin = again || busy_poll.is_some_and(|b| now - last_work < b);
+        poll.poll(&mut events, Some(if spin { Duration::ZERO } else { Duration::from_millis(200) }))?;
+        if !events.is_empty() {
+            last_work = now;
+        }
+        // As a server shard's turn: up to BATCHES_PER_TURN receive
+        // batches (then again without sleeping), the answers sent once.
+        again = true;
+        for _ in 0..BATCHES_PER_TURN {
             let n = rx
                 .recv(&socket, |from, data| {
                     if let Some(resp) = answers.answer(&data) {
-                        out.push(Transmit {
-                            to: Peer::udp(from),
-                            data: resp,
-                            kind: MessageKind::Response(200),
-                            call: None,
-                        });
+                        let (to, kind) = (Peer::udp(from), MessageKind::Response(200));
+                        out.push(Transmit { to, data: resp, kind, call: None });
                     }
                 })
                 .unwrap_or(0);
             received += n as u64;
-            if !out.is_empty() {
-                answered += out.len() as u64;
-                let _ = send_batch(&socket, &out);
-                out.clear();
-            }
             if n < BATCH_SIZE {
+                again = false;
                 break;
             }
         }
+        answered += out.len() as u64;
+        let _ = send_batch(&socket, &out);
+        out.clear();
     }
     counts.received.fetch_add(received, Ordering::Relaxed);
     counts.answered.fetch_add(answered, Ordering::Relaxed);
