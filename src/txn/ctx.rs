@@ -7,6 +7,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::config::TimerConfig;
+use super::kept::KeptResponses;
 use super::peer::Peer;
 use crate::sip::Method;
 use crate::timer::{TimerHandle, TimerWheel};
@@ -92,6 +93,8 @@ pub struct TxnCtx<'a, W, O> {
     pub out: O,
     /// T1/T2/T4.
     pub timers: &'a TimerConfig,
+    /// Where lingering transactions keep their responses.
+    pub kept: &'a mut KeptResponses,
 }
 
 impl<W: From<TxnTimerRef>, O> TxnCtx<'_, W, O> {

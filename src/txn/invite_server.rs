@@ -1,5 +1,11 @@
 //! INVITE server transaction, RFC 3261 §17.2.1 as corrected by RFC 6026:
 //! a 2xx moves it to Accepted (Timer L) and the TU retransmits the 2xx.
+//!
+//! What lingers is lean: in Accepted it only absorbs INVITE
+//! retransmissions, so the request and the 2xx are let go (the call keeps
+//! its own 2xx until the ACK); a non-2xx final is kept apart
+//! (`KeptResponses`, not a share of an output block) until the ACK, and
+//! Confirmed keeps nothing.
 
 use std::net::SocketAddr;
 
@@ -28,7 +34,8 @@ pub enum IstState {
 /// One INVITE server transaction.
 #[derive(Debug)]
 pub struct InviteServerTxn {
-    /// The request (an exact-size buffer from the transport).
+    /// The request (an exact-size buffer from the transport); empty once
+    /// a 2xx was sent.
     pub request: Message,
     /// Where the request came from.
     pub source: SocketAddr,
@@ -79,15 +86,18 @@ impl InviteServerTxn {
             return;
         }
         ctx.send(self.reply_to, data.clone(), MessageKind::Response(code));
-        self.last_response = Some((data, code));
         if code < 200 {
+            self.last_response = Some((data, code));
             return;
         }
         if code < 300 {
+            self.last_response = None;
+            drop(self.request.take());
             self.state = IstState::Accepted;
             self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::L), ctx.timers.t1x64()));
         } else {
             self.state = IstState::Completed;
+            self.last_response = Some((ctx.kept.keep(&data), code));
             self.interval = ctx.timers.t1;
             if !self.reply_to.reliable() {
                 self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
@@ -119,6 +129,7 @@ impl InviteServerTxn {
                 ctx.disarm(&mut self.retransmit);
                 ctx.disarm(&mut self.timeout);
                 self.state = IstState::Confirmed;
+                self.last_response = None;
                 let i = ctx.timers.absorbing(self.reply_to.reliable(), ctx.timers.t4);
                 self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::I), i));
                 false
@@ -157,6 +168,12 @@ impl InviteServerTxn {
             }
             _ => false,
         }
+    }
+
+    /// Bytes this transaction keeps on the heap (the request, a response
+    /// waiting for retransmission).
+    pub fn heap_bytes(&self) -> usize {
+        self.request.as_bytes().len() + self.last_response.as_ref().map_or(0, |(b, _)| b.len())
     }
 
     /// Cancels every armed timer (shutdown or forced removal).
