@@ -9,6 +9,7 @@ use bytes::Bytes;
 use super::config::TimerConfig;
 use super::kept::KeptResponses;
 use super::peer::Peer;
+use super::request_boxes::RequestBoxes;
 use crate::sip::Method;
 use crate::timer::{TimerHandle, TimerWheel};
 
@@ -95,6 +96,8 @@ pub struct TxnCtx<'a, W, O> {
     pub timers: &'a TimerConfig,
     /// Where lingering transactions keep their responses.
     pub kept: &'a mut KeptResponses,
+    /// Where requests' boxes go back when a transaction lets them go.
+    pub boxes: &'a mut RequestBoxes,
 }
 
 impl<W: From<TxnTimerRef>, O> TxnCtx<'_, W, O> {

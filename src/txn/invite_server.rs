@@ -34,9 +34,9 @@ pub enum IstState {
 /// One INVITE server transaction.
 #[derive(Debug)]
 pub struct InviteServerTxn {
-    /// The request (an exact-size buffer from the transport); empty once
-    /// a 2xx was sent.
-    pub request: Message,
+    /// The request (an exact-size buffer from the transport), boxed;
+    /// gone once a 2xx was sent.
+    request: Option<Box<Message>>,
     /// Where the request came from.
     pub source: SocketAddr,
     /// Where responses go (over a stream: the request's connection).
@@ -55,9 +55,9 @@ pub struct InviteServerTxn {
 
 impl InviteServerTxn {
     /// A new transaction in Proceeding.
-    pub fn new(request: Message, source: SocketAddr, reply_to: Peer, generation: u32) -> Self {
+    pub fn new(request: Box<Message>, source: SocketAddr, reply_to: Peer, generation: u32) -> Self {
         InviteServerTxn {
-            request,
+            request: Some(request),
             source,
             reply_to,
             state: IstState::Proceeding,
@@ -68,6 +68,11 @@ impl InviteServerTxn {
             timeout: None,
             interval: std::time::Duration::ZERO,
         }
+    }
+
+    /// The request, until a 2xx was sent.
+    pub fn request(&self) -> Option<&Message> {
+        self.request.as_deref()
     }
 
     fn at(&self, slot: usize, timer: TxnTimer) -> TxnTimerRef {
@@ -92,7 +97,9 @@ impl InviteServerTxn {
         }
         if code < 300 {
             self.last_response = None;
-            drop(self.request.take());
+            if let Some(b) = self.request.take() {
+                ctx.boxes.recycle(b);
+            }
             self.state = IstState::Accepted;
             self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::L), ctx.timers.t1x64()));
         } else {
@@ -173,7 +180,8 @@ impl InviteServerTxn {
     /// Bytes this transaction keeps on the heap (the request, a response
     /// waiting for retransmission).
     pub fn heap_bytes(&self) -> usize {
-        self.request.as_bytes().len() + self.last_response.as_ref().map_or(0, |(b, _)| b.len())
+        self.request.as_ref().map_or(0, |r| r.as_bytes().len())
+            + self.last_response.as_ref().map_or(0, |(b, _)| b.len())
     }
 
     /// Cancels every armed timer (shutdown or forced removal).

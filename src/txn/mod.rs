@@ -17,6 +17,7 @@ mod key;
 mod non_invite_client;
 mod non_invite_server;
 mod peer;
+mod request_boxes;
 mod table;
 
 pub use config::TimerConfig;
@@ -30,4 +31,5 @@ pub use key::TxnKey;
 pub use non_invite_client::{NictState, NonInviteClientTxn};
 pub use non_invite_server::{NistState, NonInviteServerTxn};
 pub use peer::{ConnId, Peer};
+pub use request_boxes::RequestBoxes;
 pub use table::TxnTable;

@@ -83,9 +83,9 @@ impl ShardCore {
         if let Some(info) = info {
             out.events.push(Event::new(handle, now, info, EventKind::Incoming));
         }
-        let Some(t) = self.ist.get(txn) else { return };
+        let Some(request) = self.ist.get(txn).and_then(|t| t.request()) else { return };
         let incoming =
-            IncomingCall { handle, request: IncomingRequest { msg: &t.request, source: from }, offer };
+            IncomingCall { handle, request: IncomingRequest { msg: request, source: from }, offer };
         let decision = self.handler.on_incoming(&incoming);
         if let Some(c) = self.calls.get_mut(slot) {
             c.decide(decision, &mut self.step);
