@@ -13,6 +13,8 @@ const MAX_FREE: usize = 4096;
 /// A shard's free boxes for held requests.
 #[derive(Debug, Default)]
 pub struct RequestBoxes {
+    // The boxes themselves are what is reused: a transaction holds one.
+    #[allow(clippy::vec_box)]
     free: Vec<Box<Message>>,
 }
 
