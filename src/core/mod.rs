@@ -57,5 +57,5 @@ pub use output::{
 pub use placed::OutgoingCall;
 pub use registrar::{DEFAULT_MAX_BINDINGS, Registrar};
 pub use server::UriSchemes;
-pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore};
+pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore, lingering_at};
 pub use stats::{CoreStats, StatusCounts, TableSizes, UacStats};

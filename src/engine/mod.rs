@@ -19,9 +19,9 @@ pub use error::{ConfigError, Error, ErrorCategory, Result};
 pub use pending::{Pending, PendingCall};
 pub use stats::StatsSnapshot;
 
-use crate::core::CallHandler;
 #[cfg(doc)]
 use crate::core::Event;
+use crate::core::{CallHandler, CoreStats};
 pub use crate::runtime::{DROP_GRACE, Events};
 use crate::runtime::{ReportHandle, Runtime, event_channel};
 
@@ -90,6 +90,12 @@ impl Engine {
     /// Calls up right now over all shards (cheap: no histograms copied).
     pub fn active_calls(&self) -> u64 {
         self.runtime.active_calls()
+    }
+
+    /// The core's counters over all shards as last published (cheap: no
+    /// histograms copied, unlike [`stats`](Self::stats)).
+    pub fn core_stats(&self) -> CoreStats {
+        self.runtime.core_stats()
     }
 
     /// Counters and histograms as the shards last published them (a few

@@ -25,6 +25,9 @@ pub struct RuntimeConfig {
     /// After a poll that returned work, keep polling without sleeping for
     /// this long before parking (`None`: park at once).
     pub busy_poll: Option<Duration>,
+    /// Calls/s over all shards that the server transaction tables are
+    /// sized for at start (`None`: they grow with the load).
+    pub expected_rate: Option<f64>,
     /// Datagrams each shard's inbox holds before hand-offs are dropped.
     pub inbox_capacity: usize,
     /// Overload threshold: while handed-off datagrams wait longer than

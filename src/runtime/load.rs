@@ -102,6 +102,12 @@ impl LoadPacer {
             (self.placed < self.max_calls).then(|| self.next_at.max(now + Duration::from_millis(1)));
     }
 
+    /// Client transactions of each kind this share leaves lingering for
+    /// `linger` at its rate (at most its calls): what to size the tables for.
+    pub fn lingering_transactions(&self, linger: Duration) -> usize {
+        crate::core::lingering_at(1.0 / self.interval.as_secs_f64(), linger, self.max_calls)
+    }
+
     /// When `place_due` has work next (None: every call is placed).
     pub fn wake_at(&self) -> Option<Instant> {
         self.wake_at

@@ -40,7 +40,7 @@ pub use report::ShardReport;
 pub use report_handle::ReportHandle;
 pub use streams::{ConnStats, ConnectionReuse, StreamLimits};
 
-use crate::core::{CoreConfig, RtpPortSource};
+use crate::core::{CoreConfig, CoreStats, RtpPortSource};
 use crate::media::{MediaPool, MediaTotals};
 use crate::sip::Transport;
 use mailbox::ShardMailbox;
@@ -124,6 +124,7 @@ impl Runtime {
                 }),
                 pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
                 busy_poll: cfg.busy_poll,
+                expected_rate: cfg.expected_rate.map(|r| r / shards as f64),
             };
             let streams = StreamSetup::for_shard(&cfg, shards, socket.tcp, socket.tls);
             let shard = Shard::new(id, socket.udp, streams, poll, core_cfg, started, parts)?;
@@ -158,6 +159,16 @@ impl Runtime {
     /// Active calls over all shards, from their last publication.
     pub fn active_calls(&self) -> u64 {
         self.reports.iter().map(|r| r.lock().core.active_calls).sum()
+    }
+
+    /// The core's counters over all shards, from their last publication
+    /// (cheap: no histograms copied).
+    pub fn core_stats(&self) -> CoreStats {
+        let mut total = CoreStats::default();
+        for r in &self.reports {
+            total.merge(&r.lock().core);
+        }
+        total
     }
 
     /// Each shard's last report.

@@ -1,12 +1,8 @@
-//! Batched datagram I/O: one `recvmmsg` drains up to `BATCH` datagrams per
-//! wake-up and one `sendmmsg` sends a batch; plain `recv_from`/`send_to`
-//! elsewhere. Receive buffers are reused; each datagram is copied out into
-//! an exact-size `Bytes` so state never pins a 64 KiB buffer.
+//! Batched datagram send: one `sendmmsg` sends up to `BATCH` datagrams;
+//! plain `send_to` elsewhere. Only the headers a batch uses are written.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
-
-use bytes::Bytes;
 
 use crate::core::Transmit;
 
@@ -14,96 +10,6 @@ use crate::core::Transmit;
 pub const BATCH: usize = 64;
 /// Public alias of the batch size.
 pub const BATCH_SIZE: usize = BATCH;
-const MAX_DATAGRAM: usize = 65_536;
-
-/// Reusable receive buffers for one socket.
-pub struct BatchReceiver {
-    bufs: Vec<Box<[u8]>>,
-}
-
-impl Default for BatchReceiver {
-    fn default() -> Self {
-        BatchReceiver { bufs: (0..BATCH).map(|_| vec![0u8; MAX_DATAGRAM].into_boxed_slice()).collect() }
-    }
-}
-
-impl BatchReceiver {
-    /// Receives up to `BATCH` datagrams; `Ok(0)` when none are waiting.
-    #[cfg(target_os = "linux")]
-    pub fn recv(&mut self, socket: &UdpSocket, mut on: impl FnMut(SocketAddr, Bytes)) -> io::Result<usize> {
-        use std::os::fd::AsRawFd;
-        // SAFETY: zeroed sockaddr_storage/mmsghdr/iovec are valid values.
-        let mut addrs: [libc::sockaddr_storage; BATCH] = unsafe { std::mem::zeroed() };
-        let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
-        let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
-        for i in 0..BATCH {
-            iovs[i] = libc::iovec { iov_base: self.bufs[i].as_mut_ptr().cast(), iov_len: self.bufs[i].len() };
-            msgs[i].msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
-            msgs[i].msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            msgs[i].msg_hdr.msg_iov = &mut iovs[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
-        }
-        // SAFETY: every mmsghdr points at live buffers, iovecs and address
-        // storage owned by this frame or `self`, sized as declared.
-        let n = unsafe {
-            libc::recvmmsg(
-                socket.as_raw_fd(),
-                msgs.as_mut_ptr(),
-                BATCH as u32,
-                libc::MSG_DONTWAIT,
-                std::ptr::null_mut(),
-            )
-        };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            return if e.kind() == io::ErrorKind::WouldBlock { Ok(0) } else { Err(e) };
-        }
-        for i in 0..n as usize {
-            let len = (msgs[i].msg_len as usize).min(MAX_DATAGRAM);
-            if let Some(from) = to_socket_addr(&addrs[i]) {
-                on(from, Bytes::copy_from_slice(&self.bufs[i][..len]));
-            }
-        }
-        Ok(n as usize)
-    }
-
-    /// Portable fallback: one datagram per call, up to `BATCH`.
-    #[cfg(not(target_os = "linux"))]
-    pub fn recv(&mut self, socket: &UdpSocket, mut on: impl FnMut(SocketAddr, Bytes)) -> io::Result<usize> {
-        let mut n = 0;
-        while n < BATCH {
-            match socket.recv_from(&mut self.bufs[0]) {
-                Ok((len, from)) => on(from, Bytes::copy_from_slice(&self.bufs[0][..len])),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e),
-            }
-            n += 1;
-        }
-        Ok(n)
-    }
-}
-
-/// The address the kernel wrote into a `sockaddr_storage`.
-#[cfg(target_os = "linux")]
-fn to_socket_addr(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
-    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV6};
-    match i32::from(ss.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: ss_family says the storage holds a sockaddr_in, which
-            // is smaller than sockaddr_storage and suitably aligned.
-            let a = unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
-            let ip = Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
-            Some(SocketAddr::new(ip.into(), u16::from_be(a.sin_port)))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: as above, for sockaddr_in6.
-            let a = unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
-            let ip = Ipv6Addr::from(a.sin6_addr.s6_addr);
-            Some(SocketAddrV6::new(ip, u16::from_be(a.sin6_port), a.sin6_flowinfo, a.sin6_scope_id).into())
-        }
-        _ => None,
-    }
-}
 
 /// A datagram the kernel refused: its index in the batch and why.
 pub type SendFailure = (usize, io::Error);
@@ -117,24 +23,33 @@ pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
     use std::os::fd::AsRawFd;
     let mut failed = Vec::new();
     for (c, chunk) in out.chunks(BATCH).enumerate() {
-        // SAFETY: zeroed sockaddr_storage/iovec/mmsghdr are valid; filled below.
-        let mut addrs: [libc::sockaddr_storage; BATCH] = unsafe { std::mem::zeroed() };
-        let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
-        let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
+        // Only the first `chunk.len()` entries are written and handed to
+        // the kernel: no zeroing of the whole batch per call.
+        let mut addrs: [std::mem::MaybeUninit<libc::sockaddr_storage>; BATCH] =
+            [const { std::mem::MaybeUninit::uninit() }; BATCH];
+        let mut iovs: [std::mem::MaybeUninit<libc::iovec>; BATCH] =
+            [const { std::mem::MaybeUninit::uninit() }; BATCH];
+        let mut msgs: [std::mem::MaybeUninit<libc::mmsghdr>; BATCH] =
+            [const { std::mem::MaybeUninit::uninit() }; BATCH];
         for (i, d) in chunk.iter().enumerate() {
-            iovs[i] = libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() };
-            msgs[i].msg_hdr.msg_namelen = write_sockaddr(d.to.addr, &mut addrs[i]);
-            msgs[i].msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
-            msgs[i].msg_hdr.msg_iov = &mut iovs[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
+            let iov = iovs[i]
+                .write(libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() });
+            let addr = addrs[i].as_mut_ptr();
+            // SAFETY: a zeroed mmsghdr is valid (null pointers, zero lengths).
+            let m = msgs[i].write(unsafe { std::mem::zeroed() });
+            m.msg_hdr.msg_namelen = write_sockaddr(d.to.addr, addr);
+            m.msg_hdr.msg_name = addr.cast();
+            m.msg_hdr.msg_iov = iov;
+            m.msg_hdr.msg_iovlen = 1;
         }
+        let msgs = msgs.as_mut_ptr().cast::<libc::mmsghdr>();
         let mut sent = 0;
         while sent < chunk.len() {
-            // SAFETY: headers point at `addrs`, `iovs` and the datagrams'
-            // bytes, all alive for this call; the kernel only reads them.
-            let n = unsafe {
-                libc::sendmmsg(socket.as_raw_fd(), msgs[sent..].as_mut_ptr(), (chunk.len() - sent) as u32, 0)
-            };
+            // SAFETY: entries `sent..chunk.len()` are initialised above and
+            // point at `addrs`, `iovs` and the datagrams' bytes, all alive
+            // for this call; the kernel only reads them.
+            let n =
+                unsafe { libc::sendmmsg(socket.as_raw_fd(), msgs.add(sent), (chunk.len() - sent) as u32, 0) };
             if n <= 0 {
                 // Skip the datagram that failed and go on with the rest.
                 failed.push((c * BATCH + sent, io::Error::last_os_error()));
@@ -147,10 +62,11 @@ pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
     failed
 }
 
-/// Writes `addr` into `ss` as the kernel reads it; returns its length.
+/// Writes `addr` at the start of `ss` (uninitialised storage) as the
+/// kernel reads it; returns its length.
 #[cfg(target_os = "linux")]
-fn write_sockaddr(addr: SocketAddr, ss: &mut libc::sockaddr_storage) -> libc::socklen_t {
-    let p = (ss as *mut libc::sockaddr_storage).cast::<u8>();
+fn write_sockaddr(addr: SocketAddr, ss: *mut libc::sockaddr_storage) -> libc::socklen_t {
+    let p = ss.cast::<u8>();
     match addr {
         SocketAddr::V4(a) => {
             let sin = libc::sockaddr_in {

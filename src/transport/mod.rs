@@ -4,11 +4,13 @@
 //! or TLS) and the TLS contexts (`tls`, rustls).
 
 mod batch;
+mod recv_batch;
 pub mod stream;
 mod tcp;
 pub mod tls;
 mod udp;
 
-pub use batch::{BATCH_SIZE, BatchReceiver, send_batch};
+pub use batch::{BATCH_SIZE, send_batch};
+pub use recv_batch::BatchReceiver;
 pub use tcp::{bind_tcp, bind_tcp_group, connect_tcp};
 pub use udp::{bind_udp, bind_udp_group};

@@ -39,7 +39,7 @@ impl Watched for Client {
     }
 
     fn finished(&self, engine: &Engine) -> bool {
-        let u = engine.stats().total.core.uac;
+        let u = engine.core_stats().uac;
         u.placed >= self.calls && u.ended() >= u.placed
     }
 }

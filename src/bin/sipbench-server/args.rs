@@ -42,6 +42,11 @@ pub struct Args {
     /// stateless 503. Example: --max-transactions 200000
     #[arg(long, default_value_t = 500_000)]
     pub max_transactions: usize,
+    /// The call rate (calls/s over all shards) to size the transaction tables for at start:
+    /// room for 64·T1 of lingering transactions, so no table grows under that load (0: they
+    /// grow as needed). Example: --expected-rate 25000
+    #[arg(long, default_value_t = 0.0)]
+    pub expected_rate: f64,
     /// Most live calls from one source address (0: no cap); beyond it new INVITEs get 503. Each
     /// shard holds its share, rounded up. Example: --max-calls-per-source 500
     #[arg(long, default_value_t = 0)]
@@ -125,6 +130,9 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
     if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
         return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());
     }
+    if !(args.expected_rate >= 0.0 && args.expected_rate.is_finite()) {
+        return Err("--expected-rate: must be a number of calls/s, 0 or more".into());
+    }
     let media_timeout = (args.media_timeout_ms > 0).then(|| ms(args.media_timeout_ms));
     let (b, listening) = args.common.apply_listen(Config::builder());
     let b = if listening { b } else { b.listen(DEFAULT_LISTEN.parse().expect("literal address")) };
@@ -134,6 +142,7 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
         .policy(policy)
         .max_calls(args.common.max_concurrent)
         .max_transactions(args.max_transactions)
+        .expected_rate((args.expected_rate > 0.0).then_some(args.expected_rate))
         .parse_limits(ParseLimits {
             max_message_size: args.max_message_size,
             max_headers: args.max_headers,

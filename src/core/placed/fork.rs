@@ -25,17 +25,17 @@ impl ShardCore {
         // The fork's dialog, reached the way the call is.
         let Some(flow) = self.calls.get(slot).map(|c| c.request_peer()) else { return };
         let peer = flow.at(d.peer());
-        let local = self.cfg.local_for(peer.transport).to_string();
+        let local = self.sent_by.on(peer.transport);
         let (seq, target) = (d.local_cseq, strip_brackets(d.remote_target()));
         let w = &mut self.writer;
-        let via = (peer.transport, local.as_str(), ack_branch.as_str());
+        let via = (peer.transport, local, ack_branch.as_str());
         let ack = dialog_request(w, d, "ACK", target, seq, via).finish();
         let kind = MessageKind::Request(Method::Ack);
         out.transmits.push(Transmit { to: peer, data: ack, kind, call: Some(call) });
         if again {
             return;
         }
-        let via = (peer.transport, local.as_str(), bye_branch.as_str());
+        let via = (peer.transport, local, bye_branch.as_str());
         let bye = dialog_request(w, d, "BYE", target, seq + 1, via).finish();
         let mut ctx = self.clock.txn(self.step.now, &mut out.transmits, Some(call));
         let slot = self.nict.next_slot();

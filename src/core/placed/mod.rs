@@ -75,12 +75,12 @@ impl ShardCore {
         let handle = self.handle(slot);
         let Some(c) = self.calls.get_mut(slot) else { return };
         let transport = c.transport();
-        let local = self.cfg.local_for(transport).to_string();
+        let local = self.sent_by.on(transport);
         let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
         let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
         let peer = c.invite_peer();
         let d = c.dialog();
-        let via = (transport, local.as_str(), branch.as_str());
+        let via = (transport, local, branch.as_str());
         let b = dialog_request(&mut self.writer, d, "INVITE", d.remote_target(), seq, via);
         let allow = crate::core::server::allow(self.cfg.registrar.is_some());
         let mut b = invite_headers(b, self.sdp.contact_for(transport), allow, &self.cfg.user_agent);

@@ -26,8 +26,8 @@ impl ShardCore {
         let Some(c) = self.calls.get_mut(slot) else { return };
         let peer = c.request_peer().at(d.peer());
         let seq = c.next_local_cseq();
-        let local = self.cfg.local_for(peer.transport).to_string();
-        let via = (peer.transport, local.as_str(), branch.as_str());
+        let local = self.sent_by.on(peer.transport);
+        let via = (peer.transport, local, branch.as_str());
         let target = strip_brackets(d.remote_target());
         let mut num = itoa::Buffer::new();
         let mut value = String::with_capacity(32);

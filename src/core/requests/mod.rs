@@ -38,7 +38,7 @@ impl ShardCore {
         let branch = self.ids.branch();
         let Some(c) = self.calls.get_mut(slot) else { return };
         let transport = c.transport();
-        let local = self.cfg.local_for(transport).to_string();
+        let local = self.sent_by.on(transport);
         let sdp = match req {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
@@ -55,7 +55,7 @@ impl ShardCore {
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
         let target = target.to_owned();
         let name = method.as_str();
-        let via = (transport, local.as_str(), branch.as_str());
+        let via = (transport, local, branch.as_str());
         let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, via);
         if matches!(method, Method::Invite | Method::Refer | Method::Notify) {
             b = b.contact(self.sdp.contact_for(transport));

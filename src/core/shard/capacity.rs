@@ -1,9 +1,18 @@
-//! Pre-sizing a shard's server transaction tables for the load it will
-//! carry: at a steady call rate, 64·T1 of lingering INVITE and BYE
-//! transactions (two per call: 1.6 million at 25k calls/s), so that no
+//! Pre-sizing a shard's transaction tables for the load it will carry:
+//! at a steady call rate, 64·T1 of lingering INVITE and BYE transactions
+//! (two per call: 1.6 million at 25k calls/s on a server), so that no
 //! table grows or rehashes while calls come in.
 
+use std::time::Duration;
+
 use crate::core::ShardCore;
+
+/// Transactions that `rate` calls a second leave lingering for `linger`,
+/// at most `calls` (the calls there will be).
+pub fn lingering_at(rate: f64, linger: Duration, calls: u64) -> usize {
+    let n = (rate.max(0.0) * linger.as_secs_f64()).ceil() as u64;
+    n.min(calls).min(u64::from(u32::MAX)) as usize
+}
 
 impl ShardCore {
     /// Room for `transactions` more server transactions of each kind
@@ -11,6 +20,19 @@ impl ShardCore {
     pub fn reserve_server_transactions(&mut self, transactions: usize) {
         self.ist.reserve(transactions);
         self.nist.reserve(transactions);
+    }
+
+    /// Room for `transactions` more client transactions of each kind: a
+    /// load generator's INVITEs linger Accepted for 64·T1 (RFC 6026), its
+    /// BYEs for T4.
+    pub fn reserve_client_transactions(&mut self, transactions: usize) {
+        self.ict.reserve(transactions);
+        self.nict.reserve(transactions);
+    }
+
+    /// Client transactions each table holds without growing.
+    pub fn client_transaction_capacity(&self) -> usize {
+        self.ict.capacity().min(self.nict.capacity())
     }
 
     /// Server transactions each table holds without growing (the smaller
@@ -32,5 +54,17 @@ mod tests {
         assert!(core.server_transaction_capacity() < 10_000);
         core.reserve_server_transactions(10_000);
         assert!(core.server_transaction_capacity() >= 10_000);
+        assert!(core.client_transaction_capacity() < 10_000);
+        core.reserve_client_transactions(10_000);
+        assert!(core.client_transaction_capacity() >= 10_000);
+    }
+
+    #[test]
+    fn lingering_transactions_follow_rate_and_linger_up_to_the_calls() {
+        use super::lingering_at;
+        use std::time::Duration;
+        assert_eq!(lingering_at(25_000.0, Duration::from_secs(32), u64::MAX), 800_000);
+        assert_eq!(lingering_at(10_000.0, Duration::from_secs(32), 30_000), 30_000);
+        assert_eq!(lingering_at(0.5, Duration::from_secs(3), 100), 2);
     }
 }

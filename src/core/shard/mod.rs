@@ -9,6 +9,7 @@ mod config;
 mod effects;
 mod end;
 mod send_failure;
+mod sent_by;
 mod timers;
 
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
+pub use capacity::lingering_at;
 pub(crate) use clock::{Clock, CoreTimer};
 pub use config::{CoreConfig, Credentials, RtpPortSource};
 
@@ -50,6 +52,7 @@ pub struct ShardCore {
     pub(crate) calls: CallTable,
     pub(crate) writer: Writer,
     pub(crate) sdp: OfferAnswer,
+    pub(crate) sent_by: sent_by::SentBy,
     pub(crate) ports: RtpPorts,
     pub(crate) handler: Box<dyn CallHandler>,
     pub(crate) admission: Admission,
@@ -79,6 +82,7 @@ impl ShardCore {
             calls: CallTable::default(),
             writer: Writer::new(),
             sdp: OfferAnswer::new(&cfg),
+            sent_by: sent_by::SentBy::new(&cfg),
             ports: RtpPorts::new(cfg.rtp_ports),
             handler: Box::new(PolicyHandler::new(cfg.policy)),
             admission: Admission::new(&cfg),

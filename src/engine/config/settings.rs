@@ -30,6 +30,7 @@ pub struct ConfigBuilder {
     pub(crate) source_limit: Option<SourceLimit>,
     pub(crate) socket_buffer: usize,
     pub(crate) busy_poll: Option<Duration>,
+    pub(crate) expected_rate: Option<f64>,
     pub(crate) max_inbox_delay: Option<Duration>,
     pub(crate) policy: CallPolicy,
     pub(crate) media: Option<MediaConfig>,
@@ -63,6 +64,7 @@ impl Default for ConfigBuilder {
             source_limit: None,
             socket_buffer: 8 << 20,
             busy_poll: None,
+            expected_rate: None,
             max_inbox_delay: Some(Duration::from_millis(250)),
             policy: CallPolicy::default(),
             media: None,
@@ -108,6 +110,11 @@ impl ConfigBuilder {
         /// After a poll that returned work, poll again without sleeping for
         /// this long before parking (fewer wake-ups for more CPU; off by default).
         busy_poll: Option<Duration> => busy_poll;
+        /// The call rate to size the transaction tables for, calls/s over all
+        /// shards: room for 64·T1 of lingering transactions from the start, so
+        /// no table grows or rehashes under that load (a client's load plan
+        /// sizes its own tables by itself).
+        expected_rate: Option<f64> => expected_rate;
         /// While hand-offs wait longer than this, new INVITEs get 503.
         max_inbox_delay: Option<Duration> => max_inbox_delay;
         /// How the built-in policy handler answers (ring, answer, hang up, reject %).

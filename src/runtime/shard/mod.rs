@@ -27,7 +27,7 @@ use super::media_link::MediaLink;
 use super::report::ShardReport;
 use super::stop::Stop;
 use super::streams::{Arrived, StreamSetup, Streams};
-use crate::core::{CallHandler, CoreConfig, ShardCore};
+use crate::core::{CallHandler, CoreConfig, ShardCore, lingering_at};
 use input::ShardInput;
 use output::ShardOutput;
 use parking::Parking;
@@ -70,6 +70,8 @@ pub(crate) struct ShardParts {
     pub(crate) media: Option<MediaLink>,
     pub(crate) pacer: Option<LoadPacer>,
     pub(crate) busy_poll: Option<Duration>,
+    /// This shard's share of the expected call rate (server tables).
+    pub(crate) expected_rate: Option<f64>,
 }
 
 impl Shard {
@@ -86,8 +88,15 @@ impl Shard {
             poll.registry().register(&mut SourceFd(&socket.as_raw_fd()), SOCKET, Interest::READABLE)?;
         }
         let streams = Streams::new(id as u16, poll.registry(), streams, epoch)?;
+        let linger = cfg.timers.t1x64();
         let mut core = ShardCore::new(cfg, epoch);
         core.set_handler(parts.handler);
+        if let Some(rate) = parts.expected_rate {
+            core.reserve_server_transactions(lingering_at(rate, linger, u64::MAX));
+        }
+        if let Some(pacer) = &parts.pacer {
+            core.reserve_client_transactions(pacer.lingering_transactions(linger));
+        }
         let mut output = ShardOutput::new(parts.events, parts.media);
         output.refill_ports(&mut core);
         Ok(Shard {
