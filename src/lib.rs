@@ -92,12 +92,16 @@ pub mod timer;
 pub mod transport;
 pub mod txn;
 
+/// Session timers (RFC 4028) of the calls the engine answers.
+pub use crate::core::SessionTimerConfig;
 pub use crate::core::{
     Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
     EventKind, FinalStatus, IncomingCall, IncomingRequest, LimitAction, OfferSummary, OfferedCodec, OnHold,
     OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, StatusCounts,
     TransferStatus, UacStats, UriSchemes,
 };
+/// Digest authentication of the requests the engine answers.
+pub use crate::core::{AuthConfig, AuthStats, CredentialStore, NonceKey, Secret, UserTable};
 pub use crate::dialog::{CallPolicy, CallState, EndReason};
 pub use crate::engine::{
     CallControl, Config, ConfigBuilder, ConfigError, DROP_GRACE, Engine, Error, ErrorCategory, Events,
@@ -105,6 +109,7 @@ pub use crate::engine::{
 };
 pub use crate::media::{MediaConfig, MediaMode, StreamReport};
 pub use crate::runtime::{ConnStats, ConnectionReuse, LoadPlan, ReportHandle, ShardReport, StreamLimits};
+pub use crate::sip::digest::DigestAlgorithm;
 pub use crate::sip::sdp::Codec;
 pub use crate::sip::{ParseLimits, Transport};
 pub use crate::transport::tls::TlsConfig;

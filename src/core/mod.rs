@@ -14,6 +14,8 @@
 //! * `offer_answer/` — SDP offer/answer and the RTP ports it names.
 //! * `admission/` — source limits, call and transaction limits (shared
 //!   by an engine's shards), overload.
+//! * `auth/` — digest authentication of the requests we answer.
+//! * `session_timer/` — RFC 4028 session intervals and refreshers.
 //! * `registrar/` — the optional in-memory registrar's bindings.
 //! * `handler/` — the application's hook that decides new calls.
 //! * `output/` — what a step produces: typed transmits, media commands,
@@ -24,6 +26,7 @@
 //! Nothing here does I/O, spawns a thread or reads the clock.
 
 mod admission;
+mod auth;
 mod call;
 mod command;
 mod handler;
@@ -34,11 +37,13 @@ mod placed;
 mod registrar;
 mod requests;
 mod server;
+mod session_timer;
 mod shard;
 mod stats;
 
 pub use crate::txn::MessageKind;
 pub use admission::{LimitAction, SharedLimits, SourceLimit};
+pub use auth::{AuthConfig, CredentialStore, NonceKey, Secret, UserTable};
 pub use command::{Applied, Command, CommandError, MAX_INFO_BODY, OnHold};
 pub use handler::{
     Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRequest, OfferSummary, OfferedCodec,
@@ -51,5 +56,6 @@ pub use output::{
 pub use placed::OutgoingCall;
 pub use registrar::{DEFAULT_MAX_BINDINGS, Registrar};
 pub use server::UriSchemes;
+pub use session_timer::SessionTimerConfig;
 pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore};
-pub use stats::{CoreStats, StatusCounts, TableSizes, UacStats};
+pub use stats::{AuthStats, CoreStats, StatusCounts, TableSizes, UacStats};

@@ -62,7 +62,8 @@ impl Call {
         self.media.sdp_version = version;
         if let Some((txn, body, reply_to)) = reinvite {
             self.response_to = reply_to;
-            let with = With { dialog: true, sdp: Some(body), keep: true, ..With::default() };
+            let session = self.session_header();
+            let with = With { dialog: true, sdp: Some(body), keep: true, session, ..With::default() };
             step.respond(txn, 200, with);
             self.reinvite = Some(Reinvite::Incoming);
             self.resend_2xx_until_acked(step);
@@ -101,6 +102,10 @@ impl Call {
         if self.requests.refer == txn {
             self.requests.refer = None;
             return self.on_refer_final(code, step);
+        }
+        if self.requests.update == txn {
+            self.requests.update = None;
+            return self.on_update_final(code, step);
         }
         if self.requests.info == txn {
             self.requests.info = None;

@@ -8,7 +8,8 @@
 //! The transitions by concept: `answering` (an INVITE we answer),
 //! `in_dialog` (requests inside the call, ours and the peer's), `placed`
 //! (an INVITE we sent), `commands` (what the application asks),
-//! `transfer` (REFER and its NOTIFYs), `timers`.
+//! `transfer` (REFER and its NOTIFYs), `session` (RFC 4028 timers),
+//! `timers`.
 
 mod answering;
 mod commands;
@@ -21,6 +22,7 @@ mod media;
 mod placed;
 mod requests;
 mod resend;
+mod session;
 mod step;
 mod table;
 mod timers;
@@ -79,6 +81,8 @@ pub(crate) struct Call {
     uac: Option<Box<UacLeg>>,
     /// Who the call is between, for its events (None: nobody listens).
     info: Option<Arc<CallInfo>>,
+    /// The session timer, when one was negotiated (RFC 4028).
+    session: Option<crate::core::session_timer::Negotiated>,
 }
 
 impl Call {
@@ -136,6 +140,7 @@ impl Call {
             transferring: false,
             uac: None,
             info: None,
+            session: None,
         }
     }
 

@@ -22,6 +22,8 @@ pub(crate) enum InDialog {
     Reinvite {
         hold: bool,
     },
+    /// UPDATE without a body refreshing the session (RFC 4028).
+    Update,
 }
 
 /// An INVITE or UPDATE exchange in progress inside a dialog.
@@ -47,6 +49,8 @@ pub(crate) struct InFlight {
     /// Our CANCEL (NICT): its outcome changes nothing, but its
     /// retransmissions name the call.
     pub(crate) cancel: Option<u32>,
+    /// Our session refresh (NICT).
+    pub(crate) update: Option<u32>,
 }
 
 impl super::Call {
@@ -66,6 +70,7 @@ impl super::Call {
                 self.requests.reinvite = txn;
             }
             InDialog::Bye => self.requests.bye = txn,
+            InDialog::Update => self.requests.update = txn,
             InDialog::Ack(_) => {}
         }
     }

@@ -88,6 +88,8 @@ pub(crate) struct With {
     /// The call's answer: counted, with its setup time.
     pub answers: bool,
     pub sdp: Option<Bytes>,
+    /// Session-Expires (and Require: timer) of a 2xx (RFC 4028).
+    pub session: Option<crate::core::session_timer::SessionHeader>,
     /// A reason phrase or a redirect of the application's (rare, so apart).
     pub custom: Option<Box<Custom>>,
 }

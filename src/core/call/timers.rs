@@ -14,6 +14,10 @@ pub(crate) enum CallTimer {
     Retransmit2xx,
     /// No ACK within 64·T1.
     AckTimeout,
+    /// Half the session interval: we refresh (RFC 4028 §10).
+    SessionRefresh,
+    /// The peer did not refresh the session in time: BYE.
+    SessionExpiry,
 }
 
 /// The handles of a call's armed timers.
@@ -23,6 +27,8 @@ pub(crate) struct CallTimers {
     hangup: Option<TimerHandle>,
     retransmit: Option<TimerHandle>,
     ack_timeout: Option<TimerHandle>,
+    session_refresh: Option<TimerHandle>,
+    session_expiry: Option<TimerHandle>,
 }
 
 impl CallTimers {
@@ -32,6 +38,8 @@ impl CallTimers {
             CallTimer::Hangup => &mut self.hangup,
             CallTimer::Retransmit2xx => &mut self.retransmit,
             CallTimer::AckTimeout => &mut self.ack_timeout,
+            CallTimer::SessionRefresh => &mut self.session_refresh,
+            CallTimer::SessionExpiry => &mut self.session_expiry,
         }
     }
 
@@ -46,8 +54,15 @@ impl CallTimers {
     }
 
     /// Every armed handle, for the call's end.
-    pub(crate) fn all(&self) -> [Option<TimerHandle>; 4] {
-        [self.retransmit, self.ack_timeout, self.answer, self.hangup]
+    pub(crate) fn all(&self) -> [Option<TimerHandle>; 6] {
+        [
+            self.retransmit,
+            self.ack_timeout,
+            self.answer,
+            self.hangup,
+            self.session_refresh,
+            self.session_expiry,
+        ]
     }
 }
 
@@ -61,6 +76,8 @@ impl super::Call {
             CallTimer::Hangup if self.invite_txn.is_some() => self.reject(480, None, None, step),
             CallTimer::Hangup => self.hang_up(crate::dialog::EndReason::LocalBye, step),
             CallTimer::Retransmit2xx => self.resend_2xx(step),
+            CallTimer::SessionRefresh => self.on_session_refresh(step),
+            CallTimer::SessionExpiry => self.on_session_expiry(step),
             CallTimer::AckTimeout => {
                 // §13.3.1.4: no ACK in 64·T1 — confirm and end with BYE.
                 self.reinvite = None;

@@ -18,6 +18,7 @@ impl InDialog {
             InDialog::Refer { .. } => Method::Refer,
             InDialog::Ack(_) => Method::Ack,
             InDialog::Reinvite { .. } => Method::Invite,
+            InDialog::Update => Method::Update,
         }
     }
 }
@@ -49,6 +50,7 @@ impl ShardCore {
             InDialog::Ack(seq) => seq,
             _ => c.next_local_cseq(),
         };
+        let refresh = c.refresh_seconds().filter(|_| matches!(method, Method::Invite | Method::Update));
         let peer = c.request_peer();
         let d = c.dialog();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
@@ -61,6 +63,10 @@ impl ShardCore {
         }
         if let InDialog::Refer { target } = &req {
             b = b.header("Refer-To", &format!("<{target}>"));
+        }
+        if let Some(seconds) = refresh {
+            // We send the refresh, so we are its UAC: refresher=uac.
+            b = b.header("Session-Expires", &format!("{seconds};refresher=uac")).header("Supported", "timer");
         }
         b = b.header("User-Agent", &self.cfg.user_agent);
         let data = match (&sdp, &req) {

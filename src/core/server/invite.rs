@@ -26,11 +26,16 @@ impl ShardCore {
         out: &mut Outbox,
     ) {
         let tag = self.ids.token();
+        let session =
+            self.cfg.session_timer.as_ref().map(|st| crate::core::session_timer::negotiate(st, msg));
         // Refusals make the transaction at once; an accepted call makes it
         // after reading the request, which it then moves in (no clone).
         let refusal = if self.calls.find(msg.call_id()).is_some() {
             // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
             Err((482, "Loop Detected", Extra::default()))
+        } else if let Some(Err(min)) = session {
+            // RFC 4028 §8.1: an interval below our Min-SE.
+            Err((422, "Session Interval Too Small", Extra { min_se: Some(min), ..Extra::default() }))
         } else if let Err(reason) = self.admission.admit_call(&self.cfg, from, &mut self.stats) {
             Err((503, reason, Extra { retry_after: Some(5), ..Extra::default() }))
         } else {
@@ -69,8 +74,11 @@ impl ShardCore {
         });
         let txn = self.new_ist(key, msg, from);
         let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
-        let call =
+        let mut call =
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
+        if let Some(Ok(n)) = session {
+            call.set_session(n);
+        }
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);
         if let Some(t) = self.ist.get_mut(txn) {

@@ -37,6 +37,13 @@ pub(crate) struct Extra<'a> {
     /// A 3xx's Contact: where the caller should go instead.
     pub redirect: Option<&'a str>,
     pub sdp: Option<&'a [u8]>,
+    /// Session-Expires, Require and Supported of a 2xx (RFC 4028).
+    pub session: Option<crate::core::session_timer::SessionHeader>,
+    /// A 422's Min-SE, seconds.
+    pub min_se: Option<u32>,
+    /// Digest challenges: the header (WWW- or Proxy-Authenticate) and
+    /// one value per hash offered.
+    pub challenges: Option<(&'a str, &'a [String])>,
 }
 
 impl<'a> From<&'a With> for Extra<'a> {
@@ -46,6 +53,7 @@ impl<'a> From<&'a With> for Extra<'a> {
             allow: w.allow,
             redirect: w.custom.as_ref().and_then(|c| c.redirect.as_deref()),
             sdp: w.sdp.as_deref(),
+            session: w.session,
             ..Extra::default()
         }
     }
@@ -96,6 +104,21 @@ pub(crate) fn write_response(
     }
     if let Some(m) = extra.min_expires {
         b = b.header_u32("Min-Expires", m);
+    }
+    if let Some(s) = extra.session {
+        b = b.header("Session-Expires", &format!("{};refresher={}", s.seconds, s.refresher));
+        if s.require {
+            b = b.header("Require", "timer");
+        }
+        b = b.header("Supported", "timer");
+    }
+    if let Some(m) = extra.min_se {
+        b = b.header_u32("Min-SE", m);
+    }
+    if let Some((name, values)) = extra.challenges {
+        for v in values {
+            b = b.header(name, v);
+        }
     }
     if let Some(uri) = extra.redirect {
         b = if uri.starts_with('<') { b.header("Contact", uri) } else { b.contact(uri) };

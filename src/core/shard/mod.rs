@@ -63,6 +63,8 @@ pub struct ShardCore {
     /// The peer (transport, connection) of the message being handled:
     /// our answers go back the way it came (RFC 3261 §18.2.2).
     pub(crate) arrived: Peer,
+    /// Nonces, replay memory and failures, when requests need credentials.
+    pub(crate) auth: Option<super::auth::AuthState>,
     due: Vec<CoreTimer>,
 }
 
@@ -88,6 +90,7 @@ impl ShardCore {
             step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
             placed_live: 0,
             arrived: Peer::udp(cfg.local),
+            auth: cfg.auth.as_ref().map(|a| super::auth::AuthState::new(a, cfg.shard, epoch)),
             due: Vec::new(),
             cfg,
         }

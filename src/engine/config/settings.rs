@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use crate::core::{Credentials, Registrar, SourceLimit, UriSchemes};
+use crate::core::{AuthConfig, Credentials, Registrar, SessionTimerConfig, SourceLimit, UriSchemes};
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
 use crate::runtime::{ConnectionReuse, LoadPlan, StreamLimits};
@@ -40,6 +40,8 @@ pub struct ConfigBuilder {
     pub(crate) event_capacity: Option<usize>,
     pub(crate) defer_timeout: Duration,
     pub(crate) credentials: Option<Credentials>,
+    pub(crate) auth: Option<AuthConfig>,
+    pub(crate) session_timer: Option<SessionTimerConfig>,
     pub(crate) load: Option<LoadPlan>,
     pub(crate) uri_schemes: UriSchemes,
     pub(crate) registrar: Option<Registrar>,
@@ -72,6 +74,8 @@ impl Default for ConfigBuilder {
             event_capacity: Some(65_536),
             defer_timeout: Duration::from_secs(60),
             credentials: None,
+            auth: None,
+            session_timer: None,
             load: None,
             uri_schemes: UriSchemes::default(),
             registrar: None,

@@ -68,6 +68,8 @@ impl ConfigBuilder {
             codecs: self.codecs,
             contact_host: self.contact_host,
             credentials: self.credentials,
+            auth: self.auth,
+            session_timer: self.session_timer,
             uri_schemes: self.uri_schemes,
             registrar: self.registrar,
             ..CoreConfig::default()
