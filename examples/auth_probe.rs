@@ -76,7 +76,7 @@ fn main() {
         let users = UserTable::parse("alice:secret", "sipbench.test").unwrap();
         let mut cfg = AuthConfig::new("sipbench.test", Arc::new(users));
         cfg.algorithms = vec![a];
-        cfg.key = NonceKey::from_bytes([9; 32]);
+        cfg.key = NonceKey::from_bytes([9; 16]);
         cfg
     });
     let cfg = CoreConfig { events: false, auth, ..CoreConfig::default() };

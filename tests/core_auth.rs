@@ -33,7 +33,7 @@ fn auth_cfg() -> AuthConfig {
     a.nonce_lifetime = Duration::from_secs(30);
     a.max_failures = 3;
     a.failure_window = Duration::from_secs(60);
-    a.key = NonceKey::from_bytes([7; 32]);
+    a.key = NonceKey::from_bytes([7; 16]);
     a
 }
 
@@ -237,7 +237,7 @@ fn forged_nonces_and_malformed_credentials_get_a_plain_challenge() {
     assert!(h.send(c.ack_non2xx()).is_empty());
     // A nonce signed with another key (another process) is not ours either.
     let mut other = auth_cfg();
-    other.key = NonceKey::from_bytes([8; 32]);
+    other.key = NonceKey::from_bytes([8; 16]);
     let mut h2 = harness(other);
     let mut d = UacCall::new(2);
     assert_eq!(statuses(&h2.send(invite_with_auth(&mut d, &ch, "alice", "secret", 1))), [401]);

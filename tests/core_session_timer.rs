@@ -229,3 +229,33 @@ fn the_engine_refuses_unusable_session_timer_settings() {
     assert_eq!(e.field, "session_timer");
     assert!(sipbench::Config::builder().session_timer(st(false)).build().is_ok());
 }
+
+#[test]
+fn a_peer_that_does_not_allow_update_is_refreshed_by_reinvite() {
+    let mut h = harness(Some(st(false)));
+    let mut c = UacCall::new(1);
+    let ok = establish(
+        &mut h,
+        &mut c,
+        "Allow: INVITE, ACK, BYE, CANCEL\r\nSession-Expires: 100;refresher=uas\r\n",
+    );
+    let answer_version =
+        String::from_utf8_lossy(ok.body()).lines().find(|l| l.starts_with("o=")).unwrap().to_owned();
+    h.take_events();
+    for round in 1..=2u64 {
+        let (at, sent) = h.next_send(secs(100)).expect("our refresh");
+        assert_eq!(at, secs(50 * round) + ms(2 * (round - 1)), "round {round}");
+        let inv = only(&sent, "INVITE");
+        assert_eq!(hdr(inv, "Session-Expires"), Some("100;refresher=uac"));
+        let o = String::from_utf8_lossy(inv.body()).lines().find(|l| l.starts_with("o=")).unwrap().to_owned();
+        assert_eq!(o, answer_version, "the same session: the SDP version stays");
+        h.now += ms(2);
+        let out = h.send(reply(inv, 200, None, "", Some(&pcmu_offer())));
+        assert_eq!(labels(&out), ["ACK"], "the refresh's 2xx is ACKed");
+    }
+    let events = h.take_events();
+    assert!(
+        !events.iter().any(|e| matches!(e, EventKind::Held | EventKind::Resumed)),
+        "a refresh changes no hold state: {events:?}"
+    );
+}

@@ -36,7 +36,7 @@ impl Call {
     pub(crate) fn offer_allowed(&self) -> Result<(u16, u64), (u16, &'static str)> {
         if self.reinvite.is_some() || self.state != CallState::Confirmed {
             return Err(match self.reinvite {
-                Some(Reinvite::Outgoing { .. }) => (491, "Request Pending"),
+                Some(Reinvite::Outgoing { .. } | Reinvite::Refresh { .. }) => (491, "Request Pending"),
                 _ => (500, "Server Internal Error"),
             });
         }
@@ -143,6 +143,9 @@ impl Call {
         listens: bool,
         step: &mut Step,
     ) {
+        if self.on_refresh_invite_final(txn, code, cseq, step) {
+            return;
+        }
         if !(200..300).contains(&code) {
             // §14.1: a re-INVITE that times out ends the dialog.
             self.reinvite = None;

@@ -24,6 +24,8 @@ pub(crate) enum InDialog {
     },
     /// UPDATE without a body refreshing the session (RFC 4028).
     Update,
+    /// re-INVITE with our unchanged SDP refreshing the session.
+    RefreshInvite,
 }
 
 /// An INVITE or UPDATE exchange in progress inside a dialog.
@@ -33,6 +35,8 @@ pub(crate) enum Reinvite {
     Incoming,
     /// Ours (ICT slot), with the hold state it asks for.
     Outgoing { slot: usize, hold: bool },
+    /// Our session refresh (ICT slot): no change of media.
+    Refresh { slot: usize },
 }
 
 /// Our requests in flight, by client transaction slot: detached when the
@@ -71,6 +75,10 @@ impl super::Call {
             }
             InDialog::Bye => self.requests.bye = txn,
             InDialog::Update => self.requests.update = txn,
+            InDialog::RefreshInvite => {
+                self.reinvite = Some(Reinvite::Refresh { slot });
+                self.requests.reinvite = txn;
+            }
             InDialog::Ack(_) => {}
         }
     }

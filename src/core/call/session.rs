@@ -1,6 +1,7 @@
 //! A call's session timer (RFC 4028): the negotiated interval and who
-//! refreshes. When we do, an UPDATE goes out at half the interval and its
-//! 2xx starts the next one (no answer, 408 or 481 end the call like any
+//! refreshes. When we do, an UPDATE (or a re-INVITE to a peer that does
+//! not allow UPDATE) goes out at half the interval and its 2xx starts the
+//! next one (no answer, 408 or 481 end the call like any
 //! request of ours); when the peer does, each refresh it sends restarts
 //! the expiry, and an expiry that fires sends BYE: the call ends as
 //! `SessionExpired`.
@@ -8,7 +9,7 @@
 use std::time::Duration;
 
 use super::step::Step;
-use super::{Call, CallTimer, InDialog};
+use super::{Call, CallTimer, InDialog, Reinvite};
 use crate::core::CallErrorKind;
 use crate::core::session_timer::{Negotiated, SessionHeader, expiry_after};
 use crate::dialog::{CallState, EndReason};
@@ -51,12 +52,20 @@ impl Call {
         }
     }
 
-    /// Half the interval passed: our refresh goes out.
+    /// Half the interval passed: our refresh goes out (while an
+    /// offer/answer of ours is in progress, the next half interval).
     pub(super) fn on_session_refresh(&mut self, step: &mut Step) {
+        let Some(n) = self.session else { return };
         if self.state != CallState::Confirmed || self.requests.update.is_some() {
             return;
         }
-        step.request(InDialog::Update);
+        if n.by_update {
+            step.request(InDialog::Update);
+        } else if self.reinvite.is_none() {
+            step.request(InDialog::RefreshInvite);
+        } else {
+            self.session_start(step);
+        }
     }
 
     /// The peer did not refresh in time: BYE (RFC 4028 §10).
@@ -68,14 +77,42 @@ impl Call {
         self.hang_up(EndReason::SessionExpired, step);
     }
 
-    /// The final response (0: Timer F) to our refreshing UPDATE.
+    /// Our last re-INVITE put the peer on hold: a refreshing re-INVITE
+    /// offers the same.
+    pub(crate) fn holds_peer(&self) -> bool {
+        self.media.local_held
+    }
+
+    /// The final response to our re-INVITE in `txn`, if it is our
+    /// refresh (then handled: a 2xx ACKed, the next refresh armed).
+    pub(super) fn on_refresh_invite_final(
+        &mut self,
+        txn: usize,
+        code: u16,
+        cseq: u32,
+        step: &mut Step,
+    ) -> bool {
+        if self.reinvite != Some(Reinvite::Refresh { slot: txn }) {
+            return false;
+        }
+        self.reinvite = None;
+        if (200..300).contains(&code) {
+            step.request(InDialog::Ack(cseq));
+        }
+        self.on_update_final(code, step);
+        true
+    }
+
+    /// The final response (0: Timer F or B) to our refreshing UPDATE or
+    /// re-INVITE.
     pub(super) fn on_update_final(&mut self, code: u16, step: &mut Step) {
         if (200..300).contains(&code) {
             return self.session_start(step);
         }
         // Any other answer leaves the session unrefreshed: the call goes
         // on only if the dialog does (408, 481 and no answer end it).
-        self.request_failed("UPDATE", code, step);
+        let method = if self.session.is_some_and(|n| n.by_update) { "UPDATE" } else { "INVITE" };
+        self.request_failed(method, code, step);
         if self.state == CallState::Confirmed {
             // Try again at the next half interval rather than never.
             self.session_start(step);

@@ -19,6 +19,7 @@ impl InDialog {
             InDialog::Ack(_) => Method::Ack,
             InDialog::Reinvite { .. } => Method::Invite,
             InDialog::Update => Method::Update,
+            InDialog::RefreshInvite => Method::Invite,
         }
     }
 }
@@ -43,6 +44,10 @@ impl ShardCore {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
                 Some(self.sdp.offer(port, version, hold))
+            }
+            // The same session again: its version stays (RFC 3264 §8).
+            InDialog::RefreshInvite => {
+                Some(self.sdp.offer(c.local_port().unwrap_or(0), c.sdp_version(), c.holds_peer()))
             }
             _ => None,
         };

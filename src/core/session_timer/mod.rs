@@ -2,7 +2,7 @@
 //! who refreshes it, and the headers that say so. `negotiate` reads an
 //! INVITE or UPDATE against our configuration (422 when the interval is
 //! below our Min-SE); the call arms the refresh (at half the interval,
-//! when we refresh) and the expiry (when the peer does: BYE, ended as
+//! when we refresh: UPDATE, or re-INVITE to a peer whose Allow lacks it) and the expiry (when the peer does: BYE, ended as
 //! `EndReason::SessionExpired`, shortly before the interval passes).
 
 mod negotiate;
@@ -24,7 +24,9 @@ pub struct SessionTimerConfig {
     pub min_se: Duration,
     /// When the caller leaves the choice to us (supports timers, names no
     /// refresher): we refresh (true) or it does (false). We refresh with
-    /// UPDATE without a body (RFC 4028 §7.4: no offer/answer needed).
+    /// UPDATE without a body (RFC 4028 §7.4: no offer/answer needed), or
+    /// with a re-INVITE of our unchanged SDP when the peer's Allow lacks
+    /// UPDATE.
     pub we_refresh: bool,
 }
 

@@ -12,6 +12,9 @@ pub(crate) struct Negotiated {
     pub interval: u32,
     /// We refresh (else the peer does and we watch).
     pub we_refresh: bool,
+    /// Our refresh is an UPDATE (the peer's Allow lists it, or it sent
+    /// none); else a re-INVITE.
+    pub by_update: bool,
     /// The headers of our 2xx.
     pub header: SessionHeader,
 }
@@ -41,9 +44,12 @@ pub(crate) fn negotiate(cfg: &SessionTimerConfig, msg: &Message) -> Result<Negot
         _ => cfg.we_refresh,
     };
     let refresher = if we_refresh { "uas" } else { "uac" };
+    let allows = msg.header(HeaderName::Allow).is_some();
+    let by_update = !allows || msg.allow().any(|m| m.eq_ignore_ascii_case("UPDATE"));
     Ok(Negotiated {
         interval,
         we_refresh,
+        by_update,
         header: SessionHeader { seconds: interval, refresher, require: supports },
     })
 }
