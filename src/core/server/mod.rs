@@ -22,7 +22,7 @@ use std::time::Instant;
 
 pub use inspect::UriSchemes;
 pub(crate) use reason::reason_phrase;
-pub(crate) use write::{Extra, Ours, allow, write_response};
+pub(crate) use write::{Extra, Ours, allow, supported, write_response};
 
 use crate::core::{LimitAction, Outbox, ShardCore};
 use crate::sip::{Message, Method};

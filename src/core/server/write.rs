@@ -59,12 +59,19 @@ impl<'a> From<&'a With> for Extra<'a> {
     }
 }
 
+/// The extensions we support (an OPTIONS 200's Supported): `timer`
+/// with session timers on.
+pub(crate) fn supported(session_timer: bool) -> &'static str {
+    if session_timer { "timer" } else { "" }
+}
+
 /// Our own header values a response carries.
 #[derive(Clone, Copy)]
 pub(crate) struct Ours<'a> {
     pub contact: &'a str,
     pub server: &'a str,
     pub allow: &'a str,
+    pub supported: &'a str,
 }
 
 /// Writes a response to `req` (received from `source`).
@@ -90,8 +97,11 @@ pub(crate) fn write_response(
         b = b.header("Accept", "application/sdp");
     }
     if extra.capabilities {
-        // No body encodings, one language, no extensions (an empty list).
-        b = b.header("Accept-Encoding", "identity").header("Accept-Language", "en").header("Supported", "");
+        // No body encodings, one language, our extensions (maybe none).
+        b = b
+            .header("Accept-Encoding", "identity")
+            .header("Accept-Language", "en")
+            .header("Supported", ours.supported);
     }
     if let Some(u) = extra.unsupported {
         b = b.header("Unsupported", u);

@@ -100,6 +100,7 @@ impl ShardCore {
             contact: self.sdp.contact_for(t.reply_to.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+            supported: crate::core::server::supported(self.cfg.session_timer.is_some()),
         };
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
