@@ -262,3 +262,21 @@ fn a_peer_that_does_not_allow_update_is_refreshed_by_reinvite() {
         "a refresh changes no hold state: {events:?}"
     );
 }
+
+#[test]
+fn hostile_intervals_neither_panic_nor_pass_unchecked() {
+    let mut h = harness(Some(st(false)));
+    // An interval beyond u32 is no interval: ours applies.
+    let mut c = UacCall::new(1);
+    let ok = establish(&mut h, &mut c, "Supported: timer\r\nSession-Expires: 99999999999\r\n");
+    assert_eq!(hdr(&ok, "Session-Expires"), Some("1800;refresher=uac"));
+    // The largest Min-SE is honoured (never below it), far in the future.
+    let mut c = UacCall::new(2);
+    let ok = establish(&mut h, &mut c, "Supported: timer\r\nMin-SE: 4294967295\r\n");
+    assert_eq!(hdr(&ok, "Session-Expires"), Some("4294967295;refresher=uac"));
+    // Zero and garbage refreshers.
+    let out = h.send(update(&mut c, "0"));
+    assert_eq!(hdr(only(&out, "422 UPDATE"), "Min-SE"), Some("90"));
+    let out = h.send(update(&mut c, "120;refresher=nobody"));
+    assert_eq!(hdr(only(&out, "200 UPDATE"), "Session-Expires"), Some("120;refresher=uac"));
+}

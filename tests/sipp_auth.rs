@@ -70,7 +70,11 @@ fn a_thousand_sipp_calls_at_200_cps_all_authenticated() {
 fn a_wrong_password_gets_403_after_the_retries() {
     let dir = scratch("auth_wrong");
     let users = users_file(&dir);
+    // Failures count per shard (like the source limiter): one shard,
+    // so that both runs' calls meet the same count.
     let flags = [
+        "--shards",
+        "1",
         "--auth-realm",
         "sipbench.test",
         "--auth-users",
