@@ -96,9 +96,9 @@ pub mod txn;
 pub use crate::core::SessionTimerConfig;
 pub use crate::core::{
     Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
-    EventKind, FinalStatus, IncomingCall, IncomingRequest, LimitAction, OfferSummary, OfferedCodec, OnHold,
-    OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, StatusCounts,
-    TransferStatus, UacStats, UriSchemes,
+    EventKind, FinalStatus, IncomingCall, IncomingRefer, IncomingRequest, LimitAction, OfferSummary,
+    OfferedCodec, OnHold, OutgoingCall, PolicyHandler, Redirection, ReferDecision, Registrar, Rejection,
+    SourceLimit, StatusCounts, TransferStatus, UacStats, UriSchemes,
 };
 /// Digest authentication of the requests the engine answers.
 pub use crate::core::{AuthConfig, AuthStats, CredentialStore, NonceKey, Secret, UserTable};

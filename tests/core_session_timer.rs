@@ -207,7 +207,7 @@ fn require_timer_is_served_only_with_session_timers_on() {
     let mut c = UacCall::new(1);
     establish(&mut h, &mut c, "Require: timer\r\nSession-Expires: 120\r\n");
     let options = UacCall::new(9).request("OPTIONS", "z9hG4bK-opt", 1, "", None);
-    assert_eq!(hdr(only(&h.send(options.clone()), "200 OPTIONS"), "Supported"), Some("timer"));
+    assert_eq!(hdr(only(&h.send(options.clone()), "200 OPTIONS"), "Supported"), Some("100rel, timer"));
     let mut h = harness(None);
     let mut c = UacCall::new(1);
     let out = h.send(
@@ -217,7 +217,7 @@ fn require_timer_is_served_only_with_session_timers_on() {
     assert_eq!(hdr(r, "Unsupported"), Some("timer"));
     c.learn_tag(r);
     assert!(h.send(c.ack_non2xx()).is_empty());
-    assert_eq!(hdr(only(&h.send(options), "200 OPTIONS"), "Supported"), Some(""));
+    assert_eq!(hdr(only(&h.send(options), "200 OPTIONS"), "Supported"), Some("100rel"));
     // Off: Session-Expires is ignored, nothing is armed for it.
     let mut c = UacCall::new(2);
     let ok = establish(&mut h, &mut c, "Supported: timer\r\nSession-Expires: 90\r\n");

@@ -35,6 +35,8 @@ pub(crate) struct CallMedia {
     pub(super) next_hold_music: bool,
     /// The stream was opened (an Open command went out).
     pub(super) open: bool,
+    /// The INVITE carried no offer: our 2xx makes one (no early media).
+    pub(super) late_offer: bool,
 }
 
 impl CallMedia {
@@ -53,6 +55,7 @@ impl CallMedia {
             hold_music: true,
             next_hold_music: true,
             open: false,
+            late_offer: false,
         }
     }
 

@@ -14,6 +14,14 @@ pub(crate) enum CallTimer {
     Retransmit2xx,
     /// No ACK within 64·T1.
     AckTimeout,
+    /// Retransmit our reliable provisional (RFC 3262 §3).
+    Retransmit1xx,
+    /// No PRACK within 64·T1.
+    PrackTimeout,
+    /// Our REFER's subscription: no NOTIFY in time (RFC 6665 §4.1.2.4).
+    ReferExpiry,
+    /// The subscription a REFER we took made: it expires.
+    ReferredExpiry,
     /// Half the session interval: we refresh (RFC 4028 §10).
     SessionRefresh,
     /// The peer did not refresh the session in time: BYE.
@@ -27,6 +35,10 @@ pub(crate) struct CallTimers {
     hangup: Option<TimerHandle>,
     retransmit: Option<TimerHandle>,
     ack_timeout: Option<TimerHandle>,
+    retransmit_1xx: Option<TimerHandle>,
+    prack_timeout: Option<TimerHandle>,
+    refer_expiry: Option<TimerHandle>,
+    referred_expiry: Option<TimerHandle>,
     session_refresh: Option<TimerHandle>,
     session_expiry: Option<TimerHandle>,
 }
@@ -38,6 +50,10 @@ impl CallTimers {
             CallTimer::Hangup => &mut self.hangup,
             CallTimer::Retransmit2xx => &mut self.retransmit,
             CallTimer::AckTimeout => &mut self.ack_timeout,
+            CallTimer::Retransmit1xx => &mut self.retransmit_1xx,
+            CallTimer::PrackTimeout => &mut self.prack_timeout,
+            CallTimer::ReferExpiry => &mut self.refer_expiry,
+            CallTimer::ReferredExpiry => &mut self.referred_expiry,
             CallTimer::SessionRefresh => &mut self.session_refresh,
             CallTimer::SessionExpiry => &mut self.session_expiry,
         }
@@ -54,19 +70,19 @@ impl CallTimers {
     }
 
     /// Every armed handle, for the call's end.
-    pub(crate) fn all(&self) -> [Option<TimerHandle>; 6] {
-        [
-            self.retransmit,
-            self.ack_timeout,
-            self.answer,
-            self.hangup,
-            self.session_refresh,
-            self.session_expiry,
-        ]
+    pub(crate) fn all(&self) -> [Option<TimerHandle>; 10] {
+        let (a, b, c, d) = (self.retransmit_1xx, self.prack_timeout, self.refer_expiry, self.referred_expiry);
+        let (e, f) = (self.session_refresh, self.session_expiry);
+        [self.retransmit, self.ack_timeout, self.answer, self.hangup, a, b, c, d, e, f]
     }
 }
 
 impl super::Call {
+    /// A timer the shard armed for us: its handle, and the one it replaces.
+    pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
+        self.timers.set(timer, h)
+    }
+
     /// A call timer fired.
     pub(crate) fn on_timer(&mut self, timer: CallTimer, step: &mut super::Step) {
         self.timers.take(timer);
@@ -84,6 +100,10 @@ impl super::Call {
                 step.error(crate::core::CallErrorKind::Timeout, || "no ACK for our 2xx".into());
                 self.hang_up(crate::dialog::EndReason::AckTimeout, step);
             }
+            CallTimer::Retransmit1xx => self.resend_1xx(step),
+            CallTimer::PrackTimeout => self.prack_timeout(step),
+            CallTimer::ReferExpiry => self.refer_expired(step),
+            CallTimer::ReferredExpiry => self.referred_expired(step),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! implement gets 501 and one we know but do not serve 405 (both with
 //! Allow, in or out of a dialog); a Request-URI scheme we do not serve
 //! gets 416 and one that is no scheme at all 400; a Require we cannot
-//! meet gets 420 listing it in Unsupported.
+//! meet (anything but 100rel) gets 420 listing it in Unsupported.
 
 use crate::core::CoreConfig;
 use crate::sip::{Message, Method};
@@ -58,7 +58,7 @@ impl Refusal {
 pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
     match msg.method() {
         Method::Extension => return Err(Refusal::new(501, "Not Implemented")),
-        Method::Prack | Method::Subscribe | Method::Publish | Method::Refer => {
+        Method::Subscribe | Method::Publish => {
             return Err(Refusal::new(405, "Method Not Allowed"));
         }
         Method::Register if cfg.registrar.is_none() => return Err(Refusal::new(405, "Method Not Allowed")),
@@ -85,12 +85,14 @@ pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
     inspect_require(msg, cfg)
 }
 
-/// RFC 3261 §8.2.2.3: the extensions a peer may require are those we
-/// serve (`timer` with session timers on).
+/// RFC 3261 §8.2.2.3: a Require naming an extension we do not support
+/// (any but 100rel, and timer with session timers on) is refused,
+/// listing those in Unsupported.
 fn inspect_require(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
-    let ours = |ext: &str| ext.eq_ignore_ascii_case("timer") && cfg.session_timer.is_some();
-    if msg.require().any(|ext| !ours(ext)) {
-        let list = msg.require().filter(|ext| !ours(ext)).collect::<Vec<_>>().join(", ");
+    let timer = |tag: &str| tag.eq_ignore_ascii_case("timer") && cfg.session_timer.is_some();
+    let unknown = |tag: &&str| !crate::core::reliable::is_100rel(tag) && !timer(tag);
+    if msg.require().any(|t| unknown(&t)) {
+        let list = msg.require().filter(unknown).collect::<Vec<_>>().join(", ");
         return Err(Refusal { unsupported: Some(list), ..Refusal::new(420, "Bad Extension") });
     }
     Ok(())

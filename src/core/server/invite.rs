@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::Extra;
 use crate::core::call::Call;
 use crate::core::offer_answer::SdpAnswer;
+use crate::core::reliable::{PeerAsks, ReliableUas};
 use crate::core::{
     CallDirection, CallInfo, Event, EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore,
 };
@@ -78,6 +79,15 @@ impl ShardCore {
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
         if let Some(Ok(n)) = session {
             call.set_session(n);
+        }
+        if let Some(t) = self.ist.get(txn) {
+            if PeerAsks::of(&t.request) != PeerAsks::No {
+                let cseq = t.request.cseq_number().unwrap_or(0);
+                call.send_reliably(ReliableUas::new(cseq, self.ids.number()));
+            }
+            if t.request.body().is_empty() {
+                call.late_offer();
+            }
         }
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);

@@ -9,9 +9,13 @@ use crate::core::call::With;
 use crate::sip::{HeaderName, Message, ResponseHead, Writer};
 
 /// Methods a UAS without a registrar answers (RFC 3261 §20.5).
-const ALLOW_UAS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY";
+const ALLOW_UAS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, PRACK, REFER";
 /// The same with REGISTER, for a core that runs the registrar.
-const ALLOW_REGISTRAR: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REGISTER";
+const ALLOW_REGISTRAR: &str =
+    "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, PRACK, REFER, REGISTER";
+/// The option tags we support (RFC 3261 §20.37): reliable provisionals
+/// (RFC 3262).
+pub(crate) const SUPPORTED: &str = "100rel";
 
 /// The Allow list of a core (with or without its registrar).
 pub(crate) fn allow(registrar: bool) -> &'static str {
@@ -44,6 +48,8 @@ pub(crate) struct Extra<'a> {
     /// Digest challenges: the header (WWW- or Proxy-Authenticate) and
     /// one value per hash offered.
     pub challenges: Option<(&'a str, &'a [String])>,
+    /// A reliable provisional's RSeq (RFC 3262): `Require: 100rel`.
+    pub rseq: Option<u32>,
 }
 
 impl<'a> From<&'a With> for Extra<'a> {
@@ -54,15 +60,16 @@ impl<'a> From<&'a With> for Extra<'a> {
             redirect: w.custom.as_ref().and_then(|c| c.redirect.as_deref()),
             sdp: w.sdp.as_deref(),
             session: w.session,
+            rseq: w.reliable,
             ..Extra::default()
         }
     }
 }
 
-/// The extensions we support (an OPTIONS 200's Supported): `timer`
+/// The extensions we support (an OPTIONS 200's Supported): `timer` too
 /// with session timers on.
 pub(crate) fn supported(session_timer: bool) -> &'static str {
-    if session_timer { "timer" } else { "" }
+    if session_timer { "100rel, timer" } else { SUPPORTED }
 }
 
 /// Our own header values a response carries.
@@ -88,7 +95,10 @@ pub(crate) fn write_response(
         for rr in req.header_values(HeaderName::RecordRoute) {
             b = b.header("Record-Route", rr);
         }
-        b = b.contact(ours.contact);
+        b = b.contact(ours.contact).header("Supported", SUPPORTED);
+    }
+    if let Some(rseq) = extra.rseq {
+        b = b.header("Require", crate::core::reliable::TAG).header_u32("RSeq", rseq);
     }
     if extra.allow || extra.capabilities {
         b = b.header("Allow", ours.allow);
@@ -97,7 +107,7 @@ pub(crate) fn write_response(
         b = b.header("Accept", "application/sdp");
     }
     if extra.capabilities {
-        // No body encodings, one language, our extensions (maybe none).
+        // No body encodings, one language, the extensions we support.
         b = b
             .header("Accept-Encoding", "identity")
             .header("Accept-Language", "en")

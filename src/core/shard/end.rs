@@ -67,6 +67,9 @@ impl ShardCore {
             EndReason::TransportError => s.failed_transport += 1,
             EndReason::SessionExpired => s.failed_session_expired += 1,
         }
+        if let Some(referrer) = f.unanswered_referrer {
+            self.report_transfer(referrer, crate::core::transfer::unanswered_status(reason), out);
+        }
         if let Some(info) = f.info {
             let duration = self.step.now.saturating_duration_since(f.started);
             // With media, the runtime holds this until the stream's report.
