@@ -80,12 +80,12 @@ impl ShardCore {
         if let Some(Ok(n)) = session {
             call.set_session(n);
         }
-        if let Some(t) = self.ist.get(txn) {
-            if PeerAsks::of(&t.request) != PeerAsks::No {
-                let cseq = t.request.cseq_number().unwrap_or(0);
+        if let Some(request) = self.ist.get(txn).and_then(|t| t.request()) {
+            if PeerAsks::of(request) != PeerAsks::No {
+                let cseq = request.cseq_number().unwrap_or(0);
                 call.send_reliably(ReliableUas::new(cseq, self.ids.number()));
             }
-            if t.request.body().is_empty() {
+            if request.body().is_empty() {
                 call.late_offer();
             }
         }
@@ -101,9 +101,9 @@ impl ShardCore {
         if let Some(info) = info {
             out.events.push(Event::new(handle, now, info, EventKind::Incoming));
         }
-        let Some(t) = self.ist.get(txn) else { return };
+        let Some(request) = self.ist.get(txn).and_then(|t| t.request()) else { return };
         let incoming =
-            IncomingCall { handle, request: IncomingRequest { msg: &t.request, source: from }, offer };
+            IncomingCall { handle, request: IncomingRequest { msg: request, source: from }, offer };
         let decision = self.handler.on_incoming(&incoming);
         if let Some(c) = self.calls.get_mut(slot) {
             c.decide(decision, &mut self.step);

@@ -102,6 +102,7 @@ impl ShardCore {
         };
         // Field by field, so the stored request is borrowed, not cloned.
         let Some(t) = self.ist.get_mut(txn) else { return };
+        let Some(request) = t.request() else { return };
         let ours = Ours {
             contact: self.sdp.contact_for(t.reply_to.transport),
             server: &self.cfg.user_agent,
@@ -111,8 +112,8 @@ impl ShardCore {
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
         let head = ResponseHead { code, reason, to_tag: tag.as_deref(), source: None };
-        let data = write_response(&mut self.writer, ours, &t.request, t.source, head, Extra::from(&*with));
-        let cseq = t.request.cseq_number().unwrap_or(0);
+        let data = write_response(&mut self.writer, ours, request, t.source, head, Extra::from(&*with));
+        let cseq = request.cseq_number().unwrap_or(0);
         if let (Some(rseq), Some(c)) = (with.reliable, self.calls.get_mut(slot)) {
             c.sent_reliable(rseq, code, data.clone(), self.step.timers.t1);
         }
