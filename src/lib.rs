@@ -95,7 +95,7 @@ pub mod txn;
 pub use crate::core::{
     Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
     EventKind, FinalStatus, IncomingCall, IncomingRequest, LimitAction, OfferSummary, OfferedCodec, OnHold,
-    OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, StatusCounts,
+    OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, SrtpPolicy, StatusCounts,
     TransferStatus, UacStats, UriSchemes,
 };
 pub use crate::dialog::{CallPolicy, CallState, EndReason};
@@ -103,7 +103,7 @@ pub use crate::engine::{
     CallControl, Config, ConfigBuilder, ConfigError, DROP_GRACE, Engine, Error, ErrorCategory, Events,
     Pending, PendingCall, Result, StatsSnapshot,
 };
-pub use crate::media::{MediaConfig, MediaMode, StreamReport};
+pub use crate::media::{MediaConfig, MediaMode, SrtpReport, SrtpSuite, StreamReport};
 pub use crate::runtime::{ConnStats, ConnectionReuse, LoadPlan, ReportHandle, ShardReport, StreamLimits};
 pub use crate::sip::sdp::Codec;
 pub use crate::sip::{ParseLimits, Transport};

@@ -45,6 +45,7 @@ pub use handler::{
     PolicyHandler, Redirection, Rejection,
 };
 pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
+pub use offer_answer::SrtpPolicy;
 pub use output::{
     CallDirection, CallErrorKind, CallInfo, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit,
 };

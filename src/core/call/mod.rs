@@ -21,6 +21,7 @@ mod media;
 mod placed;
 mod requests;
 mod resend;
+mod srtp;
 mod step;
 mod table;
 mod timers;

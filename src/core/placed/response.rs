@@ -21,7 +21,7 @@ impl ShardCore {
                 c.on_provisional(code, m, IctState::Proceeding, &mut self.step)
             }
             (ClientOutcome::Final(200..=299), Some(m)) => {
-                let media = c.local_port().and_then(|p| self.sdp.read_answer(m, p));
+                let media = c.local_port().and_then(|p| self.sdp.read_answer(m, p, c.offered()));
                 c.on_2xx(m, media, &mut self.step);
             }
             (ClientOutcome::Final(code), Some(m)) => {

@@ -41,7 +41,10 @@ impl ShardCore {
         let sdp = match req {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
-                Some(self.sdp.offer(port, version, hold))
+                let crypto = self.sdp.offer_keys(c.srtp_suite());
+                let body = self.sdp.offer(port, version, hold, &crypto);
+                c.offering(crypto);
+                Some(body)
             }
             _ => None,
         };

@@ -121,7 +121,7 @@ impl ShardCore {
             }
         };
         let answer = if super::invite::accepts_sdp(msg) {
-            self.sdp.answer_offer(msg, port, version)
+            self.sdp.answer_offer(msg, port, version, c.srtp())
         } else {
             Err((406, "Not Acceptable"))
         };
@@ -144,6 +144,7 @@ impl ShardCore {
         };
         if let Some(c) = self.calls.get_mut(call) {
             c.offer_answered(version, answer.held, reinvite, &mut self.step);
+            c.rekey(answer.srtp, &mut self.step);
         }
     }
 }

@@ -1,0 +1,36 @@
+//! A call's SRTP keys across offer/answer exchanges: the `a=crypto` of
+//! our pending offer, and re-keying the running stream when a later
+//! exchange (a re-INVITE or UPDATE, ours or the peer's) settles new keys.
+
+use super::Call;
+use super::step::Step;
+use crate::media::{CryptoAttribute, SrtpKeys, SrtpSuite};
+
+impl Call {
+    /// The keys in use (None: plain RTP).
+    pub(crate) fn srtp(&self) -> Option<&SrtpKeys> {
+        self.media.srtp.as_ref()
+    }
+
+    /// The suite in use (None: plain RTP).
+    pub(crate) fn srtp_suite(&self) -> Option<SrtpSuite> {
+        self.media.srtp.as_ref().map(SrtpKeys::suite)
+    }
+
+    /// Our offer just sent carries these attributes (none: plain).
+    pub(crate) fn offering(&mut self, crypto: Vec<CryptoAttribute>) {
+        self.media.offered = crypto;
+    }
+
+    /// The attributes of our offer awaiting its answer.
+    pub(crate) fn offered(&self) -> &[CryptoAttribute] {
+        &self.media.offered
+    }
+
+    /// An exchange after the first settled `srtp`: the stream re-keys
+    /// when the keys changed. Our pending offer's keys are spent.
+    pub(crate) fn rekey(&mut self, srtp: Option<SrtpKeys>, step: &mut Step) {
+        self.media.offered.clear();
+        self.media.rekey(srtp, step);
+    }
+}
