@@ -117,6 +117,7 @@ fn the_policy_refuses_with_488_what_it_must_and_follows_the_offer_otherwise() {
         "a=crypto:1 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n",
     );
     let no_crypto = offer("RTP/SAVP", "");
+    let none = String::new();
     let cases = [
         (SrtpPolicy::Mandatory, &avp, "488 INVITE", None),
         (SrtpPolicy::Mandatory, &savp, "200 INVITE", Some(CM80)),
@@ -127,11 +128,15 @@ fn the_policy_refuses_with_488_what_it_must_and_follows_the_offer_otherwise() {
         (SrtpPolicy::Optional, &savp, "200 INVITE", Some(CM80)),
         (SrtpPolicy::Optional, &unknown_suite, "488 INVITE", None),
         (SrtpPolicy::Optional, &no_crypto, "488 INVITE", None),
+        // No offer: ours would be answered in the ACK, which settles no keys.
+        (SrtpPolicy::Mandatory, &none, "488 INVITE", None),
+        (SrtpPolicy::Optional, &none, "200 INVITE", None),
     ];
     for (i, (policy, body, status, suite)) in cases.into_iter().enumerate() {
         let mut h = answering(policy);
         let uac = UacCall::new(i as u64 + 1);
-        let out = h.send(invite_with(&uac, body));
+        let invite = if body.is_empty() { uac.invite_with("", None) } else { invite_with(&uac, body) };
+        let out = h.send(invite);
         assert_eq!(labels(&out), [status], "{policy} {body}");
         assert_eq!(opened(&h.media).map(|k| k.suite()), suite, "{policy} {body}");
         if status == "200 INVITE" {
@@ -247,14 +252,18 @@ fn our_offers_carry_keys_when_srtp_is_mandatory_and_the_answer_keys_the_stream()
 }
 
 #[test]
-fn an_answer_without_a_matching_key_opens_no_stream() {
+fn an_answer_without_a_matching_key_opens_no_stream_and_ends_the_call() {
     let mut h = Harness::new(CoreConfig { srtp: SrtpPolicy::Mandatory, ..CoreConfig::default() });
     let (_, sent) = h.place(&call());
     let invite = only(&sent, "INVITE").clone();
     // Tag 9 was never offered.
     let answer = offer("RTP/SAVP", &crypto_lines(&[CryptoAttribute::offer(9, CM80).unwrap()]));
-    h.send(reply(&invite, 200, Some("b1"), "Contact: <sip:bob@127.0.0.1:5061>\r\n", Some(&answer)));
+    let sent =
+        h.send(reply(&invite, 200, Some("b1"), "Contact: <sip:bob@127.0.0.1:5061>\r\n", Some(&answer)));
     assert!(!h.media.iter().any(|m| matches!(m, MediaCommand::Open { .. })), "{:?}", h.media);
+    assert_eq!(labels(&sent), ["ACK", "BYE"], "the call may not run unencrypted");
+    let events = h.take_events();
+    assert!(events.iter().any(|e| matches!(e, EventKind::Error { detail, .. } if detail.contains("SRTP"))));
 }
 
 const ADDRS: [&str; 2] = ["127.0.0.1:5070", "127.0.0.1:5080"];

@@ -4,6 +4,8 @@
 
 use super::Call;
 use super::step::Step;
+use crate::core::CallErrorKind;
+use crate::dialog::EndReason;
 use crate::media::{CryptoAttribute, SrtpKeys, SrtpSuite};
 
 impl Call {
@@ -25,6 +27,15 @@ impl Call {
     /// The attributes of our offer awaiting its answer.
     pub(crate) fn offered(&self) -> &[CryptoAttribute] {
         &self.media.offered
+    }
+
+    /// The answer to our keyed offer settled no keys (a plain stream, or
+    /// no tag of ours): no stream opened, and the call, which may not run
+    /// unencrypted, ends.
+    pub(crate) fn answer_unkeyed(&mut self, step: &mut Step) {
+        self.media.offered.clear();
+        step.error(CallErrorKind::Protocol, || "the answer to our SRTP offer settles no key".to_owned());
+        self.hang_up(EndReason::LocalBye, step);
     }
 
     /// An exchange after the first settled `srtp`: the stream re-keys

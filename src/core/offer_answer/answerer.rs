@@ -61,9 +61,10 @@ impl OfferAnswer {
     }
 
     /// Our SDP for a request's body: an answer to its offer, or an offer
-    /// when it has none (plain: an answer in the ACK cannot be checked
-    /// against keys). `current`: the call's SRTP keys now. Errors are the
-    /// status to reply with: 488 when the policy refuses every stream.
+    /// when it has none (plain: the answer in the ACK is not read, so no
+    /// keys could be settled; with SRTP mandatory that is a 488).
+    /// `current`: the call's SRTP keys now. Errors are the status to reply
+    /// with: 488 when the policy refuses every stream.
     pub(crate) fn answer_offer(
         &mut self,
         req: &Message,
@@ -75,6 +76,9 @@ impl OfferAnswer {
         self.local.session_version = version;
         let body = req.body();
         if body.is_empty() {
+            if self.srtp == SrtpPolicy::Mandatory {
+                return Err((488, "Not Acceptable Here"));
+            }
             sdp::write_offer(&self.local, Direction::SendRecv, &mut self.buf);
             let body = self.buf.split().freeze();
             let dtmf_pt = self.local.codecs.contains(&Codec::TelephoneEvent).then_some(OUR_DTMF_PT);
