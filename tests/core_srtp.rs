@@ -64,7 +64,7 @@ fn invite_with(uac: &UacCall, body: &str) -> bytes::Bytes {
 
 fn opened(media: &[MediaCommand]) -> Option<SrtpKeys> {
     media.iter().find_map(|m| match m {
-        MediaCommand::Open { srtp, .. } => Some(srtp.clone()),
+        MediaCommand::Open { srtp, .. } => Some(srtp.as_deref().cloned()),
         _ => None,
     })?
 }
@@ -191,7 +191,7 @@ fn a_re_invite_with_new_keys_re_keys_the_stream_and_one_without_keeps_them() {
         .media
         .iter()
         .filter_map(|m| match m {
-            MediaCommand::Rekey { srtp: Some(k), .. } => Some(k),
+            MediaCommand::Rekey { srtp: Some(k), .. } => Some(&**k),
             _ => None,
         })
         .collect();
@@ -244,7 +244,7 @@ fn our_offers_carry_keys_when_srtp_is_mandatory_and_the_answer_keys_the_stream()
         offer("RTP/SAVP", &format!("{}a=recvonly\r\n", crypto_lines(std::slice::from_ref(&theirs2))));
     h.send(reply(&reinvite, 200, Some("b1"), "", Some(&answer)));
     let rekey = h.media.iter().find_map(|m| match m {
-        MediaCommand::Rekey { srtp: Some(k), .. } => Some(k.clone()),
+        MediaCommand::Rekey { srtp: Some(k), .. } => Some((**k).clone()),
         _ => None,
     });
     let rekey = rekey.expect("the answer re-keys the stream");
@@ -277,7 +277,9 @@ fn mirrored(p: &Pair) -> (SrtpKeys, SrtpKeys) {
             .iter()
             .rev()
             .find_map(|m| match m {
-                MediaCommand::Open { srtp, .. } | MediaCommand::Rekey { srtp, .. } => Some(srtp.clone()),
+                MediaCommand::Open { srtp, .. } | MediaCommand::Rekey { srtp, .. } => {
+                    Some(srtp.as_deref().cloned())
+                }
                 _ => None,
             })
             .flatten()

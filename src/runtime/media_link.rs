@@ -48,11 +48,13 @@ impl MediaLink {
                         send,
                         mode,
                         dtmf_pt,
-                        srtp,
+                        srtp: srtp.map(|k| *k),
                         ..fresh
                     })
                 }
-                MediaCommand::Rekey { local_port, srtp, .. } => StreamCommand::Rekey { local_port, srtp },
+                MediaCommand::Rekey { local_port, srtp, .. } => {
+                    StreamCommand::Rekey { local_port, srtp: srtp.map(|k| *k) }
+                }
                 MediaCommand::Direction { local_port, send, .. } => {
                     StreamCommand::Direction { local_port, send }
                 }

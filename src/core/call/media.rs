@@ -36,9 +36,9 @@ pub(crate) struct CallMedia {
     /// The stream was opened (an Open command went out).
     pub(super) open: bool,
     /// SRTP keys of both directions (None: plain RTP).
-    pub(super) srtp: Option<SrtpKeys>,
+    pub(super) srtp: Option<Box<SrtpKeys>>,
     /// The `a=crypto` attributes of our offer awaiting its answer.
-    pub(super) offered: Vec<CryptoAttribute>,
+    pub(super) offered: Box<[CryptoAttribute]>,
 }
 
 impl std::fmt::Debug for CallMedia {
@@ -50,7 +50,7 @@ impl std::fmt::Debug for CallMedia {
             .field("remote_held", &self.remote_held)
             .field("local_held", &self.local_held)
             .field("open", &self.open)
-            .field("srtp", &self.srtp.as_ref().map(SrtpKeys::suite))
+            .field("srtp", &self.srtp.as_deref().map(SrtpKeys::suite))
             .finish_non_exhaustive()
     }
 }
@@ -72,7 +72,7 @@ impl CallMedia {
             next_hold_music: true,
             open: false,
             srtp: None,
-            offered: Vec::new(),
+            offered: Box::default(),
         }
     }
 
@@ -94,12 +94,12 @@ impl CallMedia {
         (self.remote, self.payload_type, self.dtmf_pt) = (a.remote, a.payload_type, a.dtmf_pt);
         self.remote_held = a.held;
         self.srtp.clone_from(&a.srtp);
-        self.offered.clear();
+        self.offered = Box::default();
     }
 
     /// A later offer/answer settled these SRTP keys: a running stream
     /// re-keys when they changed.
-    pub(super) fn rekey(&mut self, srtp: Option<SrtpKeys>, step: &mut Step) {
+    pub(super) fn rekey(&mut self, srtp: Option<Box<SrtpKeys>>, step: &mut Step) {
         if srtp == self.srtp {
             return;
         }
@@ -129,7 +129,10 @@ impl CallMedia {
             srtp: self.srtp.clone(),
         });
         if mode != Some(MediaMode::Off) {
-            step.event(CallEvent::MediaStarted { local_port, srtp: self.srtp.as_ref().map(SrtpKeys::suite) });
+            step.event(CallEvent::MediaStarted {
+                local_port,
+                srtp: self.srtp.as_deref().map(SrtpKeys::suite),
+            });
         }
     }
 

@@ -56,11 +56,11 @@ pub(crate) enum MediaOp {
         send: bool,
         mode: Option<crate::media::MediaMode>,
         dtmf_pt: Option<u8>,
-        srtp: Option<crate::media::SrtpKeys>,
+        srtp: Option<Box<crate::media::SrtpKeys>>,
     },
     Rekey {
         local_port: u16,
-        srtp: Option<crate::media::SrtpKeys>,
+        srtp: Option<Box<crate::media::SrtpKeys>>,
     },
     Mode {
         local_port: u16,

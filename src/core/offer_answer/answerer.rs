@@ -91,7 +91,7 @@ impl OfferAnswer {
                 dtmf_pt,
                 // The answer comes in the ACK, which is not read: the
                 // keys in use stay.
-                srtp: current.cloned(),
+                srtp: current.cloned().map(Box::new),
             });
         }
         let is_sdp = req.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
@@ -112,13 +112,13 @@ impl OfferAnswer {
         let stream = answer.accepted().and_then(|a| offer.media.get(a.index));
         let srtp = match stream.filter(|m| m.is_secure_rtp()) {
             Some(m) => match answer_keys(m, current, &mut self.keys, &mut self.crypto) {
-                Some(keys) => Some(keys),
+                Some(keys) => Some(Box::new(keys)),
                 None => return Err((488, "Not Acceptable Here")),
             },
             None => None,
         };
-        let crypto = self.crypto.split();
-        sdp::write_answer_with(answer, &self.local, &crypto, &mut self.buf);
+        sdp::write_answer_with(answer, &self.local, &self.crypto, &mut self.buf);
+        self.wipe_crypto();
         Ok(SdpAnswer { srtp, ..settle(answer, self.buf.split().freeze(), port) })
     }
 
@@ -143,7 +143,7 @@ impl OfferAnswer {
         .ok()?;
         let srtp = match offered {
             [] => None,
-            _ => Some(answered_keys(answer.media.get(settled.accepted()?.index)?, offered)?),
+            _ => Some(Box::new(answered_keys(answer.media.get(settled.accepted()?.index)?, offered)?)),
         };
         Some(SdpAnswer { srtp, ..settle(&settled, Bytes::new(), port) })
     }
@@ -169,10 +169,17 @@ impl OfferAnswer {
         for attr in crypto {
             write_crypto_line(attr, &mut self.crypto);
         }
-        let lines = self.crypto.split();
         let proto = if crypto.is_empty() { "RTP/AVP" } else { "RTP/SAVP" };
-        sdp::write_offer_with(&self.local, dir, proto, &lines, &mut self.buf);
+        sdp::write_offer_with(&self.local, dir, proto, &self.crypto, &mut self.buf);
+        self.wipe_crypto();
         self.buf.split().freeze()
+    }
+
+    /// Our `a=crypto` lines are written: no key stays in the scratch
+    /// buffer (kept, not split off: a split would cost an allocation).
+    fn wipe_crypto(&mut self) {
+        self.crypto.fill(0);
+        self.crypto.clear();
     }
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct SdpAnswer {
     /// The telephone-event payload type both sides use (DTMF).
     pub dtmf_pt: Option<u8>,
     /// SRTP keys of both directions (None: plain RTP).
-    pub srtp: Option<SrtpKeys>,
+    pub srtp: Option<Box<SrtpKeys>>,
 }
 
 impl std::fmt::Debug for SdpAnswer {
@@ -34,7 +34,7 @@ impl std::fmt::Debug for SdpAnswer {
             .field("held", &self.held)
             .field("remote", &self.remote)
             .field("payload_type", &self.payload_type)
-            .field("srtp", &self.srtp.as_ref().map(SrtpKeys::suite))
+            .field("srtp", &self.srtp.as_deref().map(SrtpKeys::suite))
             .finish()
     }
 }

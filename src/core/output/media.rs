@@ -27,8 +27,8 @@ pub enum MediaCommand {
         /// The telephone-event payload type (DTMF), if negotiated.
         dtmf_pt: Option<u8>,
         /// SRTP keys of both directions (None: plain RTP). Debug shows
-        /// only the suite.
-        srtp: Option<SrtpKeys>,
+        /// no key. Boxed: most calls are plain, and commands stay small.
+        srtp: Option<Box<SrtpKeys>>,
     },
     /// A new offer/answer changed the stream's SRTP keys (or turned
     /// encryption off: None).
@@ -38,7 +38,7 @@ pub enum MediaCommand {
         /// The call's RTP port.
         local_port: u16,
         /// The keys from now on.
-        srtp: Option<SrtpKeys>,
+        srtp: Option<Box<SrtpKeys>>,
     },
     /// The application changed what the call's media does.
     Mode {
