@@ -14,6 +14,18 @@ if ! command -v sipp >/dev/null 2>&1; then
 fi
 command -v sipp >/dev/null 2>&1 || { echo "sipp is still missing after install" >&2; exit 1; }
 
+# Kamailio (its dispatcher fronts the servers in the cluster tests), curl
+# and python3 (the cluster script reads metrics and JSON reports).
+missing=()
+command -v kamailio >/dev/null 2>&1 && command -v kamcmd >/dev/null 2>&1 || missing+=(kamailio)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}"
+fi
+
 # baresip is the softphone of the SRTP interop test (tests/baresip_srtp.rs):
 # its srtp, ausine, aubridge and sndfile modules, headless.
 if ! command -v baresip >/dev/null 2>&1; then
@@ -47,6 +59,9 @@ RUSTDOCFLAGS="-D missing_docs -D rustdoc::broken_intra_doc_links" cargo doc --no
 echo "== cargo test (doctests, then all targets)"
 cargo test --doc
 cargo test --all-targets
+echo "== the cluster behind Kamailio's dispatcher: scripts/cluster-test.sh (issue 31)"
+cargo build --bin sipbench-server
+bash scripts/cluster-test.sh --server target/debug/sipbench-server
 echo "== the async feature's tests: the event stream and awaited commands, the tokio example under SIPp"
 cargo test --features async --test engine_async
 cargo test --features async --test examples_sipp async_answer

@@ -109,6 +109,16 @@ impl Engine {
         self.runtime.reports()
     }
 
+    /// Stops taking new calls and keeps the calls up: new INVITEs get 503
+    /// with Retry-After (a proxy retries them elsewhere), out-of-dialog
+    /// OPTIONS 503 (a load balancer's probe marks the engine down), calls
+    /// placed fail with `CommandError::Stopped`; everything inside the
+    /// calls up goes on until they end. [`Engine::shutdown`] ends what is
+    /// left.
+    pub fn drain(&self) {
+        self.runtime.drain();
+    }
+
     /// Stops taking calls (503), ends the active ones (BYE; CANCEL for
     /// ours not answered yet) and waits up to `deadline` for them: every
     /// shard keeps receiving until all calls have ended, so no answer is

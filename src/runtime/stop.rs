@@ -1,6 +1,7 @@
 //! The runtime's graceful stop: asked for by `Runtime::shutdown` (or a
-//! drop), shared by the shards as `Stop` — when it was asked for, its
-//! deadline, and how many shards still hold calls of their own. Every
+//! drop), shared by the shards as `Stop` — whether new calls are refused
+//! already (a drain), when the stop was asked for, its deadline, and how
+//! many shards still hold calls of their own. Every
 //! shard keeps receiving and handing datagrams on until all of them are
 //! done (or the deadline passes): the answer to one shard's BYE may land
 //! on another's socket. Media stops last, after the calls' reports.
@@ -19,6 +20,8 @@ pub const DROP_GRACE: Duration = Duration::from_secs(1);
 /// The stop as the shards see it.
 #[derive(Debug)]
 pub(crate) struct Stop {
+    /// New calls are refused; the calls up go on (`Runtime::drain`).
+    draining: AtomicBool,
     requested: AtomicBool,
     deadline: Mutex<Option<Instant>>,
     /// Shards that have not yet ended all their calls.
@@ -27,7 +30,21 @@ pub(crate) struct Stop {
 
 impl Stop {
     pub(crate) fn new(shards: usize) -> Stop {
-        Stop { requested: AtomicBool::new(false), deadline: Mutex::new(None), busy: AtomicUsize::new(shards) }
+        Stop {
+            draining: AtomicBool::new(false),
+            requested: AtomicBool::new(false),
+            deadline: Mutex::new(None),
+            busy: AtomicUsize::new(shards),
+        }
+    }
+
+    /// Asks the shards to refuse new calls and keep the calls up.
+    pub(crate) fn drain(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
     }
 
     /// Asks for the stop: calls still up at `deadline` are ended at once.
@@ -57,6 +74,17 @@ impl Stop {
 }
 
 impl Runtime {
+    /// The first half of a graceful stop: new calls get 503 with
+    /// Retry-After and out-of-dialog OPTIONS 503 (a load balancer's probe
+    /// sees the instance going away), while the calls up go on as usual
+    /// until they end or `shutdown` ends them.
+    pub fn drain(&self) {
+        self.stop.drain();
+        for p in self.mailboxes.iter() {
+            p.wake();
+        }
+    }
+
     /// Graceful stop: new calls get 503, active ones a BYE (ours not yet
     /// answered a CANCEL); every shard keeps receiving until all calls
     /// have ended or `deadline` has passed, when the rest are ended as

@@ -81,6 +81,11 @@ pub struct Args {
     /// Example: --tls-client-ca certs/trunk-ca.pem
     #[arg(long)]
     pub tls_client_ca: Option<std::path::PathBuf>,
+    /// On SIGTERM/SIGINT (or the end of --run-for), first drain for up to this many seconds:
+    /// new INVITEs get 503 with Retry-After, OPTIONS 503, the calls up go on until they end;
+    /// then --shutdown-secs ends the rest with BYE. 0: no drain. Example: --drain-secs 30
+    #[arg(long, default_value_t = 0)]
+    pub drain_secs: u64,
     /// The old name of --max-concurrent: refused with a pointer to it.
     #[arg(long = "max-calls", hide = true)]
     pub renamed_max_calls: Option<String>,

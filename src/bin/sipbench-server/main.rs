@@ -36,6 +36,28 @@ impl Watched for Server {
     }
 }
 
+/// Refuses new calls and waits up to `grace` for the calls up to end.
+fn drain(engine: &Engine, grace: Duration) {
+    engine.drain();
+    let started = std::time::Instant::now();
+    eprintln!(
+        "draining: new calls get 503; {} call(s) up get {} s to end",
+        engine.active_calls(),
+        grace.as_secs()
+    );
+    // The shards publish a few times a second: a count of 0 seen after
+    // the drain began is a count taken while refusing.
+    std::thread::sleep(Duration::from_millis(300));
+    while engine.active_calls() > 0 && started.elapsed() < grace {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!(
+        "drained in {:.1} s; {} call(s) left for shutdown",
+        started.elapsed().as_secs_f64(),
+        engine.active_calls()
+    );
+}
+
 fn main() {
     let args = Args::parse();
     cli::init_logging(&args.common.log);
@@ -72,6 +94,9 @@ fn main() {
         }
     }
     let run = cli::watch(&engine, &Server, args.common.run_for(), args.common.quiet);
+    if args.drain_secs > 0 {
+        drain(&engine, Duration::from_secs(args.drain_secs));
+    }
     let end = engine.shutdown(args.common.shutdown());
     let (mut total, shard_reports) = (end.total, end.shards);
     total.core.peak_active_calls = total.core.peak_active_calls.max(run.peak_active);

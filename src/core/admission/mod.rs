@@ -27,7 +27,7 @@ pub(crate) struct Admission {
     shard: usize,
     sources: SourceBuckets,
     calls_by_source: HashMap<IpAddr, u32, ahash::RandomState>,
-    /// Shutdown began: no new calls.
+    /// A drain or shutdown began: no new calls, OPTIONS answered 503.
     pub(crate) stopping: bool,
     /// The runtime's overload signal.
     overloaded: bool,
@@ -140,6 +140,13 @@ impl Admission {
 }
 
 impl ShardCore {
+    /// Refuse new calls from now on (503 with Retry-After) and answer
+    /// out-of-dialog OPTIONS with 503, so that a load balancer's probe
+    /// tells an instance going away from a busy one; the calls up go on.
+    pub fn drain(&mut self) {
+        self.admission.stopping = true;
+    }
+
     /// The runtime's overload signal (its inbox delay over threshold):
     /// while set, new INVITEs get 503 with Retry-After; requests of
     /// existing calls are served as usual.

@@ -1,5 +1,7 @@
 //! Requests outside any dialog other than INVITE and REGISTER: OPTIONS
-//! answered by the handler (200 tells our capabilities, RFC 3261 §11.2),
+//! answered by the handler (200 tells our capabilities, RFC 3261 §11.2)
+//! unless the engine is draining or shutting down (503: a load balancer's
+//! probe takes the instance out; shedding INVITEs alone leaves it 200),
 //! MESSAGE accepted, and the methods that need a dialog 481. From and To
 //! must be readable: the response echoes them.
 
@@ -26,6 +28,9 @@ impl ShardCore {
             (400, e.reason_phrase(), Extra::default())
         } else {
             match msg.method() {
+                Method::Options if self.admission.stopping => {
+                    (503, "Service Unavailable - Shutting Down", Extra::default())
+                }
                 Method::Options => {
                     let code = self.handler.on_options(&IncomingRequest { msg, source: from }).code();
                     (code, reason_phrase(code), Extra { capabilities: code == 200, ..Extra::default() })

@@ -1,5 +1,5 @@
 //! One shard's way through the engine's graceful stop: refuse new calls
-//! and end its own (BYE, 503, CANCEL), count itself done when none is
+//! (from a drain on, or from the stop), end its own (BYE, 503, CANCEL), count itself done when none is
 //! left, go on receiving and handing off until every shard is done or the
 //! deadline passes (then end what is left, as ended by shutdown), and
 //! leave once its calls' media reports are out.
@@ -15,6 +15,7 @@ use crate::runtime::stop::Stop;
 /// Where a shard stands in the stop.
 pub(super) struct Stopping {
     stop: Arc<Stop>,
+    drained: bool,
     started: bool,
     counted_done: bool,
     abandoned: bool,
@@ -24,7 +25,14 @@ pub(super) struct Stopping {
 
 impl Stopping {
     pub(super) fn new(stop: Arc<Stop>) -> Stopping {
-        Stopping { stop, started: false, counted_done: false, abandoned: false, leaving_since: None }
+        Stopping {
+            stop,
+            drained: false,
+            started: false,
+            counted_done: false,
+            abandoned: false,
+            leaving_since: None,
+        }
     }
 
     /// Whether the shard is stopping (new calls refused).
@@ -42,6 +50,10 @@ impl Stopping {
         out: &mut Outbox,
         mailboxes: &[ShardMailbox],
     ) -> bool {
+        if !self.drained && self.stop.draining() {
+            self.drained = true;
+            core.drain();
+        }
         if !self.started {
             if !self.stop.requested() {
                 return false;
