@@ -7,6 +7,12 @@
 //! check: each call inserts a dialog, looks it up twice (ACK, BYE) and
 //! removes it, so the ratio of the two medians shows whether the tables
 //! (calls by Call-ID, transactions) stay O(1) at 100k live entries.
+//!
+//! The same call at the steady state of 25k calls/s is the lingering
+//! transaction check: the clock moves 40 µs per call, and the INVITE and
+//! BYE transactions of the last 64·T1 (32 s: 800,000 calls, 1.6 million
+//! transactions) linger, expiring as new ones come, in tables pre-sized
+//! for that load (`reserve_server_transactions`) as a server is.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -58,6 +64,9 @@ struct Loaded {
     out: Outbox,
     now: Instant,
     seq: u64,
+    /// The clock's move per call (None: 40 s per chunk, so every
+    /// transaction of the chunk expires inside the measurement).
+    spacing: Option<Duration>,
 }
 
 impl Loaded {
@@ -69,7 +78,13 @@ impl Loaded {
             id_key: key(),
             ..CoreConfig::default()
         };
-        let mut l = Loaded { core: ShardCore::new(cfg, epoch), out: Outbox::default(), now: epoch, seq: 0 };
+        let mut l = Loaded {
+            core: ShardCore::new(cfg, epoch),
+            out: Outbox::default(),
+            now: epoch,
+            seq: 0,
+            spacing: None,
+        };
         for i in 0..live {
             let [invite, ack, _] = call_datagrams(i, &predicted_tag(i));
             l.core.on_datagram(l.now, from(), invite, &mut l.out);
@@ -82,6 +97,28 @@ impl Loaded {
         l.core.on_timers(l.now, &mut l.out);
         l.out.clear();
         assert_eq!(l.core.stats().active_calls, live);
+        l
+    }
+
+    /// A core at the steady state of `rate` calls/s: the calls of the last
+    /// 64·T1 have left their transactions lingering, in tables pre-sized
+    /// for them with a quarter to spare.
+    fn steady(rate: u64) -> Loaded {
+        let epoch = Instant::now();
+        let lingering = rate * 32;
+        let cfg = CoreConfig {
+            events: false,
+            max_transactions: 4 * lingering as usize,
+            id_key: key(),
+            ..CoreConfig::default()
+        };
+        let mut core = ShardCore::new(cfg, epoch);
+        core.reserve_server_transactions(lingering as usize * 5 / 4);
+        let spacing = Some(Duration::from_secs(1) / rate as u32);
+        let mut l = Loaded { core, out: Outbox::default(), now: epoch, seq: 0, spacing };
+        l.calls(lingering);
+        let live = l.core.table_sizes().server_txns as u64;
+        assert!(live >= 2 * lingering * 99 / 100, "{live} lingering transactions");
         l
     }
 
@@ -105,9 +142,11 @@ impl Loaded {
                 self.core.on_datagram(self.now, from(), ack, &mut self.out);
                 self.core.on_datagram(self.now, from(), bye, &mut self.out);
                 self.out.clear();
+                self.now += self.spacing.unwrap_or_default();
             }
-            // Timers J and L of this chunk expire inside the measurement.
-            self.now += Duration::from_secs(40);
+            // Timers J and L of this chunk expire inside the measurement
+            // (at a steady rate: those of the calls 64·T1 ago).
+            self.now += if self.spacing.is_some() { Duration::ZERO } else { Duration::from_secs(40) };
             self.core.on_timers(self.now, &mut self.out);
             self.out.clear();
             elapsed += start.elapsed();
@@ -128,6 +167,9 @@ fn whole_call(c: &mut Criterion) {
     c.bench_function("call/uas_invite_ack_bye", |b| b.iter_custom(|iters| Loaded::new(0).calls(iters)));
     let mut loaded = Loaded::new(100_000);
     c.bench_function("call/uas_invite_ack_bye_100k_live", |b| b.iter_custom(|iters| loaded.calls(iters)));
+    drop(loaded);
+    let mut steady = Loaded::steady(25_000);
+    c.bench_function("call/uas_invite_ack_bye_25k_steady", |b| b.iter_custom(|iters| steady.calls(iters)));
 }
 
 criterion_group!(benches, whole_call);

@@ -94,9 +94,9 @@ pub mod txn;
 
 pub use crate::core::{
     Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
-    EventKind, FinalStatus, IncomingCall, IncomingRequest, LimitAction, OfferSummary, OfferedCodec, OnHold,
-    OutgoingCall, PolicyHandler, Redirection, Registrar, Rejection, SourceLimit, SrtpPolicy, StatusCounts,
-    TransferStatus, UacStats, UriSchemes,
+    EventKind, FinalStatus, IncomingCall, IncomingRefer, IncomingRequest, LimitAction, OfferSummary,
+    OfferedCodec, OnHold, OutgoingCall, PolicyHandler, Redirection, ReferDecision, Registrar, Rejection,
+    SourceLimit, SrtpPolicy, StatusCounts, TransferStatus, UacStats, UriSchemes,
 };
 pub use crate::dialog::{CallPolicy, CallState, EndReason};
 pub use crate::engine::{

@@ -85,13 +85,14 @@ fn unknown_method_gets_501_with_allow() {
 }
 
 #[test]
-fn require_100rel_gets_420() {
+fn require_of_an_unknown_extension_gets_420() {
     let mut h = harness();
     let uac = UacCall::new(1);
     let offer = common::pcmu_offer();
-    let out = h.send(uac.invite_with("Require: 100rel\r\n", Some(("application/sdp", &offer))));
+    let out = h.send(uac.invite_with("Require: 100rel, precondition\r\n", Some(("application/sdp", &offer))));
     let bad = only(&out, "420 INVITE");
-    assert_eq!(hdr(bad, "Unsupported"), Some("100rel"));
+    // 100rel is ours (RFC 3262); only what we lack is listed.
+    assert_eq!(hdr(bad, "Unsupported"), Some("precondition"));
     assert!(h.send(uac.ack_non2xx()).is_empty());
     assert_eq!(h.core.stats().calls_received, 0);
     h.drain();

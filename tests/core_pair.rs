@@ -254,3 +254,64 @@ fn calls_survive_loss_delay_and_reordering() {
     }
     assert!(lost * 100 >= sent * 10, "the network lost {lost} of {sent}: too few to test anything");
 }
+
+/// Answers calls by policy and accepts every REFER.
+struct TakesRefers(sipbench::core::PolicyHandler);
+
+impl sipbench::core::CallHandler for TakesRefers {
+    fn on_incoming(&mut self, call: &sipbench::core::IncomingCall<'_>) -> sipbench::core::Decision {
+        self.0.on_incoming(call)
+    }
+
+    fn on_refer(
+        &mut self,
+        _: CallHandle,
+        _: &sipbench::core::IncomingRefer<'_>,
+    ) -> sipbench::core::ReferDecision {
+        sipbench::core::ReferDecision::Accept
+    }
+}
+
+/// The core itself as transferee (RFC 3515): it takes the REFER, the
+/// application places the call it names, and the NOTIFYs the core sends
+/// on its own tell the transferor, who ends its call once the target
+/// answered; on a clean network and on lossy ones.
+#[test]
+fn the_core_as_transferee_notifies_the_transferor() {
+    for seed in 0..=4u64 {
+        let loss = if seed == 0 { 0 } else { 20 };
+        let cfgs = vec![
+            cfg(CALLER, CallPolicy::default()),
+            cfg(CALLEE, CallPolicy::default()),
+            cfg(TARGET, ring_then_answer(10, 200)),
+        ];
+        let mut p = Pair::new(Net::new(seed, loss, (1, 40)), cfgs);
+        p.nodes[CALLEE].core.set_handler(Box::new(TakesRefers(Default::default())));
+        let (a, b) = established(&mut p);
+        let target = format!("sip:carol@{}", ADDRS[TARGET]);
+        p.command(CALLER, Command::Transfer { call: a, target: target.clone() }).unwrap();
+        let referred =
+            |p: &Pair| p.nodes[CALLEE].events_of(b).iter().any(|e| matches!(e, EventKind::Referred { .. }));
+        assert!(p.run_until(LIMIT, referred), "seed {seed}");
+        let said = p.nodes[CALLEE].events_of(b).into_iter().find_map(|e| match e {
+            EventKind::Referred { target, referred_by } => Some((target, referred_by)),
+            _ => None,
+        });
+        assert_eq!(said, Some((target.clone(), None)), "seed {seed}");
+        let c = p.place(CALLEE, OutgoingCall::new(&target).referred(b, None));
+        assert!(p.run_until(LIMIT, |p| p.nodes[CALLER].ended(a).is_some()), "seed {seed}");
+        assert_eq!(p.nodes[CALLER].ended(a), Some(EndReason::Transferred), "seed {seed}");
+        let progress: Vec<TransferStatus> = p.nodes[CALLER]
+            .events_of(a)
+            .into_iter()
+            .filter_map(|e| if let EventKind::Transfer(s) = e { Some(s) } else { None })
+            .collect();
+        assert_eq!(progress.first(), Some(&TransferStatus::Accepted), "seed {seed}: {progress:?}");
+        assert_eq!(progress.last(), Some(&TransferStatus::Succeeded(200)), "seed {seed}: {progress:?}");
+        assert!(p.run_until(LIMIT, |p| p.nodes[CALLEE].ended(b).is_some()), "seed {seed}");
+        assert!(p.nodes[CALLEE].saw(c, &EventKind::Established), "seed {seed}");
+        p.command(CALLEE, Command::Hangup(c)).unwrap();
+        assert!(p.run_until(LIMIT, |p| p.nodes[CALLEE].ended(c).is_some()), "seed {seed}");
+        p.drain();
+    }
+}

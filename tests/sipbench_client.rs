@@ -223,3 +223,21 @@ fn renamed_flags_are_refused_with_their_new_names() {
     refused(CLIENT_BIN, &["127.0.0.1:9", "--max-calls", "5"], "--calls");
     refused(CLIENT_BIN, &["127.0.0.1:9", "--concurrency", "5"], "--max-concurrent");
 }
+
+/// SIPp as a UAS whose 180 is reliable (RFC 3262): the client says
+/// Supported: 100rel (SIPp checks), PRACKs each 180 with the right RAck
+/// (SIPp checks) and gets the 200 SIPp sends only after the PRACK.
+#[test]
+fn client_pracks_sipps_reliable_180() {
+    let (dir, ports) = ready("client_sipp_100rel");
+    let sipp = start_sipp_uas(&dir, &ports, Some("uas_100rel.xml"), 10);
+    std::thread::sleep(Duration::from_millis(500));
+    let target = SocketAddr::new(LOOPBACK, ports.server);
+    let args = ["--rate", "10", "--calls", "10", "--duration-ms", "200"];
+    let run = run_client(&dir, target, &args, Duration::from_secs(60));
+    let sipp = finish_sipp(&dir, sipp);
+    assert!(run.status.success(), "client exit {}: {}", run.status, run.stdout);
+    assert_eq!(run.calls("completed"), 10, "{}", run.json);
+    assert_eq!(run.calls("pracks_sent"), 10, "{}", run.json);
+    sipp.assert_all_successful(10);
+}

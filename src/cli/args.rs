@@ -86,6 +86,10 @@ pub struct CommonArgs {
     /// SO_RCVBUF/SO_SNDBUF bytes per socket. Example: --socket-buffer 8388608
     #[arg(long, default_value_t = 8 << 20)]
     pub socket_buffer: usize,
+    /// After a poll that returned work, poll again without sleeping for this many µs before
+    /// parking (off by default: fewer wake-ups for more CPU). Example: --busy-poll-us 50
+    #[arg(long)]
+    pub busy_poll_us: Option<u64>,
     /// Write summary.json, the latency files and plots into this directory at exit.
     /// Example: --report reports/run1
     #[arg(long)]
@@ -120,6 +124,7 @@ impl CommonArgs {
             .timers(ms(self.t1_ms), ms(self.t2_ms), ms(self.t4_ms))
             .socket_buffer(self.socket_buffer)
             .srtp(self.srtp)
+            .busy_poll(self.busy_poll_us.filter(|&us| us > 0).map(Duration::from_micros))
             .media(MediaConfig {
                 threads: self.rtp_threads,
                 mode: self.media.into(),

@@ -14,8 +14,12 @@
 //! * `offer_answer/` — SDP offer/answer and the RTP ports it names.
 //! * `admission/` — source limits, call and transaction limits (shared
 //!   by an engine's shards), overload.
+//! * `reliable/` — reliable provisional responses (RFC 3262): RSeq,
+//!   RAck, what waits for a PRACK.
 //! * `registrar/` — the optional in-memory registrar's bindings.
 //! * `handler/` — the application's hook that decides new calls.
+//! * `transfer/` — being transferred (RFC 3515 as transferee): the
+//!   implicit subscription a REFER we took makes and its NOTIFYs.
 //! * `output/` — what a step produces: typed transmits, media commands,
 //!   events.
 //! * `stats/` — counters. `ids/` — call handles, Call-ID owners, and the
@@ -32,17 +36,19 @@ mod offer_answer;
 mod output;
 mod placed;
 mod registrar;
+mod reliable;
 mod requests;
 mod server;
 mod shard;
 mod stats;
+mod transfer;
 
 pub use crate::txn::MessageKind;
 pub use admission::{LimitAction, SharedLimits, SourceLimit};
 pub use command::{Applied, Command, CommandError, MAX_INFO_BODY, OnHold};
 pub use handler::{
-    Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRequest, OfferSummary, OfferedCodec,
-    PolicyHandler, Redirection, Rejection,
+    Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRefer, IncomingRequest, OfferSummary,
+    OfferedCodec, PolicyHandler, Redirection, ReferDecision, Rejection,
 };
 pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
 pub use offer_answer::SrtpPolicy;

@@ -20,6 +20,8 @@ pub struct CallPolicy {
     pub reject_percent: u8,
     /// Status used for rejections (300–699).
     pub reject_code: u16,
+    /// Send 183 with our SDP answer (early media) instead of 180.
+    pub early_media: bool,
 }
 
 impl Default for CallPolicy {
@@ -30,6 +32,7 @@ impl Default for CallPolicy {
             hangup: Duration::ZERO,
             reject_percent: 0,
             reject_code: 486,
+            early_media: false,
         }
     }
 }

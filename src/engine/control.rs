@@ -53,7 +53,12 @@ impl CallControl {
     /// before the answer sends CANCEL; credentials answer 401/407.
     pub fn place_call(&self, call: OutgoingCall) -> PendingCall {
         let shards = self.sender.shards().max(1);
-        let shard = self.next_shard.fetch_add(1, Ordering::Relaxed) % shards;
+        // A call a REFER asked for lives beside the referrer's call, whose
+        // NOTIFYs report its progress.
+        let shard = match call.referrer() {
+            Some(h) => usize::from(h.shard()),
+            None => self.next_shard.fetch_add(1, Ordering::Relaxed) % shards,
+        };
         let (tx, rx) = reply_channel();
         let sent = call
             .destination()

@@ -80,7 +80,7 @@ fn deliver(
     if m.is_closed() {
         refuse_queued(m);
     }
-    m.wake();
+    m.wake_if_parked();
     Ok(())
 }
 

@@ -22,6 +22,9 @@ pub struct RuntimeConfig {
     pub pin: bool,
     /// SO_RCVBUF/SO_SNDBUF per socket.
     pub socket_buffer: usize,
+    /// After a poll that returned work, keep polling without sleeping for
+    /// this long before parking (`None`: park at once).
+    pub busy_poll: Option<Duration>,
     /// Datagrams each shard's inbox holds before hand-offs are dropped.
     pub inbox_capacity: usize,
     /// Overload threshold: while handed-off datagrams wait longer than

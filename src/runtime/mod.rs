@@ -123,6 +123,7 @@ impl Runtime {
                     media_link::MediaLink::new(pool.clone(), cfg.media_timeout_hangup, cfg.core.media_addr)
                 }),
                 pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
+                busy_poll: cfg.busy_poll,
             };
             let streams = StreamSetup::for_shard(&cfg, shards, socket.tcp, socket.tls);
             let shard = Shard::new(id, socket.udp, streams, poll, core_cfg, started, parts)?;

@@ -109,7 +109,12 @@ impl ShardReport {
     /// also its time to first response: the core answers every INVITE (100
     /// Trying, 180 or the final) in the step that reads it.
     pub(crate) fn served(&mut self, since: Instant, invite: bool) {
-        let ns = since.elapsed().as_nanos() as u64;
+        self.served_at(since, Instant::now(), invite);
+    }
+
+    /// As `served`, with the clock already read.
+    pub(crate) fn served_at(&mut self, since: Instant, now: Instant, invite: bool) {
+        let ns = now.saturating_duration_since(since).as_nanos() as u64;
         let _ = self.service_ns.record(ns);
         if invite {
             let _ = self.invite_response_ns.record(ns);

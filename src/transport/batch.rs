@@ -11,7 +11,7 @@ use bytes::Bytes;
 use crate::core::Transmit;
 
 /// Datagrams per system call.
-pub const BATCH: usize = 32;
+pub const BATCH: usize = 64;
 /// Public alias of the batch size.
 pub const BATCH_SIZE: usize = BATCH;
 const MAX_DATAGRAM: usize = 65_536;

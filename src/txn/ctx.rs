@@ -7,7 +7,9 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::config::TimerConfig;
+use super::kept::KeptResponses;
 use super::peer::Peer;
+use super::request_boxes::RequestBoxes;
 use crate::sip::Method;
 use crate::timer::{TimerHandle, TimerWheel};
 
@@ -92,6 +94,10 @@ pub struct TxnCtx<'a, W, O> {
     pub out: O,
     /// T1/T2/T4.
     pub timers: &'a TimerConfig,
+    /// Where lingering transactions keep their responses.
+    pub kept: &'a mut KeptResponses,
+    /// Where requests' boxes go back when a transaction lets them go.
+    pub boxes: &'a mut RequestBoxes,
 }
 
 impl<W: From<TxnTimerRef>, O> TxnCtx<'_, W, O> {

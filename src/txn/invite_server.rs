@@ -1,5 +1,11 @@
 //! INVITE server transaction, RFC 3261 §17.2.1 as corrected by RFC 6026:
 //! a 2xx moves it to Accepted (Timer L) and the TU retransmits the 2xx.
+//!
+//! What lingers is lean: in Accepted it only absorbs INVITE
+//! retransmissions, so the request and the 2xx are let go (the call keeps
+//! its own 2xx until the ACK); a non-2xx final is kept apart
+//! (`KeptResponses`, not a share of an output block) until the ACK, and
+//! Confirmed keeps nothing.
 
 use std::net::SocketAddr;
 
@@ -28,8 +34,9 @@ pub enum IstState {
 /// One INVITE server transaction.
 #[derive(Debug)]
 pub struct InviteServerTxn {
-    /// The request (an exact-size buffer from the transport).
-    pub request: Message,
+    /// The request (an exact-size buffer from the transport), boxed;
+    /// gone once a 2xx was sent.
+    request: Option<Box<Message>>,
     /// Where the request came from.
     pub source: SocketAddr,
     /// Where responses go (over a stream: the request's connection).
@@ -48,9 +55,9 @@ pub struct InviteServerTxn {
 
 impl InviteServerTxn {
     /// A new transaction in Proceeding.
-    pub fn new(request: Message, source: SocketAddr, reply_to: Peer, generation: u32) -> Self {
+    pub fn new(request: Box<Message>, source: SocketAddr, reply_to: Peer, generation: u32) -> Self {
         InviteServerTxn {
-            request,
+            request: Some(request),
             source,
             reply_to,
             state: IstState::Proceeding,
@@ -61,6 +68,11 @@ impl InviteServerTxn {
             timeout: None,
             interval: std::time::Duration::ZERO,
         }
+    }
+
+    /// The request, until a 2xx was sent.
+    pub fn request(&self) -> Option<&Message> {
+        self.request.as_deref()
     }
 
     fn at(&self, slot: usize, timer: TxnTimer) -> TxnTimerRef {
@@ -79,15 +91,20 @@ impl InviteServerTxn {
             return;
         }
         ctx.send(self.reply_to, data.clone(), MessageKind::Response(code));
-        self.last_response = Some((data, code));
         if code < 200 {
+            self.last_response = Some((data, code));
             return;
         }
         if code < 300 {
+            self.last_response = None;
+            if let Some(b) = self.request.take() {
+                ctx.boxes.recycle(b);
+            }
             self.state = IstState::Accepted;
             self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::L), ctx.timers.t1x64()));
         } else {
             self.state = IstState::Completed;
+            self.last_response = Some((ctx.kept.keep(&data), code));
             self.interval = ctx.timers.t1;
             if !self.reply_to.reliable() {
                 self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::G), self.interval));
@@ -119,6 +136,7 @@ impl InviteServerTxn {
                 ctx.disarm(&mut self.retransmit);
                 ctx.disarm(&mut self.timeout);
                 self.state = IstState::Confirmed;
+                self.last_response = None;
                 let i = ctx.timers.absorbing(self.reply_to.reliable(), ctx.timers.t4);
                 self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::I), i));
                 false
@@ -157,6 +175,13 @@ impl InviteServerTxn {
             }
             _ => false,
         }
+    }
+
+    /// Bytes this transaction keeps on the heap (the request, a response
+    /// waiting for retransmission).
+    pub fn heap_bytes(&self) -> usize {
+        self.request.as_ref().map_or(0, |r| r.as_bytes().len())
+            + self.last_response.as_ref().map_or(0, |(b, _)| b.len())
     }
 
     /// Cancels every armed timer (shutdown or forced removal).

@@ -1,4 +1,8 @@
-//! Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8).
+//! Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8). In
+//! Completed it lingers 64·T1 over UDP to answer retransmissions, keeping
+//! its final response apart (`KeptResponses`: a share of an output block
+//! would keep the whole block alive); over a stream it leaves at once and
+//! keeps nothing.
 
 use bytes::Bytes;
 
@@ -56,10 +60,12 @@ impl NonInviteServerTxn {
             return;
         }
         ctx.send(self.reply_to, data.clone(), MessageKind::Response(code));
-        self.last_response = Some((data, code));
         if code < 200 {
+            self.last_response = Some((data, code));
             self.state = NistState::Proceeding;
         } else {
+            let keep = !self.reply_to.reliable();
+            self.last_response = keep.then(|| (ctx.kept.keep(&data), code));
             self.state = NistState::Completed;
             let at = TxnTimerRef {
                 side: TxnSide::NonInviteServer,
@@ -82,6 +88,12 @@ impl NonInviteServerTxn {
             }
             _ => false,
         }
+    }
+
+    /// Bytes this transaction keeps on the heap (a response waiting for
+    /// retransmission).
+    pub fn heap_bytes(&self) -> usize {
+        self.last_response.as_ref().map_or(0, |(b, _)| b.len())
     }
 
     /// Timer J fired: done.

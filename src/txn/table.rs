@@ -32,6 +32,20 @@ impl<T> TxnTable<T> {
         slot
     }
 
+    /// Room for `additional` more transactions without growing: the slab
+    /// and the index grow here, not on the hot path (an index that is full
+    /// of removed entries rehashes in place less often with room to spare).
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+        let (slots, hasher) = (&self.slots, &self.hasher);
+        self.index.reserve(additional, |&s| slots.get(s).map_or(0, |(k, _)| hasher.hash_one(k)));
+    }
+
+    /// Transactions the table holds without growing.
+    pub fn capacity(&self) -> usize {
+        self.slots.capacity().min(self.index.capacity())
+    }
+
     /// The slot for a key.
     pub fn find(&self, key: &TxnKey) -> Option<usize> {
         let hash = self.hasher.hash_one(key);

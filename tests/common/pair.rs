@@ -172,9 +172,14 @@ impl Pair {
         let node = &mut self.nodes[n];
         for t in node.out.transmits.drain(..) {
             let m = super::check_kind(&t);
-            // Every request we send names its call (but an ACK to a final
-            // response resent after the call ended).
-            let named = t.call.is_some() || m.status_code().is_some() || m.method_name() == "ACK";
+            // Every request we send names its call, but those resent after
+            // the call ended: an ACK to a final response, a CANCEL or PRACK
+            // whose answer was lost while the 487 came, a REFER whose 202
+            // was lost while NOTIFYs (which may overtake it, RFC 3515
+            // §2.4.4) ended the call, a final NOTIFY whose 200 was lost
+            // while the transferor's BYE ended it.
+            let resent_late = matches!(m.method_name(), "ACK" | "CANCEL" | "PRACK" | "REFER" | "NOTIFY");
+            let named = t.call.is_some() || m.status_code().is_some() || resent_late;
             assert!(named, "{} names no call", super::label(&m));
             node.sent.push(m);
             self.net.send(self.now, node.addr, t.to.addr, t.data);

@@ -29,6 +29,7 @@ struct Referred {
 
 /// The NOTIFY on its way: resent until answered.
 struct Pending {
+    cseq: u32,
     data: Bytes,
     next_at: Instant,
     interval: Duration,
@@ -105,7 +106,11 @@ impl Interceptor for Transferee {
             if msg.cseq().ok()?.method != Method::Notify {
                 return None;
             }
-            self.pending = None; // answered: the next one may go
+            // Answered (not a late answer to an earlier one): the next one
+            // may go.
+            if self.pending.as_ref().is_some_and(|p| Some(p.cseq) == msg.cseq_number()) {
+                self.pending = None;
+            }
             return Some(Vec::new());
         }
         if msg.method() != Method::Refer {
@@ -134,7 +139,8 @@ impl Interceptor for Transferee {
         if self.pending.is_none() && !self.queue.is_empty() {
             let (status, last) = self.queue.remove(0);
             let data = self.notify(node, &status, last);
-            self.pending = Some(Pending { data, next_at: now, interval: Duration::from_millis(500) });
+            let cseq = self.cseq;
+            self.pending = Some(Pending { cseq, data, next_at: now, interval: Duration::from_millis(500) });
         }
         let Some(p) = self.pending.as_mut() else { return (Vec::new(), None) };
         if p.next_at > now {

@@ -42,7 +42,7 @@ fn outcomes(u: &UacStats) -> serde_json::Value {
         "rejected": u.rejected, "rejected_by_code": codes, "failed": u.failed(),
         "failed_by_reason": { "invite_timeout": u.failed_invite_timeout, "transport": u.failed_transport,
             "bye_failed": u.failed_bye, "other": u.failed_other },
-        "forks_released": u.forks_released, "auth_retries": u.auth_retries,
+        "forks_released": u.forks_released, "auth_retries": u.auth_retries, "pracks_sent": u.pracks_sent,
     })
 }
 
@@ -68,12 +68,13 @@ pub fn final_text(r: &ShardReport, elapsed: Duration) -> String {
         s += &format!("  rejected with {code}: {n}\n");
     }
     s += &format!(
-        "  retransmissions {}  hand-offs {}  drops {}  forks released {}  auth retries {}\n",
+        "  retransmissions {}  hand-offs {}  drops {}  forks released {}  auth retries {}  PRACKs {}\n",
         r.core.retransmissions,
         r.handoffs_out,
         r.inbox_drops + r.send_errors,
         u.forks_released,
-        u.auth_retries
+        u.auth_retries,
+        u.pracks_sent
     );
     s += &sipbench::cli::connections_text(&r.conns);
     s += &sipbench::cli::media_summary_text(&r.media);

@@ -30,6 +30,10 @@ pub struct Args {
     /// Status code for rejected calls. Example: --reject-code 603
     #[arg(long, default_value_t = 486, value_parser = clap::value_parser!(u16).range(300..=699))]
     pub reject_code: u16,
+    /// Early media: 183 Session Progress with our SDP answer instead of 180 (sent reliably, with
+    /// PRACK, when the caller supports 100rel); the stream starts before the 200. Example: --early-media
+    #[arg(long)]
+    pub early_media: bool,
     /// Shed load: while hand-offs wait longer than this in a shard's inbox,
     /// new INVITEs get 503 (0: never). Example: --max-inbox-delay-ms 100
     #[arg(long, default_value_t = 250.0)]
@@ -116,6 +120,7 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
         hangup: ms(args.duration_ms),
         reject_percent: args.reject_percent,
         reject_code: args.reject_code,
+        early_media: args.early_media,
     };
     if !(args.max_inbox_delay_ms >= 0.0 && args.max_inbox_delay_ms.is_finite()) {
         return Err("--max-inbox-delay-ms: must be a number of ms, 0 or more".into());

@@ -27,15 +27,20 @@ impl Call {
                 }
                 step.arm(CallTimer::Hangup, step.defer_timeout);
             }
-            Decision::Accept(Accept { ring, answer_after, hang_up_after, media }) => {
+            Decision::Accept(Accept { ring, answer_after, hang_up_after, media, early_media }) => {
                 self.hangup_after = hang_up_after;
                 self.media.mode = media;
+                // Early media needs an offer to answer in the 183.
+                let early = early_media && !self.media.late_offer;
                 // RFC 3261 §17.2.1: 100 Trying only when no other response
-                // goes out at once (a 180 or the final does its job).
-                if let (None, false, Some(txn)) = (ring, answer_after.is_zero(), self.invite_txn) {
+                // goes out at once (a 180, 183 or the final does its job).
+                let ringing = ring.is_some() || early;
+                if let (false, false, Some(txn)) = (ringing, answer_after.is_zero(), self.invite_txn) {
                     step.respond(txn, 100, With::default());
                 }
-                if ring.is_some() {
+                if early {
+                    self.early_media(step);
+                } else if ring.is_some() {
                     self.ring(step);
                 }
                 let delay = ring.unwrap_or_default() + answer_after;
@@ -49,14 +54,21 @@ impl Call {
     }
 
     fn ring(&mut self, step: &mut Step) {
-        let Some(txn) = self.invite_txn else { return };
+        if self.invite_txn.is_none() {
+            return;
+        }
         self.enter(CallState::Ringing);
-        step.respond(txn, 180, With { tag: true, dialog: true, ..With::default() });
+        self.provisional(180, None, step);
         step.event(CallEvent::Ringing);
     }
 
-    /// Sends the 200 with our SDP answer; resent until the ACK.
+    /// Sends the 200 with our SDP answer (none when a reliable 183 gave
+    /// it); resent until the ACK. It waits for the PRACK of a reliable
+    /// provisional still unacknowledged (RFC 3262 §3).
     pub(crate) fn answer(&mut self, step: &mut Step) {
+        if self.invite_txn.is_none() || self.answer_waits_for_prack() {
+            return;
+        }
         let Some(txn) = self.invite_txn.take() else { return };
         self.enter(CallState::Answered);
         let sdp = self.media.sdp_answer.take();
@@ -64,7 +76,9 @@ impl Call {
             With { tag: true, dialog: true, allow: true, sdp, keep: true, answers: true, ..With::default() };
         step.respond(txn, 200, with);
         self.resend_2xx_until_acked(step);
-        self.media.open(step);
+        if !self.media.open {
+            self.media.open(step);
+        }
         step.event(CallEvent::Answered);
     }
 

@@ -55,10 +55,10 @@ impl Call {
             }
             CallCommand::Transfer { target } => {
                 self.confirmed()?;
-                if self.transferring {
+                if self.transfer != super::transfer::OurRefer::No {
                     return Err(CommandError::Pending);
                 }
-                self.transferring = true;
+                self.refer_sent();
                 step.request(InDialog::Refer { target });
             }
             // Calls we placed: hanging up before the answer is CANCEL.

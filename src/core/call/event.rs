@@ -17,6 +17,7 @@ pub(crate) enum CallEvent {
     InfoDelivered { code: u16 },
     RequestFailed { method: &'static str, code: u16 },
     Transfer(TransferStatus),
+    Referred { target: String, referred_by: Option<String> },
     Error { kind: CallErrorKind, detail: String },
 }
 
@@ -33,6 +34,7 @@ impl From<CallEvent> for EventKind {
             CallEvent::InfoDelivered { code } => EventKind::InfoDelivered { code },
             CallEvent::RequestFailed { method, code } => EventKind::RequestFailed { method, code },
             CallEvent::Transfer(s) => EventKind::Transfer(s),
+            CallEvent::Referred { target, referred_by } => EventKind::Referred { target, referred_by },
             CallEvent::Error { kind, detail } => EventKind::Error { kind, detail },
         }
     }

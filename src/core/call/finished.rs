@@ -14,14 +14,17 @@ use crate::timer::TimerHandle;
 pub(crate) struct Finished {
     pub(crate) dialog: Dialog,
     pub(crate) started: Instant,
-    pub(crate) timers: [Option<TimerHandle>; 4],
+    pub(crate) timers: [Option<TimerHandle>; 8],
     /// Our requests still in flight (NICT slots, then ICT slots): their
     /// outcomes must no longer reach the slot, which may be reused.
-    pub(crate) nict: [Option<u32>; 4],
+    pub(crate) nict: [Option<u32>; 6],
     pub(crate) ict: [Option<u32>; 2],
     /// The RTP port and whether its stream runs.
     pub(crate) port: Option<(u16, bool)>,
     pub(crate) placed: bool,
+    /// A call placed on a REFER, not answered: the referrer's call,
+    /// which hears how it ended.
+    pub(crate) unanswered_referrer: Option<crate::core::CallHandle>,
     pub(crate) info: Option<Arc<CallInfo>>,
 }
 
@@ -33,10 +36,15 @@ impl Call {
         let r = &self.requests;
         Finished {
             timers: self.timers.all(),
-            nict: [r.bye, r.info, r.refer, r.cancel],
+            nict: [r.bye, r.info, r.refer, r.cancel, r.prack, r.notify],
             ict: [r.reinvite, uac_invite],
             port: self.media.local_port.map(|p| (p, self.media.open)),
             placed: self.uac.is_some(),
+            unanswered_referrer: self
+                .uac
+                .as_ref()
+                .filter(|l| l.ack.is_none())
+                .and_then(|l| l.call.referrer()),
             info: self.info.take(),
             started: self.started,
             dialog: self.dialog,

@@ -1,10 +1,11 @@
 //! Inside an established dialog: the peer's requests (CSeq order, BYE,
 //! re-INVITE and UPDATE offers) and ours (BYE, re-INVITE, INFO) with their
-//! outcomes (RFC 3261 §12.2, §14, §15; RFC 3311, RFC 6086).
+//! outcomes (RFC 3261 §12.2, §14, §15; RFC 3311, RFC 6086); what our
+//! non-INVITE requests came to is `request_outcome`.
 
 use bytes::Bytes;
 
-use super::step::{CallEvent, Step, With};
+use super::step::{Step, With};
 use super::{Call, CallTimer, InDialog, Reinvite};
 use crate::core::CallErrorKind;
 use crate::dialog::{CallState, EndReason};
@@ -89,43 +90,6 @@ impl Call {
         step.request(InDialog::Bye);
     }
 
-    /// The final response (0: Timer F) to our non-INVITE request in
-    /// client transaction `txn`: REFER, INFO or BYE (a CANCEL's changes
-    /// nothing: the INVITE's final response tells).
-    pub(crate) fn on_request_final(&mut self, txn: usize, code: u16, step: &mut Step) {
-        let txn = Some(txn as u32);
-        if self.requests.cancel == txn {
-            self.requests.cancel = None;
-            return;
-        }
-        if self.requests.refer == txn {
-            self.requests.refer = None;
-            return self.on_refer_final(code, step);
-        }
-        if self.requests.info == txn {
-            self.requests.info = None;
-            if (200..300).contains(&code) {
-                step.event(CallEvent::InfoDelivered { code });
-            } else {
-                self.request_failed("INFO", code, step);
-            }
-            return;
-        }
-        if code == 0 {
-            step.error(CallErrorKind::Timeout, || "no response to BYE".into());
-        }
-        let reason = match self.ending {
-            // Shutdown's BYE answered: the call ended cleanly, as any BYE
-            // of ours does; only calls left at the deadline count as
-            // ended by shutdown.
-            Some(EndReason::Shutdown) if (200..300).contains(&code) => EndReason::LocalBye,
-            Some(r) if (200..300).contains(&code) || r != EndReason::LocalBye => r,
-            // A refused or unanswered BYE still ends the call, as a failure.
-            _ => EndReason::ByeFailed,
-        };
-        step.end(reason);
-    }
-
     /// The final response (0: Timer B) to our re-INVITE in client
     /// transaction `txn`: ACK a 2xx (every retransmission too, §13.2.2.4)
     /// and apply the hold state it asked for; music on hold only when the
@@ -152,20 +116,6 @@ impl Call {
                 self.media.next_hold_music = false;
             }
             self.media.set_held(false, hold, step);
-        }
-    }
-
-    /// A request we sent in the dialog failed with `code` (0: no answer).
-    /// The call goes on unless the dialog is gone: no answer, 408 or 481
-    /// (RFC 3261 §12.2.1.2); then we end it with BYE.
-    pub(crate) fn request_failed(&mut self, method: &'static str, code: u16, step: &mut Step) {
-        if code == 0 {
-            step.error(CallErrorKind::Timeout, || format!("no response to {method}"));
-        } else {
-            step.event(CallEvent::RequestFailed { method, code });
-        }
-        if matches!(code, 0 | 408 | 481) {
-            self.hang_up(EndReason::RequestTimeout, step);
         }
     }
 

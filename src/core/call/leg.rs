@@ -35,6 +35,8 @@ pub(crate) struct UacLeg {
     pub(crate) released: Vec<Box<str>>,
     /// The ACK for the confirmed 2xx, resent on each retransmission.
     pub(crate) ack: Option<Bytes>,
+    /// The RSeq each early dialog's reliable provisionals reached.
+    pub(crate) rseqs: crate::core::reliable::RseqSeen,
     /// Challenges answered so far (we give up after two).
     pub(crate) auth_tries: u8,
     /// The call as the application described it (extra headers,
@@ -54,6 +56,7 @@ impl UacLeg {
             early: Vec::new(),
             released: Vec::new(),
             ack: None,
+            rseqs: Default::default(),
             auth_tries: 0,
             call,
         }

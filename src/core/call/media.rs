@@ -35,6 +35,8 @@ pub(crate) struct CallMedia {
     pub(super) next_hold_music: bool,
     /// The stream was opened (an Open command went out).
     pub(super) open: bool,
+    /// The INVITE carried no offer: our 2xx makes one (no early media).
+    pub(super) late_offer: bool,
     /// SRTP keys of both directions (None: plain RTP).
     pub(super) srtp: Option<Box<SrtpKeys>>,
     /// The `a=crypto` attributes of our offer awaiting its answer.
@@ -71,6 +73,7 @@ impl CallMedia {
             hold_music: true,
             next_hold_music: true,
             open: false,
+            late_offer: false,
             srtp: None,
             offered: Box::default(),
         }

@@ -6,9 +6,10 @@
 //! between them are `dialog::CallState`; only `enter` changes the state.
 //!
 //! The transitions by concept: `answering` (an INVITE we answer),
-//! `in_dialog` (requests inside the call, ours and the peer's), `placed`
+//! `in_dialog` and `request_outcome` (requests inside the call), `placed`
 //! (an INVITE we sent), `commands` (what the application asks),
-//! `transfer` (REFER and its NOTIFYs), `timers`.
+//! `transfer` (our REFER), `referred` (a REFER we took), `reliable`
+//! (100rel, early media), `timers`.
 
 mod answering;
 mod commands;
@@ -19,6 +20,9 @@ mod in_dialog;
 mod leg;
 mod media;
 mod placed;
+mod referred;
+mod reliable;
+mod request_outcome;
 mod requests;
 mod resend;
 mod srtp;
@@ -45,7 +49,6 @@ use crate::core::CallInfo;
 use crate::core::offer_answer::SdpAnswer;
 use crate::dialog::{CallState, Dialog, EndReason};
 use crate::sip::Transport;
-use crate::timer::TimerHandle;
 use crate::txn::Peer;
 
 /// One call (either role).
@@ -74,8 +77,12 @@ pub(crate) struct Call {
     /// Set when we sent BYE: the reason the call ends with.
     ending: Option<EndReason>,
     requests: InFlight,
-    /// Our REFER was sent and its subscription has not ended.
-    transferring: bool,
+    /// Our REFER and its subscription.
+    transfer: transfer::OurRefer,
+    /// The subscription a REFER we took made (RFC 3515), and reliable
+    /// provisionals the caller asked for (RFC 3262).
+    referred: Option<crate::core::transfer::Referred>,
+    reliable: Option<Box<crate::core::reliable::ReliableUas>>,
     /// For a call we placed: its INVITE, CANCEL and ACK state.
     uac: Option<Box<UacLeg>>,
     /// Who the call is between, for its events (None: nobody listens).
@@ -134,7 +141,9 @@ impl Call {
             media: CallMedia::offered(None, None),
             ending: None,
             requests: InFlight::default(),
-            transferring: false,
+            transfer: transfer::OurRefer::No,
+            referred: None,
+            reliable: None,
             uac: None,
             info: None,
         }
@@ -185,10 +194,5 @@ impl Call {
     }
     pub(crate) fn leg(&self) -> Option<&UacLeg> {
         self.uac.as_deref()
-    }
-
-    /// A timer the shard armed for us: its handle, and the one it replaces.
-    pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
-        self.timers.set(timer, h)
     }
 }

@@ -11,6 +11,7 @@ use super::step::{CallEvent, Effect, Step};
 use super::{Call, CancelState, InDialog, MAX_EARLY_DIALOGS};
 use crate::core::CallErrorKind;
 use crate::core::offer_answer::SdpAnswer;
+use crate::core::reliable::{RAck, reliable_rseq};
 use crate::dialog::{CallState, EndReason};
 use crate::sip::Message;
 use crate::txn::IctState;
@@ -53,6 +54,15 @@ impl Call {
         {
             leg.early.push(tag.into());
         }
+        // RFC 3262 §4: PRACK each reliable provisional once, in order.
+        if let (100..=199, Some(rseq), Ok(Some(tag))) = (code, reliable_rseq(msg), msg.to_tag())
+            && code > 100
+            && leg.rseqs.accept(tag, rseq)
+        {
+            let dialog = Box::new(self.dialog.from_uac_response(msg));
+            let rack = RAck { rseq, cseq: leg.invite_cseq, method: crate::sip::Method::Invite };
+            step.push(Effect::Prack { dialog, rack });
+        }
         let ringing = (180..=183).contains(&code);
         let cancel = match leg.cancel {
             CancelState::Wanted => true,
@@ -89,7 +99,11 @@ impl Call {
             return;
         }
         let (seq, cancel) = (leg.invite_cseq, leg.cancel);
+        // Our PRACKs took CSeq numbers after the INVITE's: later requests
+        // go on from there.
+        let local_cseq = self.dialog.local_cseq;
         self.dialog = self.dialog.from_uac_response(msg);
+        self.dialog.local_cseq = self.dialog.local_cseq.max(local_cseq);
         self.enter(CallState::Confirmed);
         match &media {
             Some(m) => self.media.settle(m),
@@ -99,8 +113,8 @@ impl Call {
                 }
             }
         }
-        step.push(Effect::Answered { setup: step.now.saturating_duration_since(self.started) });
         step.request(InDialog::Ack(seq));
+        step.push(Effect::Answered { setup: step.now.saturating_duration_since(self.started) });
         if media.is_some() {
             self.media.open(step);
         }

@@ -18,6 +18,8 @@ pub(crate) enum InDialog {
     },
     /// ACK for the 2xx to our INVITE with this CSeq number.
     Ack(u32),
+    /// NOTIFY about a REFER we took (RFC 3515 §2.4.5).
+    Notify(crate::core::transfer::ReferNotify),
     /// re-INVITE putting the peer on hold (true) or resuming (false).
     Reinvite {
         hold: bool,
@@ -47,9 +49,18 @@ pub(crate) struct InFlight {
     /// Our CANCEL (NICT): its outcome changes nothing, but its
     /// retransmissions name the call.
     pub(crate) cancel: Option<u32>,
+    /// Our last PRACK (NICT).
+    pub(crate) prack: Option<u32>,
+    /// Our last NOTIFY (NICT).
+    pub(crate) notify: Option<u32>,
 }
 
 impl super::Call {
+    /// The shard sent our PRACK in client transaction `slot`.
+    pub(crate) fn prack_started(&mut self, slot: usize) {
+        self.requests.prack = Some(slot as u32);
+    }
+
     /// The shard sent our CANCEL in client transaction `slot`.
     pub(crate) fn cancel_started(&mut self, slot: usize) {
         self.requests.cancel = Some(slot as u32);
@@ -61,6 +72,7 @@ impl super::Call {
         match r {
             InDialog::Info { .. } => self.requests.info = txn,
             InDialog::Refer { .. } => self.requests.refer = txn,
+            InDialog::Notify(_) => self.requests.notify = txn,
             InDialog::Reinvite { hold } => {
                 self.reinvite = Some(Reinvite::Outgoing { slot, hold: *hold });
                 self.requests.reinvite = txn;

@@ -15,6 +15,8 @@ pub(crate) enum Kept {
     Ok2xx,
     /// Our ACK for the 2xx of a call we placed.
     Ack,
+    /// Our reliable provisional, until its PRACK (RFC 3262 §3).
+    Reliable1xx,
 }
 
 /// Our 2xx, resent until its ACK arrives (RFC 3261 §13.3.1.4).
@@ -35,6 +37,10 @@ impl Call {
             Kept::Ack => {
                 let ack = self.uac.as_ref()?.ack.clone()?;
                 Some((self.request_peer(), ack, MessageKind::Request(Method::Ack)))
+            }
+            Kept::Reliable1xx => {
+                let (data, code) = self.kept_1xx()?;
+                Some((self.response_to, data, MessageKind::Response(code)))
             }
         }
     }

@@ -28,6 +28,8 @@ pub(crate) enum Effect {
     /// ACK a 2xx from a fork we did not confirm, then end that dialog
     /// with BYE unless `again` (its 2xx again: the BYE is on its way).
     ReleaseFork { dialog: Box<Dialog>, again: bool },
+    /// PRACK a reliable provisional (RFC 3262 §4) in its early dialog.
+    Prack { dialog: Box<Dialog>, rack: crate::core::reliable::RAck },
     /// Send again what the call keeps: a retransmission.
     Resend(Kept),
     /// Arm a call timer (replacing the same timer if armed).
@@ -93,6 +95,9 @@ pub(crate) struct With {
     /// The call's answer: counted, with its setup time.
     pub answers: bool,
     pub sdp: Option<Bytes>,
+    /// A reliable provisional (RFC 3262): its RSeq; the call keeps it to
+    /// resend until its PRACK.
+    pub reliable: Option<u32>,
     /// A reason phrase or a redirect of the application's (rare, so apart).
     pub custom: Option<Box<Custom>>,
 }

@@ -14,6 +14,14 @@ pub(crate) enum CallTimer {
     Retransmit2xx,
     /// No ACK within 64·T1.
     AckTimeout,
+    /// Retransmit our reliable provisional (RFC 3262 §3).
+    Retransmit1xx,
+    /// No PRACK within 64·T1.
+    PrackTimeout,
+    /// Our REFER's subscription: no NOTIFY in time (RFC 6665 §4.1.2.4).
+    ReferExpiry,
+    /// The subscription a REFER we took made: it expires.
+    ReferredExpiry,
 }
 
 /// The handles of a call's armed timers.
@@ -23,6 +31,10 @@ pub(crate) struct CallTimers {
     hangup: Option<TimerHandle>,
     retransmit: Option<TimerHandle>,
     ack_timeout: Option<TimerHandle>,
+    retransmit_1xx: Option<TimerHandle>,
+    prack_timeout: Option<TimerHandle>,
+    refer_expiry: Option<TimerHandle>,
+    referred_expiry: Option<TimerHandle>,
 }
 
 impl CallTimers {
@@ -32,6 +44,10 @@ impl CallTimers {
             CallTimer::Hangup => &mut self.hangup,
             CallTimer::Retransmit2xx => &mut self.retransmit,
             CallTimer::AckTimeout => &mut self.ack_timeout,
+            CallTimer::Retransmit1xx => &mut self.retransmit_1xx,
+            CallTimer::PrackTimeout => &mut self.prack_timeout,
+            CallTimer::ReferExpiry => &mut self.refer_expiry,
+            CallTimer::ReferredExpiry => &mut self.referred_expiry,
         }
     }
 
@@ -46,12 +62,18 @@ impl CallTimers {
     }
 
     /// Every armed handle, for the call's end.
-    pub(crate) fn all(&self) -> [Option<TimerHandle>; 4] {
-        [self.retransmit, self.ack_timeout, self.answer, self.hangup]
+    pub(crate) fn all(&self) -> [Option<TimerHandle>; 8] {
+        let (a, b, c, d) = (self.retransmit_1xx, self.prack_timeout, self.refer_expiry, self.referred_expiry);
+        [self.retransmit, self.ack_timeout, self.answer, self.hangup, a, b, c, d]
     }
 }
 
 impl super::Call {
+    /// A timer the shard armed for us: its handle, and the one it replaces.
+    pub(crate) fn timer_armed(&mut self, timer: CallTimer, h: TimerHandle) -> Option<TimerHandle> {
+        self.timers.set(timer, h)
+    }
+
     /// A call timer fired.
     pub(crate) fn on_timer(&mut self, timer: CallTimer, step: &mut super::Step) {
         self.timers.take(timer);
@@ -67,6 +89,10 @@ impl super::Call {
                 step.error(crate::core::CallErrorKind::Timeout, || "no ACK for our 2xx".into());
                 self.hang_up(crate::dialog::EndReason::AckTimeout, step);
             }
+            CallTimer::Retransmit1xx => self.resend_1xx(step),
+            CallTimer::PrackTimeout => self.prack_timeout(step),
+            CallTimer::ReferExpiry => self.refer_expired(step),
+            CallTimer::ReferredExpiry => self.referred_expired(step),
         }
     }
 }

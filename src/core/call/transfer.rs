@@ -1,21 +1,76 @@
 //! Blind transfer (RFC 3515 REFER, RFC 5589 §6.1), the transferor's
 //! side: the peer took or refused our REFER; its NOTIFYs (`Event: refer`,
 //! message/sipfrag bodies) report how its call to the target goes; when
-//! the target answers we end our call.
+//! the target answers we end our call. The implicit subscription expires
+//! (RFC 6665 §4.1.2.4): no NOTIFY within 64·T1 of the 202, or none
+//! before the expiry the last one gave, ends the transfer as `Expired`.
 
-use super::Call;
+use std::time::Duration;
+
 use super::step::{CallEvent, Step};
+use super::{Call, CallTimer};
 use crate::core::{CallErrorKind, TransferStatus};
 use crate::dialog::EndReason;
 use crate::sip::{HeaderName, Message, Method, TokenParams};
 
+/// The longest subscription expiry a NOTIFY may set.
+const MAX_EXPIRES: u32 = 3600;
+
+/// Where our REFER stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum OurRefer {
+    /// None in progress.
+    #[default]
+    No,
+    /// Sent, neither answered nor notified yet.
+    Sent,
+    /// Taken (a 202, or a NOTIFY that came first): NOTIFYs follow.
+    Accepted,
+}
+
 impl Call {
+    /// Our REFER goes out (one at a time).
+    pub(super) fn refer_sent(&mut self) {
+        self.transfer = OurRefer::Sent;
+    }
+
+    /// The transfer is known taken: said once, whichever of the 202 and
+    /// the first NOTIFY comes first (RFC 3515 §2.4.4 lets either).
+    fn refer_accepted(&mut self, step: &mut Step) {
+        if self.transfer == OurRefer::Sent {
+            self.transfer = OurRefer::Accepted;
+            step.event(CallEvent::Transfer(TransferStatus::Accepted));
+        }
+    }
+
+    /// The subscription ends when no NOTIFY comes within `after`.
+    fn expect_notify(&mut self, after: Duration, step: &mut Step) {
+        step.arm(CallTimer::ReferExpiry, after);
+    }
+
+    /// No NOTIFY came in time: the transfer is over, the call goes on.
+    pub(super) fn refer_expired(&mut self, step: &mut Step) {
+        if self.transfer == OurRefer::No {
+            return;
+        }
+        self.transfer = OurRefer::No;
+        step.event(CallEvent::Transfer(TransferStatus::Expired));
+    }
+
     /// The final response to our REFER (0: no answer).
     pub(super) fn on_refer_final(&mut self, code: u16, step: &mut Step) {
         if (200..300).contains(&code) {
-            return step.event(CallEvent::Transfer(TransferStatus::Accepted));
+            if self.transfer == OurRefer::Sent {
+                self.refer_accepted(step);
+                self.expect_notify(step.timers.t1x64(), step);
+            }
+            return;
         }
-        self.transferring = false;
+        if self.transfer == OurRefer::No {
+            return;
+        }
+        self.transfer = OurRefer::No;
+        step.disarm([self.timers.take(CallTimer::ReferExpiry), None, None]);
         step.event(CallEvent::Transfer(TransferStatus::Refused(code)));
         if matches!(code, 0 | 408 | 481) {
             self.request_failed("REFER", code, step);
@@ -27,11 +82,12 @@ impl Call {
     /// NOTIFY with the code given). None when the NOTIFY is not about it.
     pub(crate) fn on_transfer_notify(&mut self, msg: &Message, step: &mut Step) -> Option<u16> {
         let refer = msg.event().is_some_and(|e| e.value.eq_ignore_ascii_case("refer"));
-        if msg.method() != Method::Notify || !self.transferring || !refer {
+        if msg.method() != Method::Notify || self.transfer == OurRefer::No || !refer {
             return None;
         }
-        let state = msg.header(HeaderName::SubscriptionState).map(|v| TokenParams::parse(v).value);
-        let ended = state.is_some_and(|s| s.eq_ignore_ascii_case("terminated"));
+        let state = msg.header(HeaderName::SubscriptionState).map(TokenParams::parse);
+        let ended = state.as_ref().is_some_and(|s| s.value.eq_ignore_ascii_case("terminated"));
+        let expires = state.as_ref().and_then(|s| s.param("expires")).and_then(|e| e.parse::<u32>().ok());
         let status = match (sipfrag_status(msg.body()), ended) {
             (Some(code @ 200..=299), _) => TransferStatus::Succeeded(code),
             (Some(code @ 300..=699), _) => TransferStatus::Failed(code),
@@ -43,7 +99,15 @@ impl Call {
                 return Some(400);
             }
         };
-        self.transferring = matches!(status, TransferStatus::Trying(_));
+        self.refer_accepted(step);
+        if let TransferStatus::Trying(_) = status {
+            let after =
+                expires.map_or(step.timers.t1x64(), |s| Duration::from_secs(s.min(MAX_EXPIRES).into()));
+            self.expect_notify(after, step);
+        } else {
+            self.transfer = OurRefer::No;
+            step.disarm([self.timers.take(CallTimer::ReferExpiry), None, None]);
+        }
         step.event(CallEvent::Transfer(status));
         if matches!(status, TransferStatus::Succeeded(_)) {
             self.hang_up(EndReason::Transferred, step);

@@ -7,8 +7,10 @@ use crate::media::MediaMode;
 
 /// How to accept a call: ring, answer, hang up.
 ///
-/// The 180 goes out at once when `ring` is set; the 200 follows after
-/// `ring` plus `answer_after`. Without `ring`, a 100 Trying goes out at
+/// The 180 goes out at once when `ring` is set (a 183 with our SDP
+/// answer instead with `early_media`); the 200 follows after `ring` plus
+/// `answer_after`. When the caller supports 100rel (RFC 3262) the 180/183
+/// goes reliably and the 200 waits for its PRACK. Without `ring`, a 100 Trying goes out at
 /// once (when `answer_after` is not zero) and the 200 after `answer_after`.
 ///
 /// ```
@@ -36,6 +38,11 @@ pub struct Accept {
     pub hang_up_after: Option<Duration>,
     /// What the call's media does (None: the engine's configured mode).
     pub media: Option<MediaMode>,
+    /// Early media: instead of 180, a 183 Session Progress with our SDP
+    /// answer goes out at once and the stream starts before the answer
+    /// (reliably, RFC 3262, when the caller supports 100rel; without an
+    /// offer in the INVITE, a plain 180 as `ring` says).
+    pub early_media: bool,
 }
 
 impl Accept {
@@ -59,6 +66,13 @@ impl Accept {
     /// With this media mode for the call.
     pub fn media(mut self, mode: MediaMode) -> Accept {
         self.media = Some(mode);
+        self
+    }
+
+    /// Early media: 183 with our SDP answer at once, the stream running
+    /// before the 200 (which follows after `ring` plus `answer_after`).
+    pub fn early_media(mut self) -> Accept {
+        self.early_media = true;
         self
     }
 

@@ -8,6 +8,7 @@ mod accept;
 mod decision;
 mod incoming;
 mod offered;
+mod refer;
 mod refusal;
 mod status;
 
@@ -15,6 +16,7 @@ pub use accept::Accept;
 pub use decision::Decision;
 pub use incoming::{IncomingCall, IncomingRequest, OfferSummary};
 pub use offered::OfferedCodec;
+pub use refer::{IncomingRefer, ReferDecision};
 pub use refusal::{Redirection, Rejection};
 pub use status::FinalStatus;
 
@@ -67,6 +69,13 @@ pub trait CallHandler: Send + 'static {
     fn on_in_dialog_request(&mut self, _call: CallHandle, _request: &IncomingRequest<'_>) -> FinalStatus {
         FinalStatus::OK
     }
+
+    /// A REFER inside an established call (RFC 3515): accept it (202,
+    /// then place the call with `OutgoingCall::referred`) or refuse it.
+    /// Default: 603 Decline.
+    fn on_refer(&mut self, _call: CallHandle, _refer: &IncomingRefer<'_>) -> ReferDecision {
+        ReferDecision::Decline
+    }
 }
 
 /// The configured `CallPolicy` as a handler: what `sipbench-server` runs.
@@ -102,6 +111,7 @@ impl CallHandler for PolicyHandler {
             answer_after: p.answer,
             hang_up_after: nonzero(p.hangup),
             media: None,
+            early_media: p.early_media,
         })
     }
 }

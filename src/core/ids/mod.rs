@@ -42,6 +42,13 @@ impl Minter {
         format!("z9hG4bK{}", &*self.token())
     }
 
+    /// An unguessable number (an RSeq's start, RFC 3262 §3).
+    pub(crate) fn number(&mut self) -> u64 {
+        self.tokens += 1;
+        let b = self.cipher.block(self.shard, self.tokens, 2);
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    }
+
     pub(crate) fn generation(&mut self) -> u32 {
         self.generation = self.generation.wrapping_add(1);
         self.generation

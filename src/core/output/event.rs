@@ -59,6 +59,15 @@ pub enum EventKind {
     },
     /// Progress of the transfer we asked for (`transfer_call`).
     Transfer(TransferStatus),
+    /// The peer asked us to call `target` (a REFER the handler accepted,
+    /// RFC 3515): place that call with `OutgoingCall::referred(call,
+    /// referred_by)`; its progress goes to the peer as NOTIFYs.
+    Referred {
+        /// The Refer-To URI.
+        target: String,
+        /// The Referred-By URI, when the REFER named one.
+        referred_by: Option<String>,
+    },
     /// Something went wrong in the call (it may go on, or end with a
     /// `Terminated` that follows).
     Error {
@@ -95,6 +104,10 @@ pub enum TransferStatus {
     /// The far end's call to the target failed with this status (0: the
     /// subscription ended without one); the call goes on.
     Failed(u16),
+    /// No NOTIFY came in time (none within 64·T1 of the 202, or none
+    /// before the expiry the last one gave): the transfer is over, the
+    /// call goes on.
+    Expired,
 }
 
 /// The kind of a per-call error.

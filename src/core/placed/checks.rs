@@ -16,7 +16,7 @@ const MAX_HEADER_BYTES: usize = 4096;
 
 /// Headers the engine writes itself (long and compact forms): an extra
 /// header may not replace or repeat them.
-const RESERVED: [&str; 22] = [
+const RESERVED: [&str; 26] = [
     "via",
     "v",
     "from",
@@ -39,6 +39,10 @@ const RESERVED: [&str; 22] = [
     "user-agent",
     "authorization",
     "proxy-authorization",
+    "supported",
+    "k",
+    "referred-by",
+    "b",
 ];
 
 impl OutgoingCall {
@@ -56,6 +60,9 @@ impl OutgoingCall {
         let names = [&self.from_display, &self.to_display];
         if names.into_iter().flatten().any(|n| !text::is_display_name(n)) {
             return Err(refuse("display names must be text without control characters"));
+        }
+        if self.referred_by.as_deref().is_some_and(|r| !text::is_uri(r)) {
+            return Err(refuse("Referred-By must be a sip:, sips: or tel: URI"));
         }
         self.check_headers()?;
         if let Some(c) = &self.credentials
@@ -135,6 +142,11 @@ mod tests {
         assert!(refused(ok().header("Call-ID", "mine")));
         assert!(refused(ok().header("i", "mine")));
         assert!(refused(ok().credentials("al\"ice", "pw")));
+        let handle = crate::core::CallHandle::new(0, 0, 1);
+        assert!(refused(ok().referred(handle, Some("sip:a@h\r\nX-Evil: 1"))));
+        assert!(refused(ok().referred(handle, Some("<sip:a@h>"))));
+        assert!(refused(ok().header("Supported", "x")));
+        assert!(!refused(ok().referred(handle, Some("sip:carol@127.0.0.1"))));
         assert!(!refused(ok().header("X-Account", "42").caller_name("Eve \"the\" \\ Ops").to("tel:+1555")));
         let via_proxy =
             OutgoingCall::new("sip:bob@example.com").outbound_proxy("127.0.0.1:5080".parse().unwrap());

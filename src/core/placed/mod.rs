@@ -9,6 +9,7 @@ mod cancel;
 mod checks;
 mod fork;
 mod outgoing;
+mod prack;
 mod response;
 
 use std::sync::Arc;
@@ -87,6 +88,12 @@ impl ShardCore {
         let mut b = invite_headers(b, self.sdp.contact_for(transport), allow, &self.cfg.user_agent);
         if let Some((name, value)) = auth {
             b = b.header(name, value);
+        }
+        if c.leg().is_some_and(|l| l.call.reliable_provisionals) {
+            b = b.header("Supported", crate::core::reliable::TAG);
+        }
+        if let Some(by) = c.leg().and_then(|l| l.call.referred_by.as_deref()) {
+            b = b.header("Referred-By", &format!("<{by}>"));
         }
         for (name, value) in c.leg().map_or(&[][..], |l| &l.call.headers[..]) {
             b = b.header(name, value);

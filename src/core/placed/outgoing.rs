@@ -39,6 +39,13 @@ pub struct OutgoingCall {
     pub(crate) cancel_when_ringing: bool,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) proxy: Option<SocketAddr>,
+    /// `Supported: 100rel` in the INVITE (RFC 3262).
+    pub(crate) reliable_provisionals: bool,
+    /// The call's origin (RFC 3892 Referred-By, a URI).
+    pub(crate) referred_by: Option<String>,
+    /// The call placed on a REFER we took in this call: its progress
+    /// goes to the referrer as NOTIFYs (RFC 3515 §2.4.5).
+    pub(crate) transfer_of: Option<crate::core::CallHandle>,
 }
 
 impl OutgoingCall {
@@ -62,6 +69,9 @@ impl OutgoingCall {
             cancel_when_ringing: false,
             credentials: None,
             proxy: None,
+            reliable_provisionals: true,
+            referred_by: None,
+            transfer_of: None,
         }
     }
 
@@ -131,6 +141,31 @@ impl OutgoingCall {
     pub fn outbound_proxy(mut self, proxy: SocketAddr) -> OutgoingCall {
         self.proxy = Some(proxy);
         self
+    }
+
+    /// Whether the INVITE says `Supported: 100rel` (default: yes): the
+    /// callee may then send reliable provisionals, each PRACKed once, in
+    /// RSeq order (RFC 3262 §4).
+    pub fn reliable_provisionals(mut self, on: bool) -> OutgoingCall {
+        self.reliable_provisionals = on;
+        self
+    }
+
+    /// The call we were asked to place by a REFER (`EventKind::Referred`
+    /// of call `referrer`): the INVITE carries `Referred-By` with
+    /// `referred_by` (a sip:, sips: or tel: URI; None: none), the call
+    /// is placed on `referrer`'s shard, and its progress goes to the
+    /// referrer as NOTIFYs in that call (RFC 3515 §2.4.5: 100 Trying
+    /// already, then the final status).
+    pub fn referred(mut self, referrer: crate::core::CallHandle, referred_by: Option<&str>) -> OutgoingCall {
+        self.transfer_of = Some(referrer);
+        self.referred_by = referred_by.map(str::to_owned);
+        self
+    }
+
+    /// The call a REFER asked for, if this is one.
+    pub fn referrer(&self) -> Option<crate::core::CallHandle> {
+        self.transfer_of
     }
 
     /// The Request-URI.

@@ -16,6 +16,7 @@ impl InDialog {
             InDialog::Bye => Method::Bye,
             InDialog::Info { .. } => Method::Info,
             InDialog::Refer { .. } => Method::Refer,
+            InDialog::Notify(_) => Method::Notify,
             InDialog::Ack(_) => Method::Ack,
             InDialog::Reinvite { .. } => Method::Invite,
         }
@@ -59,7 +60,7 @@ impl ShardCore {
         let name = method.as_str();
         let via = (transport, local.as_str(), branch.as_str());
         let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, via);
-        if matches!(method, Method::Invite | Method::Refer) {
+        if matches!(method, Method::Invite | Method::Refer | Method::Notify) {
             b = b.contact(self.sdp.contact_for(transport));
         }
         if let InDialog::Refer { target } = &req {
@@ -69,6 +70,7 @@ impl ShardCore {
         let data = match (&sdp, &req) {
             (Some(body), _) => b.body("application/sdp", body),
             (None, InDialog::Info { content_type, body }) => b.body(content_type, body),
+            (None, &InDialog::Notify(n)) => crate::core::transfer::write_notify(b, n),
             _ => b.finish(),
         };
         if method == Method::Ack {

@@ -1,6 +1,6 @@
 //! Requests inside a dialog (RFC 3261 §12.2.2): matched by Call-ID and
 //! tags, CSeq order checked by the call, then BYE, re-INVITE/UPDATE, INFO,
-//! MESSAGE, NOTIFY, OPTIONS (ACK has its own file; inspection refused the
+//! MESSAGE, NOTIFY, OPTIONS, PRACK, REFER (ACK has its own file; inspection refused the
 //! methods we do not serve).
 
 use std::net::SocketAddr;
@@ -65,6 +65,8 @@ impl ShardCore {
                 }
             }
             Method::Invite | Method::Update => self.on_offer(now, from, key, msg, call, out),
+            Method::Prack => self.on_prack(now, from, key, msg, call, out),
+            Method::Refer => self.on_refer(now, from, key, msg, call, out),
             Method::Info | Method::Message | Method::Notify | Method::Options => {
                 let code = c.on_transfer_notify(msg, &mut self.step).unwrap_or_else(|| {
                     let request = IncomingRequest { msg, source: from };

@@ -3,7 +3,7 @@
 //! implement gets 501 and one we know but do not serve 405 (both with
 //! Allow, in or out of a dialog); a Request-URI scheme we do not serve
 //! gets 416 and one that is no scheme at all 400; a Require we cannot
-//! meet gets 420 listing it in Unsupported.
+//! meet (anything but 100rel) gets 420 listing it in Unsupported.
 
 use crate::core::CoreConfig;
 use crate::sip::{Message, Method};
@@ -58,7 +58,7 @@ impl Refusal {
 pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
     match msg.method() {
         Method::Extension => return Err(Refusal::new(501, "Not Implemented")),
-        Method::Prack | Method::Subscribe | Method::Publish | Method::Refer => {
+        Method::Subscribe | Method::Publish => {
             return Err(Refusal::new(405, "Method Not Allowed"));
         }
         Method::Register if cfg.registrar.is_none() => return Err(Refusal::new(405, "Method Not Allowed")),
@@ -85,10 +85,12 @@ pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
     inspect_require(msg)
 }
 
-/// RFC 3261 §8.2.2.3: we support no extension a peer may require.
+/// RFC 3261 §8.2.2.3: a Require naming an extension we do not support
+/// (any but 100rel) is refused, listing those in Unsupported.
 fn inspect_require(msg: &Message) -> Result<(), Refusal> {
-    if msg.require().next().is_some() {
-        let list = msg.require().collect::<Vec<_>>().join(", ");
+    let unknown = |tag: &&str| !crate::core::reliable::is_100rel(tag);
+    if msg.require().any(|t| unknown(&t)) {
+        let list = msg.require().filter(unknown).collect::<Vec<_>>().join(", ");
         return Err(Refusal { unsupported: Some(list), ..Refusal::new(420, "Bad Extension") });
     }
     Ok(())

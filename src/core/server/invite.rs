@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::Extra;
 use crate::core::call::Call;
 use crate::core::offer_answer::SdpAnswer;
+use crate::core::reliable::{PeerAsks, ReliableUas};
 use crate::core::{
     CallDirection, CallInfo, Event, EventKind, IncomingCall, IncomingRequest, OfferSummary, Outbox, ShardCore,
 };
@@ -71,6 +72,16 @@ impl ShardCore {
         let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
         let call =
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
+        let mut call = call;
+        if let Some(request) = self.ist.get(txn).and_then(|t| t.request()) {
+            if PeerAsks::of(request) != PeerAsks::No {
+                let cseq = request.cseq_number().unwrap_or(0);
+                call.send_reliably(ReliableUas::new(cseq, self.ids.number()));
+            }
+            if request.body().is_empty() {
+                call.late_offer();
+            }
+        }
         let slot = self.calls.insert(call);
         self.admission.call_started(&self.cfg, from);
         if let Some(t) = self.ist.get_mut(txn) {
@@ -83,9 +94,9 @@ impl ShardCore {
         if let Some(info) = info {
             out.events.push(Event::new(handle, now, info, EventKind::Incoming));
         }
-        let Some(t) = self.ist.get(txn) else { return };
+        let Some(request) = self.ist.get(txn).and_then(|t| t.request()) else { return };
         let incoming =
-            IncomingCall { handle, request: IncomingRequest { msg: &t.request, source: from }, offer };
+            IncomingCall { handle, request: IncomingRequest { msg: request, source: from }, offer };
         let decision = self.handler.on_incoming(&incoming);
         if let Some(c) = self.calls.get_mut(slot) {
             c.decide(decision, &mut self.step);

@@ -89,7 +89,8 @@ impl ShardCore {
     /// moved once, here, instead of at every step of the dispatch.
     pub(crate) fn new_ist(&mut self, key: TxnKey, msg: &mut Message, from: SocketAddr) -> usize {
         let reply_to = self.reply_peer(msg, from);
-        let txn = InviteServerTxn::new(msg.take(), from, reply_to, self.ids.generation());
+        let txn =
+            InviteServerTxn::new(self.clock.boxes.boxed(msg.take()), from, reply_to, self.ids.generation());
         self.admission.transaction_started();
         self.ist.insert(key, txn)
     }
@@ -130,12 +131,13 @@ impl ShardCore {
         }
         let slot = self.new_ist(key, msg, from);
         let Some(t) = self.ist.get_mut(slot) else { return };
+        let Some(request) = t.request() else { return };
         let ours = Ours {
             contact: self.sdp.contact_for(self.arrived.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
         };
-        let data = write_response(&mut self.writer, ours, &t.request, t.source, head, extra);
+        let data = write_response(&mut self.writer, ours, request, t.source, head, extra);
         t.respond(&mut self.clock.txn(now, &mut out.transmits, None), slot, head.code, data);
     }
 }

@@ -9,9 +9,13 @@ use crate::core::call::With;
 use crate::sip::{HeaderName, Message, ResponseHead, Writer};
 
 /// Methods a UAS without a registrar answers (RFC 3261 §20.5).
-const ALLOW_UAS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY";
+const ALLOW_UAS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, PRACK, REFER";
 /// The same with REGISTER, for a core that runs the registrar.
-const ALLOW_REGISTRAR: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, REGISTER";
+const ALLOW_REGISTRAR: &str =
+    "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY, PRACK, REFER, REGISTER";
+/// The option tags we support (RFC 3261 §20.37): reliable provisionals
+/// (RFC 3262).
+pub(crate) const SUPPORTED: &str = "100rel";
 
 /// The Allow list of a core (with or without its registrar).
 pub(crate) fn allow(registrar: bool) -> &'static str {
@@ -37,6 +41,8 @@ pub(crate) struct Extra<'a> {
     /// A 3xx's Contact: where the caller should go instead.
     pub redirect: Option<&'a str>,
     pub sdp: Option<&'a [u8]>,
+    /// A reliable provisional's RSeq (RFC 3262): `Require: 100rel`.
+    pub rseq: Option<u32>,
 }
 
 impl<'a> From<&'a With> for Extra<'a> {
@@ -46,6 +52,7 @@ impl<'a> From<&'a With> for Extra<'a> {
             allow: w.allow,
             redirect: w.custom.as_ref().and_then(|c| c.redirect.as_deref()),
             sdp: w.sdp.as_deref(),
+            rseq: w.reliable,
             ..Extra::default()
         }
     }
@@ -73,7 +80,10 @@ pub(crate) fn write_response(
         for rr in req.header_values(HeaderName::RecordRoute) {
             b = b.header("Record-Route", rr);
         }
-        b = b.contact(ours.contact);
+        b = b.contact(ours.contact).header("Supported", SUPPORTED);
+    }
+    if let Some(rseq) = extra.rseq {
+        b = b.header("Require", crate::core::reliable::TAG).header_u32("RSeq", rseq);
     }
     if extra.allow || extra.capabilities {
         b = b.header("Allow", ours.allow);
@@ -82,8 +92,11 @@ pub(crate) fn write_response(
         b = b.header("Accept", "application/sdp");
     }
     if extra.capabilities {
-        // No body encodings, one language, no extensions (an empty list).
-        b = b.header("Accept-Encoding", "identity").header("Accept-Language", "en").header("Supported", "");
+        // No body encodings, one language, the extensions we support.
+        b = b
+            .header("Accept-Encoding", "identity")
+            .header("Accept-Language", "en")
+            .header("Supported", SUPPORTED);
     }
     if let Some(u) = extra.unsupported {
         b = b.header("Unsupported", u);

@@ -8,7 +8,7 @@ use crate::core::call::CallTimer;
 use crate::core::output::CallTransmits;
 use crate::core::{CallHandle, Transmit};
 use crate::timer::{TimerHandle, TimerWheel};
-use crate::txn::{TimerConfig, TxnCtx, TxnTimerRef};
+use crate::txn::{KeptResponses, RequestBoxes, TimerConfig, TxnCtx, TxnTimerRef};
 
 /// What the wheel carries: a transaction timer or a call timer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +31,16 @@ pub(crate) type Ctx<'a> = TxnCtx<'a, CoreTimer, CallTransmits<'a>>;
 pub(crate) struct Clock {
     pub(crate) wheel: TimerWheel<CoreTimer>,
     pub(crate) values: TimerConfig,
+    /// Responses lingering server transactions keep.
+    pub(crate) kept: KeptResponses,
+    /// Boxes of the requests INVITE transactions hold.
+    pub(crate) boxes: RequestBoxes,
 }
 
 impl Clock {
     pub(crate) fn new(epoch: Instant, values: TimerConfig) -> Clock {
-        Clock { wheel: TimerWheel::new(epoch), values }
+        let (kept, boxes) = (KeptResponses::default(), RequestBoxes::default());
+        Clock { wheel: TimerWheel::new(epoch), values, kept, boxes }
     }
 
     /// The context for one transaction step at `now`: its datagrams go to
@@ -46,7 +51,8 @@ impl Clock {
         out: &'a mut Vec<Transmit>,
         call: Option<CallHandle>,
     ) -> Ctx<'a> {
-        TxnCtx { now, wheel: &mut self.wheel, out: CallTransmits { out, call }, timers: &self.values }
+        let (wheel, timers, kept, boxes) = (&mut self.wheel, &self.values, &mut self.kept, &mut self.boxes);
+        TxnCtx { now, wheel, out: CallTransmits { out, call }, timers, kept, boxes }
     }
 
     /// Arms `timer` of the call `h` to fire at `at`.

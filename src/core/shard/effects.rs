@@ -34,6 +34,7 @@ impl ShardCore {
                 self.send_in_dialog(slot, handle, r, out)
             }
             Effect::Cancel => self.send_cancel(slot, out),
+            Effect::Prack { dialog, rack } => self.send_prack(slot, handle, dialog, *rack, out),
             Effect::ReleaseFork { dialog, again } => self.release_fork(slot, handle, dialog, *again, out),
             &mut Effect::Resend(k) => {
                 if let Some((to, data, kind)) = self.calls.get(slot).and_then(|c| c.kept(k)) {
@@ -66,6 +67,11 @@ impl ShardCore {
             &mut Effect::Answered { setup } => {
                 record_us(&mut self.placed_setup_us, setup);
                 self.stats.uac.answered += 1;
+                // A call a REFER asked for: its referrer hears of the answer.
+                let leg = self.calls.get(slot).and_then(|c| c.leg());
+                if let Some(referrer) = leg.and_then(|l| l.call.referrer()) {
+                    self.report_transfer(referrer, 200, out);
+                }
             }
             &mut Effect::ReleasePort(port) => self.ports.give_back(port),
             &mut Effect::End(reason) => self.end_call(slot, reason, out),
@@ -99,6 +105,7 @@ impl ShardCore {
         };
         // Field by field, so the stored request is borrowed, not cloned.
         let Some(t) = self.ist.get_mut(txn) else { return };
+        let Some(request) = t.request() else { return };
         let ours = Ours {
             contact: self.sdp.contact_for(t.reply_to.transport),
             server: &self.cfg.user_agent,
@@ -107,8 +114,11 @@ impl ShardCore {
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
         let head = ResponseHead { code, reason, to_tag: tag.as_deref(), source: None };
-        let data = write_response(&mut self.writer, ours, &t.request, t.source, head, Extra::from(&*with));
-        let cseq = t.request.cseq_number().unwrap_or(0);
+        let data = write_response(&mut self.writer, ours, request, t.source, head, Extra::from(&*with));
+        let cseq = request.cseq_number().unwrap_or(0);
+        if let (Some(rseq), Some(c)) = (with.reliable, self.calls.get_mut(slot)) {
+            c.sent_reliable(rseq, code, data.clone(), self.step.timers.t1);
+        }
         t.respond(
             &mut self.clock.txn(self.step.now, &mut out.transmits, Some(handle)),
             txn,

@@ -66,6 +66,9 @@ impl ShardCore {
             EndReason::RequestTimeout | EndReason::InviteTimeout => s.failed_request_timeout += 1,
             EndReason::TransportError => s.failed_transport += 1,
         }
+        if let Some(referrer) = f.unanswered_referrer {
+            self.report_transfer(referrer, crate::core::transfer::unanswered_status(reason), out);
+        }
         if let Some(info) = f.info {
             let duration = self.step.now.saturating_duration_since(f.started);
             // With media, the runtime holds this until the stream's report.

@@ -3,6 +3,7 @@
 //! messages, commands and clock readings and drains its `Outbox`; calls
 //! decide what happens to them (`core::call`), this carries it out.
 
+mod capacity;
 mod clock;
 mod config;
 mod effects;

@@ -63,6 +63,8 @@ pub struct UacStats {
     pub forks_released: u64,
     /// 401/407 challenges answered with credentials.
     pub auth_retries: u64,
+    /// PRACKs sent for reliable provisionals (RFC 3262).
+    pub pracks_sent: u64,
 }
 
 impl UacStats {
@@ -108,7 +110,8 @@ impl UacStats {
             failed_bye,
             failed_other,
             forks_released,
-            auth_retries
+            auth_retries,
+            pracks_sent
         );
         self.rejected_by_code.merge(&o.rejected_by_code);
     }

@@ -29,6 +29,7 @@ pub struct ConfigBuilder {
     pub(crate) max_calls_per_source: Option<u32>,
     pub(crate) source_limit: Option<SourceLimit>,
     pub(crate) socket_buffer: usize,
+    pub(crate) busy_poll: Option<Duration>,
     pub(crate) max_inbox_delay: Option<Duration>,
     pub(crate) policy: CallPolicy,
     pub(crate) media: Option<MediaConfig>,
@@ -62,6 +63,7 @@ impl Default for ConfigBuilder {
             max_calls_per_source: None,
             source_limit: None,
             socket_buffer: 8 << 20,
+            busy_poll: None,
             max_inbox_delay: Some(Duration::from_millis(250)),
             policy: CallPolicy::default(),
             media: None,
@@ -105,6 +107,9 @@ impl ConfigBuilder {
         parse_limits: ParseLimits => limits;
         /// SO_RCVBUF/SO_SNDBUF per socket, bytes.
         socket_buffer: usize => socket_buffer;
+        /// After a poll that returned work, poll again without sleeping for
+        /// this long before parking (fewer wake-ups for more CPU; off by default).
+        busy_poll: Option<Duration> => busy_poll;
         /// While hand-offs wait longer than this, new INVITEs get 503.
         max_inbox_delay: Option<Duration> => max_inbox_delay;
         /// How the built-in policy handler answers (ring, answer, hang up, reject %).

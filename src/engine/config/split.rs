@@ -78,6 +78,7 @@ impl ConfigBuilder {
             shards,
             pin: self.pin,
             socket_buffer: self.socket_buffer,
+            busy_poll: self.busy_poll,
             inbox_capacity: 65_536,
             max_inbox_delay: self.max_inbox_delay,
             core,

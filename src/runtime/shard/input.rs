@@ -40,14 +40,21 @@ impl ShardInput {
     ) -> (usize, bool) {
         let (id, shards) = (self.id, mailboxes.len());
         let (mut handed, mut wake) = (0u64, 0u64);
-        let mut batch_at = None;
+        // One clock reading per datagram: the end of one step is the
+        // start of the next; service time counts from the batch's arrival.
+        let mut clock: Option<(Instant, Instant)> = None;
         let n = self.rx.recv(socket, |from, data| {
-            let at = *batch_at.get_or_insert_with(Instant::now);
+            let (at, now) = *clock.get_or_insert_with(|| {
+                let t = Instant::now();
+                (t, t)
+            });
             let owner = scan_call_id(&data).map_or(id, |cid| owner_shard(cid, shards));
             if owner == id {
-                let received = core.on_datagram(Instant::now(), from, data, &mut output.out);
+                let received = core.on_datagram(now, from, data, &mut output.out);
                 output.refill_ports(core);
-                local.served(at, received == Received::Request(Method::Invite));
+                let done = Instant::now();
+                local.served_at(at, done, received == Received::Request(Method::Invite));
+                clock = Some((at, done));
             } else if mailboxes[owner].inbox.push(Handoff { from: from.into(), data, queued: at }).is_ok() {
                 handed += 1;
                 wake |= 1 << (owner % 64);
@@ -57,7 +64,7 @@ impl ShardInput {
         });
         for (i, m) in mailboxes.iter().enumerate() {
             if wake & (1 << (i % 64)) != 0 {
-                m.wake();
+                m.wake_if_parked();
             }
         }
         let (n, failed) = match n {
@@ -88,7 +95,7 @@ impl ShardInput {
                 local.served(at, received == Received::Request(Method::Invite));
             } else if mailboxes[owner].inbox.push(Handoff { from, data, queued: at }).is_ok() {
                 local.handoffs_out += 1;
-                mailboxes[owner].wake();
+                mailboxes[owner].wake_if_parked();
             } else {
                 local.inbox_drops += 1;
             }

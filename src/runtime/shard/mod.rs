@@ -5,6 +5,7 @@
 
 mod input;
 mod output;
+mod parking;
 mod publish;
 mod sockets;
 mod stopping;
@@ -29,6 +30,7 @@ use super::streams::{Arrived, StreamSetup, Streams};
 use crate::core::{CallHandler, CoreConfig, ShardCore};
 use input::ShardInput;
 use output::ShardOutput;
+use parking::Parking;
 use publish::Publisher;
 use stopping::Stopping;
 
@@ -54,6 +56,7 @@ pub(crate) struct Shard {
     local: ShardReport,
     stopping: Stopping,
     pacer: Option<LoadPacer>,
+    parking: Parking,
 }
 
 /// What a shard runs with besides its socket and poll.
@@ -66,6 +69,7 @@ pub(crate) struct ShardParts {
     pub(crate) events: Option<EventOut>,
     pub(crate) media: Option<MediaLink>,
     pub(crate) pacer: Option<LoadPacer>,
+    pub(crate) busy_poll: Option<Duration>,
 }
 
 impl Shard {
@@ -101,6 +105,7 @@ impl Shard {
             local: ShardReport::new(id),
             stopping: Stopping::new(parts.stop),
             pacer: parts.pacer,
+            parking: Parking::new(parts.busy_poll, epoch),
         })
     }
 
@@ -124,8 +129,9 @@ impl Shard {
             .into_iter()
             .flatten()
             .min();
-            let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now));
-            let _ = self.poll.poll(&mut events, Some(timeout.min(PUBLISH_EVERY)));
+            let timeout = wake.map_or(PUBLISH_EVERY, |d| d.saturating_duration_since(now)).min(PUBLISH_EVERY);
+            let me = &self.mailboxes[self.id];
+            self.parking.wait(&mut self.poll, &mut events, me, now, timeout, self.udp_again);
             let udp = self.on_events(&events);
             if udp || std::mem::take(&mut self.udp_again) {
                 self.drain_socket();

@@ -7,6 +7,9 @@ use std::time::Instant;
 use mio::Events;
 
 use super::{SOCKET, Shard};
+
+/// Receive batches per loop turn at most.
+const BATCHES_PER_TURN: usize = 8;
 use crate::runtime::streams::Streams;
 
 impl Shard {
@@ -55,9 +58,12 @@ impl Shard {
         }
     }
 
-    /// Reads the UDP socket in batches until it is empty.
+    /// Reads the UDP socket in batches until it is empty, or
+    /// `BATCHES_PER_TURN` batches (then again next turn, without sleeping:
+    /// hand-offs, timers and the answers get their turn in between). The
+    /// answers go out once, at the end of the turn.
     pub(super) fn drain_socket(&mut self) {
-        loop {
+        for _ in 0..BATCHES_PER_TURN {
             let Some(socket) = &self.socket else { return };
             let (n, failed) = self.input.drain_socket(
                 socket,
@@ -66,9 +72,6 @@ impl Shard {
                 &mut self.output,
                 &mut self.local,
             );
-            if !self.output.out.transmits.is_empty() {
-                self.flush();
-            }
             if failed {
                 self.udp_again = true;
             }
@@ -76,5 +79,6 @@ impl Shard {
                 return;
             }
         }
+        self.udp_again = true;
     }
 }

@@ -59,7 +59,7 @@ impl Streams {
     fn forward(&mut self, id: ConnId, t: Transmit, mailboxes: &[ShardMailbox]) {
         let call = t.call;
         match mailboxes.get(usize::from(id.shard)).map(|m| m.writes.push(t).map(|()| m)) {
-            Some(Ok(m)) => m.wake(),
+            Some(Ok(m)) => m.wake_if_parked(),
             _ => {
                 self.stats.undeliverable += 1;
                 if let Some(call) = call {

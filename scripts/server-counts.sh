@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Counts per call on the callee under a fixed load: CPU (perf stat
+# task-clock), context switches, system calls in all and by kind
+# (recvmmsg, sendmmsg, epoll_wait, eventfd writes and reads, futex...).
+# Counts, unlike rates, hold on a busy box: compare commits with them.
+#
+#   scripts/server-counts.sh [--callee server|null] [--caller client|sipp]
+#       [--rate CPS] [--calls N] [--shards N] [--port P] [--report DIR]
+#       [-- SERVER_FLAGS...]
+# Defaults: --callee server --caller client --rate 10000 --calls 50000
+# --shards 1 --port 5330. With one shard and two cores or more the callee
+# runs on core 0 and the caller on core 1. The SIPp caller uses
+# sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
+# --shards 2 half its datagrams are handed to the other shard. Flags
+# after `--` go to the callee (e.g. `-- --busy-poll-us 50`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+callee=server caller=client rate=10000 calls=50000 shards=1 port=5330 report="" extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --callee) callee=$2; shift ;;
+    --caller) caller=$2; shift ;;
+    --rate) rate=$2; shift ;;
+    --calls) calls=$2; shift ;;
+    --shards) shards=$2; shift ;;
+    --port) port=$2; shift ;;
+    --report) report=$2; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+command -v perf >/dev/null 2>&1 || { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q linux-perf; }
+[ "$caller" = sipp ] && require_sipp
+cargo build --release --bin sipbench-server --bin sipbench-client --bin null-uas
+[ -n "$report" ] || report="reports/server-counts-$(date +%Y%m%d-%H%M%S)-$callee-$caller-$shards"
+mkdir -p "$report"
+callee_cpu=() caller_cpu=()
+if [ "$(nproc)" -ge 2 ] && [ "$shards" = 1 ]; then callee_cpu=(taskset -c 0) caller_cpu=(taskset -c 1); fi
+
+case "$callee" in
+  server) bin=target/release/sipbench-server; flags=(--report "$report" --quiet) ;;
+  null) bin=target/release/null-uas; flags=() ;;
+  *) echo "--callee server|null" >&2; exit 2 ;;
+esac
+"${callee_cpu[@]}" "$bin" --listen "127.0.0.1:$port" --shards "$shards" --no-pin "${flags[@]}" "${extra[@]}" \
+  >"$report/server.txt" 2>"$report/server.log" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
+wait_listening
+
+kinds=(recvmmsg sendmmsg epoll_wait epoll_pwait write read futex sendto recvfrom mmap munmap madvise brk mprotect clock_nanosleep)
+events=task-clock,context-switches,raw_syscalls:sys_enter
+for k in "${kinds[@]}"; do events+=",syscalls:sys_enter_$k"; done
+perf stat -x, -p "$server" -e "$events" -o "$report/perf-stat.csv" &
+stat=$!
+sleep 0.2
+budget=$(( calls / rate + 60 ))
+if [ "$caller" = client ]; then
+  timeout -s KILL "$budget" "${caller_cpu[@]}" target/release/sipbench-client "127.0.0.1:$port" --rate "$rate" \
+    --calls "$calls" --no-pin --quiet >"$report/client.txt" 2>"$report/client.log" || true
+  completed=$(awk '{ for (i = 1; i < NF; i++) if ($i == "completed") { print $(i + 1); exit } }' "$report/client.txt")
+else
+  cp sipp/uac_call.xml "$report/"
+  (cd "$report" && timeout -k 5 "$budget" "${caller_cpu[@]}" sipp -sf uac_call.xml "127.0.0.1:$port" -t u1 \
+    -i 127.0.0.1 -p $(( port + 1 )) -mp $(( port + 2 )) -cp $(( port + 6 )) -r "$rate" -m "$calls" \
+    -l $(( rate * 2 )) -nostdin -timeout "$(( budget - 5 ))s" -timeout_error -trace_stat -stf stat.csv -fd 1 \
+    >sipp.txt 2>sipp.err) || true
+  completed=$(sipp_stat 'SuccessfulCall(C)')
+fi
+kill -INT "$stat"
+wait "$stat" || true
+stop_server_by_pid
+trap - EXIT
+
+echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed"
+awk -F, -v n="${completed:-0}" '
+  /^#/ || NF < 3 { next }
+  { v = $1; e = $3; if (v ~ /not/) next
+    if (e == "task-clock") printf "%-34s %10.2f\n", "CPU µs per call (task-clock)", v * 1e3 / n
+    else if (e == "context-switches") printf "%-34s %10.3f\n", "context switches per call", v / n
+    else if (e == "raw_syscalls:sys_enter") printf "%-34s %10.3f\n", "system calls per call", v / n
+    else { sub(/^syscalls:sys_enter_/, "", e); if (v > 0) printf "  %-32s %10.3f\n", e " per call", v / n } }
+' "$report/perf-stat.csv" | tee "$report/counts.txt"
