@@ -128,6 +128,10 @@ impl ConfigBuilder {
         uri_schemes: UriSchemes => uri_schemes;
         /// A deferred call still unanswered after this gets 480.
         defer_timeout: Duration => defer_timeout;
+        /// Calls placed by the engine itself, each shard pacing its share.
+        load: LoadPlan => load;
+        /// Shard threads (default: one per core).
+        shards: usize => shards;
     }
 
     /// Credentials for 401/407 challenges to the calls the engine places.
@@ -140,18 +144,6 @@ impl ConfigBuilder {
     /// REGISTER gets 405). Keep a clone to read its bindings.
     pub fn registrar(mut self, registrar: Registrar) -> Self {
         self.registrar = Some(registrar);
-        self
-    }
-
-    /// Calls placed by the engine itself, each shard pacing its share.
-    pub fn load(mut self, plan: LoadPlan) -> Self {
-        self.load = Some(plan);
-        self
-    }
-
-    /// Shard threads (default: one per core).
-    pub fn shards(mut self, n: usize) -> Self {
-        self.shards = Some(n);
         self
     }
 
