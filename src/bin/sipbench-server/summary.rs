@@ -45,7 +45,7 @@ rtp loss         {} lost, {} late, {} duplicate, {} malformed
 rtcp             {} in, {} out
 media timeouts   {} ({} calls ended)
 media quality    mean MOS {:.2}, worst jitter {:.2} ms
-media cpu        {:.3} s\n",
+media cpu        {:.3} s\n{}",
         m.streams_opened,
         m.streams_closed,
         r.core.media_refused,
@@ -64,6 +64,7 @@ media cpu        {:.3} s\n",
         m.mean_mos().unwrap_or(0.0),
         m.jitter_us_max as f64 / 1000.0,
         m.cpu_ns as f64 / 1e9,
+        sipbench::cli::srtp_text(m),
     )
 }
 

@@ -25,6 +25,7 @@ mod request_outcome;
 mod requests;
 mod resend;
 mod session;
+mod srtp;
 mod step;
 mod table;
 mod timers;

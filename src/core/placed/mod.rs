@@ -77,7 +77,9 @@ impl ShardCore {
         let transport = c.transport();
         let local = self.cfg.local_for(transport).to_string();
         let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
-        let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
+        let crypto = self.sdp.offer_keys(None);
+        let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false, &crypto);
+        c.offering(crypto);
         let peer = c.invite_peer();
         let d = c.dialog();
         let via = (transport, local.as_str(), branch.as_str());

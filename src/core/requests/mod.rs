@@ -44,11 +44,21 @@ impl ShardCore {
         let sdp = match req {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
-                Some(self.sdp.offer(port, version, hold))
+                let crypto = self.sdp.offer_keys(c.srtp_suite());
+                let body = self.sdp.offer(port, version, hold, &crypto);
+                c.offering(crypto);
+                Some(body)
             }
-            // The same session again: its version stays (RFC 3264 §8).
+            // The same session again: its version stays (RFC 3264 §8),
+            // unless the call is encrypted: then the offer carries a
+            // fresh key of the current suite, a new version, and its
+            // answer re-keys the stream like any re-INVITE's.
             InDialog::RefreshInvite => {
-                Some(self.sdp.offer(c.local_port().unwrap_or(0), c.sdp_version(), c.holds_peer()))
+                let crypto = self.sdp.offer_keys(c.srtp_suite());
+                let version = if crypto.is_empty() { c.sdp_version() } else { c.next_sdp_version() };
+                let body = self.sdp.offer(c.local_port().unwrap_or(0), version, c.holds_peer(), &crypto);
+                c.offering(crypto);
+                Some(body)
             }
             _ => None,
         };

@@ -142,7 +142,7 @@ impl ShardCore {
             }
         };
         let answer = if super::invite::accepts_sdp(msg) {
-            self.sdp.answer_offer(msg, port, version)
+            self.sdp.answer_offer(msg, port, version, c.srtp())
         } else {
             Err((406, "Not Acceptable"))
         };
@@ -166,6 +166,7 @@ impl ShardCore {
         };
         if let Some(c) = self.calls.get_mut(call) {
             c.offer_answered(version, answer.held, reinvite, &mut self.step);
+            c.rekey(answer.srtp, &mut self.step);
             if let Some(n) = session {
                 c.session_refreshed(n, &mut self.step);
             }

@@ -123,7 +123,7 @@ impl ShardCore {
             self.stats.media_refused += 1;
             return Err((503, "Service Unavailable - No RTP Ports"));
         };
-        let answer = self.sdp.answer_offer(msg, port, 1);
+        let answer = self.sdp.answer_offer(msg, port, 1, None);
         if !matches!(&answer, Ok(a) if a.port.is_some()) {
             self.ports.give_back(port);
         }

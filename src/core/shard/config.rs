@@ -74,6 +74,12 @@ pub struct CoreConfig {
     /// The secret behind our tags, branches and Call-IDs (a fresh random
     /// one by default).
     pub id_key: crate::core::IdKey,
+    /// Whether calls are encrypted (SRTP, SDES keys in SDP).
+    pub srtp: crate::core::SrtpPolicy,
+    /// The secret our SRTP master keys are minted from (a fresh random
+    /// one by default; apart from `id_key`, so a fixed `id_key` never
+    /// fixes media keys).
+    pub srtp_key: crate::core::IdKey,
 }
 
 impl CoreConfig {
@@ -141,6 +147,8 @@ impl Default for CoreConfig {
             uri_schemes: crate::core::UriSchemes::default(),
             registrar: None,
             id_key: crate::core::IdKey::from_os(),
+            srtp: crate::core::SrtpPolicy::default(),
+            srtp_key: crate::core::IdKey::from_os(),
             shared_limits: None,
         }
     }

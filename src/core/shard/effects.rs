@@ -54,7 +54,10 @@ impl ShardCore {
                     self.clock.wheel.cancel(h);
                 }
             }
-            &mut Effect::Media(op) => out.media.push(media_command(handle, op)),
+            Effect::Media(op) => {
+                let op = std::mem::replace(op, MediaOp::Direction { local_port: 0, send: false });
+                out.media.push(media_command(handle, op))
+            }
             Effect::Event(e) => {
                 let e = std::mem::replace(e, CallEvent::Ringing);
                 if let Some(info) = self.calls.get(slot).and_then(|c| c.info()) {
@@ -139,9 +142,10 @@ fn record_us(h: &mut hdrhistogram::Histogram<u64>, setup: std::time::Duration) {
 /// A call's media operation as a command naming the call.
 fn media_command(call: CallHandle, op: MediaOp) -> MediaCommand {
     match op {
-        MediaOp::Open { local_port, remote, payload_type, send, mode, dtmf_pt } => {
-            MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt }
+        MediaOp::Open { local_port, remote, payload_type, send, mode, dtmf_pt, srtp } => {
+            MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt, srtp }
         }
+        MediaOp::Rekey { local_port, srtp } => MediaCommand::Rekey { call, local_port, srtp },
         MediaOp::Mode { local_port, mode } => MediaCommand::Mode { call, local_port, mode },
         MediaOp::Direction { local_port, send } => MediaCommand::Direction { call, local_port, send },
         MediaOp::Music { local_port, on } => MediaCommand::Music { call, local_port, on },
