@@ -324,3 +324,47 @@ fn two_cores_agree_on_keys_through_a_call_hold_and_resume() {
     assert!(p.run_until(limit, |p| p.nodes[0].ended(a).is_some() && p.nodes[1].ended(b).is_some()));
     p.drain();
 }
+
+#[test]
+fn our_session_refresh_by_re_invite_offers_a_fresh_key_and_its_answer_re_keys() {
+    let policy = CallPolicy { ring: Duration::ZERO, answer: Duration::ZERO, ..CallPolicy::default() };
+    let session_timer = Some(sipbench::core::SessionTimerConfig {
+        session_expires: Duration::from_secs(1800),
+        min_se: Duration::from_secs(90),
+        we_refresh: true,
+    });
+    let mut h = Harness::new(CoreConfig { policy, session_timer, ..CoreConfig::default() });
+    let first = CryptoAttribute::offer(1, CM80).unwrap();
+    let mut uac = UacCall::new(1);
+    // No UPDATE in Allow: our refresh is a re-INVITE, which must carry an offer.
+    let extra = "Allow: INVITE, ACK, BYE, CANCEL\r\nSession-Expires: 100;refresher=uas\r\n";
+    let body = offer("RTP/SAVP", &crypto_lines(std::slice::from_ref(&first)));
+    let out = h.send(uac.invite_with(extra, Some(("application/sdp", &body))));
+    let ok = only(&out, "200 INVITE");
+    uac.learn_tag(ok);
+    let ours = cryptos(ok.body()).remove(0);
+    h.send(uac.ack_2xx(1));
+    h.media.clear();
+
+    let (_, sent) = h.next_send(Duration::from_secs(100)).expect("our refresh");
+    let inv = only(&sent, "INVITE");
+    let text = std::str::from_utf8(inv.body()).unwrap();
+    assert!(text.contains(" RTP/SAVP "), "the refresh offers the encrypted stream: {text}");
+    let offered = cryptos(inv.body());
+    assert_eq!(offered.len(), 1, "{text}");
+    assert_eq!(offered[0].suite, CM80, "the call's suite");
+    assert_ne!(inline(&offered[0]), inline(&ours), "a fresh key of ours");
+
+    let next = CryptoAttribute::offer(offered[0].tag, CM80).unwrap();
+    let answer = offer("RTP/SAVP", &crypto_lines(std::slice::from_ref(&next)));
+    let out = h.send(reply(inv, 200, None, "", Some(&answer)));
+    assert_eq!(labels(&out), ["ACK"]);
+    let rekeyed = h.media.iter().find_map(|m| match m {
+        MediaCommand::Rekey { srtp: Some(k), .. } => Some(k.clone()),
+        _ => None,
+    });
+    let keys = rekeyed.expect("the refresh's answer re-keys the stream");
+    assert_eq!((keys.inbound(), keys.outbound()), (&next.keys[..], &offered[0].keys[0]));
+    h.send(uac.in_dialog("BYE", None));
+    h.drain();
+}
