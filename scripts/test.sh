@@ -26,6 +26,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}"
 fi
 
+# baresip is the softphone of the SRTP interop test (tests/baresip_srtp.rs):
+# its srtp, ausine, aubridge and sndfile modules, headless.
+if ! command -v baresip >/dev/null 2>&1; then
+  echo "== installing baresip"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends baresip
+fi
+command -v baresip >/dev/null 2>&1 || { echo "baresip is still missing after install" >&2; exit 1; }
+
 # rustfmt and clippy come with rustup's default profile; add them if absent.
 if command -v rustup >/dev/null 2>&1; then
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt

@@ -92,19 +92,24 @@ pub mod timer;
 pub mod transport;
 pub mod txn;
 
+/// Session timers (RFC 4028) of the calls the engine answers.
+pub use crate::core::SessionTimerConfig;
 pub use crate::core::{
     Accept, CallDirection, CallErrorKind, CallHandle, CallHandler, CallInfo, CommandError, Decision, Event,
     EventKind, FinalStatus, IncomingCall, IncomingRefer, IncomingRequest, LimitAction, OfferSummary,
     OfferedCodec, OnHold, OutgoingCall, PolicyHandler, Redirection, ReferDecision, Registrar, Rejection,
-    SourceLimit, StatusCounts, TransferStatus, UacStats, UriSchemes,
+    SourceLimit, SrtpPolicy, StatusCounts, TransferStatus, UacStats, UriSchemes,
 };
+/// Digest authentication of the requests the engine answers.
+pub use crate::core::{AuthConfig, AuthStats, CredentialStore, NonceKey, Secret, UserTable};
 pub use crate::dialog::{CallPolicy, CallState, EndReason};
 pub use crate::engine::{
     CallControl, Config, ConfigBuilder, ConfigError, DROP_GRACE, Engine, Error, ErrorCategory, Events,
     Pending, PendingCall, Result, StatsSnapshot,
 };
-pub use crate::media::{MediaConfig, MediaMode, StreamReport};
+pub use crate::media::{MediaConfig, MediaMode, SrtpReport, SrtpSuite, StreamReport};
 pub use crate::runtime::{ConnStats, ConnectionReuse, LoadPlan, ReportHandle, ShardReport, StreamLimits};
+pub use crate::sip::digest::DigestAlgorithm;
 pub use crate::sip::sdp::Codec;
 pub use crate::sip::{ParseLimits, Transport};
 pub use crate::transport::tls::TlsConfig;

@@ -47,7 +47,7 @@ fn basic_call_with_sdp_answer() {
     assert_eq!(s.calls_failed(), 0);
     let events = h.take_events();
     assert!(matches!(events[0], EventKind::Incoming));
-    let started = EventKind::MediaStarted { local_port: m.port };
+    let started = EventKind::MediaStarted { local_port: m.port, srtp: None };
     assert_eq!(events[1..4], [started, EventKind::Answered, EventKind::Established]);
     assert!(matches!(events[4], EventKind::Terminated { reason: EndReason::RemoteBye, .. }));
     assert!(matches!(h.media[0], MediaCommand::Open { local_port, .. } if local_port == m.port));

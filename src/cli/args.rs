@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::transport_args::{TransportArgs, listen_arg};
-use crate::{ConfigBuilder, MediaConfig, MediaMode, Transport};
+use crate::{ConfigBuilder, MediaConfig, MediaMode, SrtpPolicy, Transport};
 
 /// What the RTP relay pool does with each call's media.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +65,11 @@ pub struct CommonArgs {
     /// the client disjoint ranges when both run media on one host. Example: --rtp-ports 20000-30000
     #[arg(long, default_value = "20000-40000", value_parser = port_range)]
     pub rtp_ports: (u16, u16),
+    /// SRTP with SDES keys (RFC 4568): off (plain RTP only; an RTP/SAVP-only offer gets 488),
+    /// optional (follow the offer), mandatory (a plain offer gets 488; our offers carry keys).
+    /// Example: --srtp mandatory
+    #[arg(long, default_value_t = SrtpPolicy::Optional, value_parser = srtp_policy)]
+    pub srtp: SrtpPolicy,
     /// RTP relay threads. Example: --rtp-threads 1
     #[arg(long, default_value_t = 1)]
     pub rtp_threads: usize,
@@ -118,6 +123,7 @@ impl CommonArgs {
             .pin(!self.no_pin)
             .timers(ms(self.t1_ms), ms(self.t2_ms), ms(self.t4_ms))
             .socket_buffer(self.socket_buffer)
+            .srtp(self.srtp)
             .busy_poll(self.busy_poll_us.filter(|&us| us > 0).map(Duration::from_micros))
             .media(MediaConfig {
                 threads: self.rtp_threads,
@@ -150,6 +156,11 @@ impl CommonArgs {
     pub fn shutdown(&self) -> Duration {
         Duration::from_secs(self.shutdown_secs)
     }
+}
+
+/// `off`, `optional` or `mandatory`.
+fn srtp_policy(s: &str) -> Result<SrtpPolicy, String> {
+    s.parse()
 }
 
 /// `A-B` with A < B.

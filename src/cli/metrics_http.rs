@@ -31,6 +31,7 @@ pub fn exposition(r: &ShardReport) -> String {
         ("media_timeout", c.failed_media_timeout),
         ("request_timeout", c.failed_request_timeout),
         ("transport", c.failed_transport),
+        ("session_expired", c.failed_session_expired),
     ];
     e.counter_by("sipbench_calls_failed_total", "Calls that failed, by reason.", "reason", &failed);
     let refused = [
@@ -45,6 +46,15 @@ pub fn exposition(r: &ShardReport) -> String {
         "cause",
         &refused,
     );
+    let auth = [
+        ("challenged", c.auth.challenged),
+        ("accepted", c.auth.accepted),
+        ("failed", c.auth.failed),
+        ("stale", c.auth.stale),
+        ("replayed", c.auth.replayed),
+        ("forbidden", c.auth.forbidden),
+    ];
+    e.counter_by("sipbench_auth_total", "Digest authentication of requests, by outcome.", "outcome", &auth);
     let methods: Vec<(&str, u64)> = Method::ALL
         .iter()
         .zip(c.requests_in_by_method)

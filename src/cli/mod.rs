@@ -9,6 +9,7 @@
 
 mod args;
 mod conn_report;
+mod media_report;
 mod metrics_http;
 mod open_files;
 mod run;
@@ -18,6 +19,7 @@ mod udp_stats;
 
 pub use args::{CommonArgs, MediaArg};
 pub use conn_report::{connections_json, connections_metrics, connections_progress, connections_text};
+pub use media_report::{media_summary_text, srtp_text};
 pub use metrics_http::{exposition, serve_metrics};
 pub use open_files::{ensure_open_files, raise_open_files};
 pub use run::{Run, Watched, watch};

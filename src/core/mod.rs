@@ -16,6 +16,8 @@
 //!   by an engine's shards), overload.
 //! * `reliable/` — reliable provisional responses (RFC 3262): RSeq,
 //!   RAck, what waits for a PRACK.
+//! * `auth/` — digest authentication of the requests we answer.
+//! * `session_timer/` — RFC 4028 session intervals and refreshers.
 //! * `registrar/` — the optional in-memory registrar's bindings.
 //! * `handler/` — the application's hook that decides new calls.
 //! * `transfer/` — being transferred (RFC 3515 as transferee): the
@@ -28,6 +30,7 @@
 //! Nothing here does I/O, spawns a thread or reads the clock.
 
 mod admission;
+mod auth;
 mod call;
 mod command;
 mod handler;
@@ -39,23 +42,28 @@ mod registrar;
 mod reliable;
 mod requests;
 mod server;
+mod session_timer;
 mod shard;
 mod stats;
 mod transfer;
 
 pub use crate::txn::MessageKind;
 pub use admission::{LimitAction, SharedLimits, SourceLimit};
+pub use auth::{AuthConfig, CredentialStore, NonceKey, Secret, UserTable};
 pub use command::{Applied, Command, CommandError, MAX_INFO_BODY, OnHold};
 pub use handler::{
     Accept, CallHandler, Decision, FinalStatus, IncomingCall, IncomingRefer, IncomingRequest, OfferSummary,
     OfferedCodec, PolicyHandler, Redirection, ReferDecision, Rejection,
 };
 pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
+pub use offer_answer::SrtpPolicy;
 pub use output::{
     CallDirection, CallErrorKind, CallInfo, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit,
 };
 pub use placed::OutgoingCall;
 pub use registrar::{DEFAULT_MAX_BINDINGS, Registrar};
 pub use server::UriSchemes;
-pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore, lingering_at};
-pub use stats::{CoreStats, StatusCounts, TableSizes, UacStats};
+pub use session_timer::SessionTimerConfig;
+pub use shard::capacity::lingering_at;
+pub use shard::{CoreConfig, Credentials, Received, RtpPortSource, ShardCore};
+pub use stats::{AuthStats, CoreStats, StatusCounts, TableSizes, UacStats};

@@ -82,6 +82,9 @@ pub enum EndReason {
     /// A request we sent in the dialog got no answer, 408 or 481
     /// (RFC 3261 §12.2.1.2): the dialog is gone; we sent BYE.
     RequestTimeout,
+    /// The peer did not refresh the session timer in time (RFC 4028
+    /// §10); we sent BYE.
+    SessionExpired,
 }
 
 impl EndReason {
@@ -100,6 +103,7 @@ impl EndReason {
             EndReason::MediaTimeout => "media_timeout",
             EndReason::Transferred => "transferred",
             EndReason::RequestTimeout => "request_timeout",
+            EndReason::SessionExpired => "session_expired",
         }
     }
 
@@ -119,6 +123,7 @@ impl EndReason {
                 | EndReason::RequestTimeout
                 | EndReason::InviteTimeout
                 | EndReason::TransportError
+                | EndReason::SessionExpired
         )
     }
 }

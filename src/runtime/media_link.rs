@@ -38,11 +38,22 @@ impl MediaLink {
     pub(crate) fn forward(&mut self, out: &mut Outbox) {
         for cmd in out.media.drain(..) {
             let cmd = match cmd {
-                MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt } => {
+                MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt, srtp } => {
                     let Some(pair) = self.stock.take(local_port) else { continue };
                     let owner = usize::from(call.shard());
                     let fresh = OpenStream::on_pair(call.stream_key(), owner, local_port, pair);
-                    StreamCommand::Open(OpenStream { remote, payload_type, send, mode, dtmf_pt, ..fresh })
+                    StreamCommand::Open(OpenStream {
+                        remote,
+                        payload_type,
+                        send,
+                        mode,
+                        dtmf_pt,
+                        srtp: srtp.map(|k| *k),
+                        ..fresh
+                    })
+                }
+                MediaCommand::Rekey { local_port, srtp, .. } => {
+                    StreamCommand::Rekey { local_port, srtp: srtp.map(|k| *k) }
                 }
                 MediaCommand::Direction { local_port, send, .. } => {
                     StreamCommand::Direction { local_port, send }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sipbench::core::{
-    Applied, CallHandle, Command, CommandError, CoreConfig, Event, EventKind, Outbox, ShardCore,
+    Applied, CallHandle, Command, CommandError, CoreConfig, Event, EventKind, MediaCommand, Outbox, ShardCore,
 };
 use sipbench::dialog::EndReason;
 use sipbench::sip::Message;
@@ -72,6 +72,8 @@ pub struct Node {
     pub events: Vec<Event>,
     /// Every message it sent, parsed.
     pub sent: Vec<Message>,
+    /// Every media command it gave, in order.
+    pub media: Vec<MediaCommand>,
 }
 
 impl Node {
@@ -143,6 +145,7 @@ impl Pair {
                 out: Outbox::default(),
                 events: Vec::new(),
                 sent: Vec::new(),
+                media: Vec::new(),
             })
             .collect();
         Pair { epoch, now: epoch, net, nodes, interceptor: None }
@@ -182,6 +185,7 @@ impl Pair {
             self.net.send(self.now, node.addr, t.to.addr, t.data);
         }
         node.events.append(&mut node.out.events);
+        node.media.append(&mut node.out.media);
         node.out.clear();
     }
 

@@ -131,6 +131,13 @@ impl UdpUac {
         self.send(&r);
     }
 
+    /// The INVITE with this SDP offer.
+    pub fn invite_with_sdp(&mut self, body: &str) {
+        let branch = format!("z9hG4bK-inv-{}", self.from_tag);
+        let r = self.request("INVITE", 1, Some(branch), Some(body));
+        self.send(&r);
+    }
+
     /// The INVITE with our offer, but naming `contact` as our target (where
     /// the engine sends its in-dialog requests).
     pub fn invite_with_contact(&mut self, contact: &str) {

@@ -77,6 +77,7 @@ pub fn final_text(r: &ShardReport, elapsed: Duration) -> String {
         u.pracks_sent
     );
     s += &sipbench::cli::connections_text(&r.conns);
+    s += &sipbench::cli::media_summary_text(&r.media);
     s + &latency_table(&[setup_row(r)])
 }
 
@@ -98,6 +99,7 @@ pub fn write(dir: &Path, total: &ShardReport, samples: &[Sample], elapsed: Durat
         "drops": total.inbox_drops + total.send_errors,
         "messages_out": total.core.messages_out,
         "connections": sipbench::cli::connections_json(&total.conns),
+        "media": { "totals": total.media, "mean_mos": total.media.mean_mos() },
     });
     let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("summary.json"), text)?;

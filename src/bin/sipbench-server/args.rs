@@ -15,6 +15,10 @@ use sipbench::{CallPolicy, Config, LimitAction, ParseLimits, Registrar, SourceLi
 pub struct Args {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub auth: crate::auth_args::AuthArgs,
+    #[command(flatten)]
+    pub session_timer: crate::timer_args::TimerArgs,
     /// Ring for this long (180 at once, 200 after); 0: no 180. Example: --ring-ms 2000
     #[arg(long, default_value_t = 0)]
     pub ring_ms: u64,
@@ -180,5 +184,6 @@ pub fn engine_config(args: &Args) -> Result<(Config, CallPolicy), String> {
     if let Some(t) = tls {
         b = b.tls(t);
     }
+    let b = args.session_timer.apply(args.auth.apply(b)?);
     Ok((b.build().map_err(|e| e.to_string())?, policy))
 }

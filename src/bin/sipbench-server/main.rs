@@ -3,8 +3,10 @@
 //! Example: `sipbench-server --listen 127.0.0.1:5060 --shards 2 --ring-ms 100 --report reports/run1`
 
 mod args;
+mod auth_args;
 mod latency;
 mod summary;
+mod timer_args;
 
 use std::time::Duration;
 

@@ -45,7 +45,7 @@ rtp loss         {} lost, {} late, {} duplicate, {} malformed
 rtcp             {} in, {} out
 media timeouts   {} ({} calls ended)
 media quality    mean MOS {:.2}, worst jitter {:.2} ms
-media cpu        {:.3} s\n",
+media cpu        {:.3} s\n{}",
         m.streams_opened,
         m.streams_closed,
         r.core.media_refused,
@@ -64,6 +64,7 @@ media cpu        {:.3} s\n",
         m.mean_mos().unwrap_or(0.0),
         m.jitter_us_max as f64 / 1000.0,
         m.cpu_ns as f64 / 1e9,
+        sipbench::cli::srtp_text(m),
     )
 }
 
@@ -144,7 +145,7 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "received": c.calls_received, "answered": c.calls_answered, "completed": c.calls_completed, "transferred": c.calls_transferred,
             "failed": c.calls_failed(), "rejected": c.calls_rejected, "cancelled": c.calls_cancelled,
             "overload_rejected": c.overload_rejected, "overload_by_delay": c.overload_by_delay, "source_limited": c.source_limited, "txn_limited": c.txn_limited, "peak_active": c.peak_active_calls, "active": c.active_calls,
-            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout, "request_timeout": c.failed_request_timeout, "transport": c.failed_transport },
+            "failed_by_reason": { "ack_timeout": c.failed_ack_timeout, "bye_failed": c.failed_bye, "shutdown": c.failed_shutdown, "media_timeout": c.failed_media_timeout, "request_timeout": c.failed_request_timeout, "transport": c.failed_transport, "session_expired": c.failed_session_expired },
             "media_refused": c.media_refused,
         },
         "messages": {
@@ -162,6 +163,8 @@ fn counters(r: &ShardReport) -> serde_json::Value {
             "inbox_full": r.inbox_drops, "send_errors": r.send_errors, "timer_h_expired": c.timer_h_expired,
         },
         "datagrams_in": r.datagrams_in,
+        "auth": { "challenged": c.auth.challenged, "accepted": c.auth.accepted, "failed": c.auth.failed,
+            "stale": c.auth.stale, "replayed": c.auth.replayed, "forbidden_403": c.auth.forbidden },
         "connections": sipbench::cli::connections_json(&r.conns),
         "handoffs": { "out": r.handoffs_out, "in": r.handoffs_in },
         "tables_at_exit": { "calls": r.tables.calls, "server_txns": r.tables.server_txns,

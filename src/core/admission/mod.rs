@@ -60,6 +60,14 @@ impl Admission {
         }
     }
 
+    /// Takes `tokens` more from `from`'s bucket (a failed
+    /// authentication), when a source limit is configured.
+    pub(crate) fn penalize(&mut self, cfg: &CoreConfig, from: SocketAddr, now: Instant, tokens: u32) {
+        if let Some(limit) = &cfg.source_limit {
+            self.sources.take(limit, from.ip(), now, tokens);
+        }
+    }
+
     /// Whether a new call from `from` may start; else the reason phrase
     /// of the 503, the refusal counted by cause. An admitted call holds a
     /// slot of the call limit until `call_slot_freed`.

@@ -41,6 +41,12 @@ pub(crate) struct SourceBuckets {
 impl SourceBuckets {
     /// Takes one token for `ip`; false when the source is over its limit.
     pub(crate) fn admit(&mut self, limit: &SourceLimit, ip: IpAddr, now: Instant) -> bool {
+        self.take(limit, ip, now, 1)
+    }
+
+    /// Takes `n` tokens for `ip` (as many as it has, when fewer); false
+    /// when it had less than one.
+    pub(crate) fn take(&mut self, limit: &SourceLimit, ip: IpAddr, now: Instant, n: u32) -> bool {
         let cap = u64::from(limit.burst.max(1)) * 1000;
         if self.buckets.len() >= MAX_SOURCES && !self.buckets.contains_key(&ip) {
             // Idle long enough to be full again: forgetting them loses nothing.
@@ -59,7 +65,7 @@ impl SourceBuckets {
         if *tokens < 1000 {
             return false;
         }
-        *tokens -= 1000;
+        *tokens = tokens.saturating_sub(u64::from(n) * 1000);
         true
     }
 }

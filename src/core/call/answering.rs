@@ -72,8 +72,17 @@ impl Call {
         let Some(txn) = self.invite_txn.take() else { return };
         self.enter(CallState::Answered);
         let sdp = self.media.sdp_answer.take();
-        let with =
-            With { tag: true, dialog: true, allow: true, sdp, keep: true, answers: true, ..With::default() };
+        let session = self.session_header();
+        let with = With {
+            tag: true,
+            dialog: true,
+            allow: true,
+            sdp,
+            keep: true,
+            answers: true,
+            session,
+            ..With::default()
+        };
         step.respond(txn, 200, with);
         self.resend_2xx_until_acked(step);
         if !self.media.open {
@@ -131,6 +140,7 @@ impl Call {
         }
         self.enter(CallState::Confirmed);
         step.event(CallEvent::Established);
+        self.session_start(step);
         self.hang_up_when_due(step);
         true
     }

@@ -14,10 +14,10 @@ use crate::timer::TimerHandle;
 pub(crate) struct Finished {
     pub(crate) dialog: Dialog,
     pub(crate) started: Instant,
-    pub(crate) timers: [Option<TimerHandle>; 8],
+    pub(crate) timers: [Option<TimerHandle>; 10],
     /// Our requests still in flight (NICT slots, then ICT slots): their
     /// outcomes must no longer reach the slot, which may be reused.
-    pub(crate) nict: [Option<u32>; 6],
+    pub(crate) nict: [Option<u32>; 7],
     pub(crate) ict: [Option<u32>; 2],
     /// The RTP port and whether its stream runs.
     pub(crate) port: Option<(u16, bool)>,
@@ -36,7 +36,7 @@ impl Call {
         let r = &self.requests;
         Finished {
             timers: self.timers.all(),
-            nict: [r.bye, r.info, r.refer, r.cancel, r.prack, r.notify],
+            nict: [r.bye, r.info, r.refer, r.cancel, r.prack, r.notify, r.update],
             ict: [r.reinvite, uac_invite],
             port: self.media.local_port.map(|p| (p, self.media.open)),
             placed: self.uac.is_some(),

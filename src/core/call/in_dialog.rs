@@ -37,7 +37,7 @@ impl Call {
     pub(crate) fn offer_allowed(&self) -> Result<(u16, u64), (u16, &'static str)> {
         if self.reinvite.is_some() || self.state != CallState::Confirmed {
             return Err(match self.reinvite {
-                Some(Reinvite::Outgoing { .. }) => (491, "Request Pending"),
+                Some(Reinvite::Outgoing { .. } | Reinvite::Refresh { .. }) => (491, "Request Pending"),
                 _ => (500, "Server Internal Error"),
             });
         }
@@ -63,7 +63,8 @@ impl Call {
         self.media.sdp_version = version;
         if let Some((txn, body, reply_to)) = reinvite {
             self.response_to = reply_to;
-            let with = With { dialog: true, sdp: Some(body), keep: true, ..With::default() };
+            let session = self.session_header();
+            let with = With { dialog: true, sdp: Some(body), keep: true, session, ..With::default() };
             step.respond(txn, 200, with);
             self.reinvite = Some(Reinvite::Incoming);
             self.resend_2xx_until_acked(step);
@@ -102,6 +103,9 @@ impl Call {
         listens: bool,
         step: &mut Step,
     ) {
+        if self.on_refresh_invite_final(txn, code, cseq, step) {
+            return;
+        }
         if !(200..300).contains(&code) {
             // §14.1: a re-INVITE that times out ends the dialog.
             self.reinvite = None;

@@ -1,6 +1,7 @@
 //! A call's media as the signalling sees it: its RTP port, what the offer
-//! and answer settled (peer address, codec, DTMF, hold) and whether its
-//! stream runs. The commands it gives the media layer go out as effects.
+//! and answer settled (peer address, codec, DTMF, hold, SRTP keys) and
+//! whether its stream runs. The commands it gives the media layer go out
+//! as effects.
 
 use std::net::SocketAddr;
 
@@ -8,10 +9,9 @@ use bytes::Bytes;
 
 use super::step::{CallEvent, MediaOp, Step};
 use crate::core::offer_answer::SdpAnswer;
-use crate::media::MediaMode;
+use crate::media::{CryptoAttribute, MediaMode, SrtpKeys};
 
-/// One call's media state.
-#[derive(Debug)]
+/// One call's media state. Debug shows neither SDP bodies nor keys.
 pub(crate) struct CallMedia {
     /// The SDP answer to send with our 200.
     pub(super) sdp_answer: Option<Bytes>,
@@ -37,6 +37,24 @@ pub(crate) struct CallMedia {
     pub(super) open: bool,
     /// The INVITE carried no offer: our 2xx makes one (no early media).
     pub(super) late_offer: bool,
+    /// SRTP keys of both directions (None: plain RTP).
+    pub(super) srtp: Option<Box<SrtpKeys>>,
+    /// The `a=crypto` attributes of our offer awaiting its answer.
+    pub(super) offered: Box<[CryptoAttribute]>,
+}
+
+impl std::fmt::Debug for CallMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallMedia")
+            .field("local_port", &self.local_port)
+            .field("remote", &self.remote)
+            .field("payload_type", &self.payload_type)
+            .field("remote_held", &self.remote_held)
+            .field("local_held", &self.local_held)
+            .field("open", &self.open)
+            .field("srtp", &self.srtp.as_deref().map(SrtpKeys::suite))
+            .finish_non_exhaustive()
+    }
 }
 
 impl CallMedia {
@@ -56,6 +74,8 @@ impl CallMedia {
             next_hold_music: true,
             open: false,
             late_offer: false,
+            srtp: None,
+            offered: Box::default(),
         }
     }
 
@@ -67,6 +87,7 @@ impl CallMedia {
             remote: a.remote,
             payload_type: a.payload_type,
             dtmf_pt: a.dtmf_pt,
+            srtp: a.srtp,
             ..CallMedia::offered(a.port, None)
         }
     }
@@ -75,6 +96,20 @@ impl CallMedia {
     pub(super) fn settle(&mut self, a: &SdpAnswer) {
         (self.remote, self.payload_type, self.dtmf_pt) = (a.remote, a.payload_type, a.dtmf_pt);
         self.remote_held = a.held;
+        self.srtp.clone_from(&a.srtp);
+        self.offered = Box::default();
+    }
+
+    /// A later offer/answer settled these SRTP keys: a running stream
+    /// re-keys when they changed.
+    pub(super) fn rekey(&mut self, srtp: Option<Box<SrtpKeys>>, step: &mut Step) {
+        if srtp == self.srtp {
+            return;
+        }
+        self.srtp = srtp;
+        if let Some(local_port) = self.running_port() {
+            step.media(MediaOp::Rekey { local_port, srtp: self.srtp.clone() });
+        }
     }
 
     /// The RTP port while the stream runs.
@@ -94,9 +129,13 @@ impl CallMedia {
             send: self.sending(),
             mode,
             dtmf_pt: self.dtmf_pt,
+            srtp: self.srtp.clone(),
         });
         if mode != Some(MediaMode::Off) {
-            step.event(CallEvent::MediaStarted { local_port });
+            step.event(CallEvent::MediaStarted {
+                local_port,
+                srtp: self.srtp.as_deref().map(SrtpKeys::suite),
+            });
         }
     }
 

@@ -6,10 +6,9 @@
 //! between them are `dialog::CallState`; only `enter` changes the state.
 //!
 //! The transitions by concept: `answering` (an INVITE we answer),
-//! `in_dialog` and `request_outcome` (requests inside the call), `placed`
-//! (an INVITE we sent), `commands` (what the application asks),
-//! `transfer` (our REFER), `referred` (a REFER we took), `reliable`
-//! (100rel, early media), `timers`.
+//! `in_dialog` and `request_outcome` (requests inside the call), `placed`,
+//! `commands`, `transfer` (our REFER), `referred` (a REFER we took),
+//! `reliable` (100rel, early media), `session` (RFC 4028), `timers`.
 
 mod answering;
 mod commands;
@@ -25,6 +24,8 @@ mod reliable;
 mod request_outcome;
 mod requests;
 mod resend;
+mod session;
+mod srtp;
 mod step;
 mod table;
 mod timers;
@@ -86,6 +87,8 @@ pub(crate) struct Call {
     uac: Option<Box<UacLeg>>,
     /// Who the call is between, for its events (None: nobody listens).
     info: Option<Arc<CallInfo>>,
+    /// The session timer, when one was negotiated (RFC 4028).
+    session: Option<crate::core::session_timer::Negotiated>,
 }
 
 impl Call {
@@ -145,6 +148,7 @@ impl Call {
             reliable: None,
             uac: None,
             info: None,
+            session: None,
         }
     }
 

@@ -1,5 +1,5 @@
 //! The outcomes of the non-INVITE requests a call sent in its dialog
-//! (BYE, INFO, REFER, NOTIFY, PRACK, CANCEL), and what a failed one does
+//! (BYE, INFO, REFER, NOTIFY, PRACK, UPDATE, CANCEL), and what a failed one does
 //! to the call (RFC 3261 §12.2.1.2: no answer, 408 or 481 end it).
 
 use super::Call;
@@ -20,6 +20,10 @@ impl Call {
         if self.requests.refer == txn {
             self.requests.refer = None;
             return self.on_refer_final(code, step);
+        }
+        if self.requests.update == txn {
+            self.requests.update = None;
+            return self.on_update_final(code, step);
         }
         if self.requests.notify == txn {
             self.requests.notify = None;

@@ -24,6 +24,10 @@ pub(crate) enum InDialog {
     Reinvite {
         hold: bool,
     },
+    /// UPDATE without a body refreshing the session (RFC 4028).
+    Update,
+    /// re-INVITE with our unchanged SDP refreshing the session.
+    RefreshInvite,
 }
 
 /// An INVITE or UPDATE exchange in progress inside a dialog.
@@ -33,6 +37,8 @@ pub(crate) enum Reinvite {
     Incoming,
     /// Ours (ICT slot), with the hold state it asks for.
     Outgoing { slot: usize, hold: bool },
+    /// Our session refresh (ICT slot): no change of media.
+    Refresh { slot: usize },
 }
 
 /// Our requests in flight, by client transaction slot: detached when the
@@ -53,6 +59,8 @@ pub(crate) struct InFlight {
     pub(crate) prack: Option<u32>,
     /// Our last NOTIFY (NICT).
     pub(crate) notify: Option<u32>,
+    /// Our session refresh (NICT).
+    pub(crate) update: Option<u32>,
 }
 
 impl super::Call {
@@ -78,6 +86,11 @@ impl super::Call {
                 self.requests.reinvite = txn;
             }
             InDialog::Bye => self.requests.bye = txn,
+            InDialog::Update => self.requests.update = txn,
+            InDialog::RefreshInvite => {
+                self.reinvite = Some(Reinvite::Refresh { slot });
+                self.requests.reinvite = txn;
+            }
             InDialog::Ack(_) => {}
         }
     }

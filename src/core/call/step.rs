@@ -49,7 +49,7 @@ pub(crate) enum Effect {
 }
 
 /// Media work for the call's own stream (the shard adds the call).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum MediaOp {
     Open {
         local_port: u16,
@@ -58,6 +58,11 @@ pub(crate) enum MediaOp {
         send: bool,
         mode: Option<crate::media::MediaMode>,
         dtmf_pt: Option<u8>,
+        srtp: Option<Box<crate::media::SrtpKeys>>,
+    },
+    Rekey {
+        local_port: u16,
+        srtp: Option<Box<crate::media::SrtpKeys>>,
     },
     Mode {
         local_port: u16,
@@ -93,6 +98,8 @@ pub(crate) struct With {
     /// A reliable provisional (RFC 3262): its RSeq; the call keeps it to
     /// resend until its PRACK.
     pub reliable: Option<u32>,
+    /// Session-Expires (and Require: timer) of a 2xx (RFC 4028).
+    pub session: Option<crate::core::session_timer::SessionHeader>,
     /// A reason phrase or a redirect of the application's (rare, so apart).
     pub custom: Option<Box<Custom>>,
 }

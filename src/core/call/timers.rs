@@ -22,6 +22,10 @@ pub(crate) enum CallTimer {
     ReferExpiry,
     /// The subscription a REFER we took made: it expires.
     ReferredExpiry,
+    /// Half the session interval: we refresh (RFC 4028 §10).
+    SessionRefresh,
+    /// The peer did not refresh the session in time: BYE.
+    SessionExpiry,
 }
 
 /// The handles of a call's armed timers.
@@ -35,6 +39,8 @@ pub(crate) struct CallTimers {
     prack_timeout: Option<TimerHandle>,
     refer_expiry: Option<TimerHandle>,
     referred_expiry: Option<TimerHandle>,
+    session_refresh: Option<TimerHandle>,
+    session_expiry: Option<TimerHandle>,
 }
 
 impl CallTimers {
@@ -48,6 +54,8 @@ impl CallTimers {
             CallTimer::PrackTimeout => &mut self.prack_timeout,
             CallTimer::ReferExpiry => &mut self.refer_expiry,
             CallTimer::ReferredExpiry => &mut self.referred_expiry,
+            CallTimer::SessionRefresh => &mut self.session_refresh,
+            CallTimer::SessionExpiry => &mut self.session_expiry,
         }
     }
 
@@ -62,9 +70,10 @@ impl CallTimers {
     }
 
     /// Every armed handle, for the call's end.
-    pub(crate) fn all(&self) -> [Option<TimerHandle>; 8] {
+    pub(crate) fn all(&self) -> [Option<TimerHandle>; 10] {
         let (a, b, c, d) = (self.retransmit_1xx, self.prack_timeout, self.refer_expiry, self.referred_expiry);
-        [self.retransmit, self.ack_timeout, self.answer, self.hangup, a, b, c, d]
+        let (e, f) = (self.session_refresh, self.session_expiry);
+        [self.retransmit, self.ack_timeout, self.answer, self.hangup, a, b, c, d, e, f]
     }
 }
 
@@ -83,6 +92,8 @@ impl super::Call {
             CallTimer::Hangup if self.invite_txn.is_some() => self.reject(480, None, None, step),
             CallTimer::Hangup => self.hang_up(crate::dialog::EndReason::LocalBye, step),
             CallTimer::Retransmit2xx => self.resend_2xx(step),
+            CallTimer::SessionRefresh => self.on_session_refresh(step),
+            CallTimer::SessionExpiry => self.on_session_expiry(step),
             CallTimer::AckTimeout => {
                 // §13.3.1.4: no ACK in 64·T1 — confirm and end with BYE.
                 self.reinvite = None;

@@ -12,7 +12,7 @@ pub use handle::CallHandle;
 pub use key::IdKey;
 pub(crate) use token::Token;
 
-use key::TokenCipher;
+pub(crate) use key::TokenCipher;
 
 /// What a shard mints: tokens for tags, branches and Call-IDs, and
 /// generations that tell a reused table slot from its last occupant.

@@ -1,34 +1,23 @@
 //! Offer/answer (RFC 3264) for a call's media: our answer to an INVITE's
 //! offer (or our offer when the INVITE has none), our offers for calls we
 //! place and re-INVITEs, and what the peer's answer settled: port, peer
-//! address, codec, DTMF, hold.
+//! address, codec, DTMF, hold, SRTP keys.
 
 use std::net::SocketAddr;
 
 use bytes::{Bytes, BytesMut};
 
+use super::key_minter::KeyMinter;
+use super::sdp_answer::{SdpAnswer, settle};
+use super::secure::{answer_keys, answered_keys, write_crypto_line};
+use super::srtp_policy::SrtpPolicy;
 use crate::core::CoreConfig;
-use crate::sip::sdp::{self, Codec, Direction, HoldState, LocalMedia};
+use crate::media::{CryptoAttribute, SrtpKeys, SrtpSuite};
+use crate::sip::sdp::{self, Codec, Direction, LocalMedia};
 use crate::sip::{Message, Transport};
 
 /// The telephone-event payload type of our own offers (sdp::write_offer).
 const OUR_DTMF_PT: u8 = 101;
-
-/// An SDP body to send and what it settled.
-#[derive(Debug)]
-pub(crate) struct SdpAnswer {
-    pub body: Bytes,
-    /// Our RTP port when a stream was accepted.
-    pub port: Option<u16>,
-    /// The peer holds the call (sendonly/inactive/0.0.0.0).
-    pub held: bool,
-    /// The peer's RTP address.
-    pub remote: Option<SocketAddr>,
-    /// The payload type we play: the first accepted G.711 format.
-    pub payload_type: u8,
-    /// The telephone-event payload type both sides use (DTMF).
-    pub dtmf_pt: Option<u8>,
-}
 
 /// Our media parameters, the buffer our SDP is written into, and our
 /// Contact (written beside each offer and answer).
@@ -38,6 +27,10 @@ pub(crate) struct OfferAnswer {
     buf: BytesMut,
     /// Our Contact URI on each transport (`Transport::index`).
     contacts: [String; 3],
+    srtp: SrtpPolicy,
+    keys: KeyMinter,
+    /// Our `a=crypto` lines for the SDP being written.
+    crypto: BytesMut,
 }
 
 impl OfferAnswer {
@@ -52,7 +45,14 @@ impl OfferAnswer {
             ptime: Some(20),
         };
         let contacts = Transport::ALL.map(|t| contact(cfg, t));
-        OfferAnswer { local, buf: BytesMut::with_capacity(2048), contacts }
+        OfferAnswer {
+            local,
+            buf: BytesMut::with_capacity(2048),
+            contacts,
+            srtp: cfg.srtp,
+            keys: KeyMinter::new(cfg.shard, &cfg.srtp_key),
+            crypto: BytesMut::with_capacity(256),
+        }
     }
 
     /// Our Contact URI for messages over `t`.
@@ -61,17 +61,24 @@ impl OfferAnswer {
     }
 
     /// Our SDP for a request's body: an answer to its offer, or an offer
-    /// when it has none. Errors are the status to reply with.
+    /// when it has none (plain: the answer in the ACK is not read, so no
+    /// keys could be settled; with SRTP mandatory that is a 488).
+    /// `current`: the call's SRTP keys now. Errors are the status to reply
+    /// with: 488 when the policy refuses every stream.
     pub(crate) fn answer_offer(
         &mut self,
         req: &Message,
         port: u16,
         version: u64,
+        current: Option<&SrtpKeys>,
     ) -> Result<SdpAnswer, (u16, &'static str)> {
         self.local.port = port;
         self.local.session_version = version;
         let body = req.body();
         if body.is_empty() {
+            if self.srtp == SrtpPolicy::Mandatory {
+                return Err((488, "Not Acceptable Here"));
+            }
             sdp::write_offer(&self.local, Direction::SendRecv, &mut self.buf);
             let body = self.buf.split().freeze();
             let dtmf_pt = self.local.codecs.contains(&Codec::TelephoneEvent).then_some(OUR_DTMF_PT);
@@ -82,6 +89,9 @@ impl OfferAnswer {
                 remote: None,
                 payload_type: 0,
                 dtmf_pt,
+                // The answer comes in the ACK, which is not read: the
+                // keys in use stay.
+                srtp: current.cloned().map(Box::new),
             });
         }
         let is_sdp = req.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
@@ -92,51 +102,84 @@ impl OfferAnswer {
         // list) is not moved again.
         let offer = sdp::parse(body);
         let Ok(offer) = &offer else { return Err((400, "Bad Request - Malformed SDP")) };
-        let answer = sdp::negotiate(offer, &self.local);
+        let policy = self.srtp;
+        let answer = sdp::negotiate_with(offer, &self.local, |m| policy.accepts(m));
         let answer = match &answer {
             Ok(a) => a,
             Err(sdp::NegotiateError::NoCommonCodec) => return Err((488, "Not Acceptable Here")),
             Err(sdp::NegotiateError::MalformedMedia(_)) => return Err((400, "Bad Request - Malformed SDP")),
         };
-        sdp::write_answer(answer, &self.local, &mut self.buf);
-        Ok(settle(answer, self.buf.split().freeze(), port))
+        let stream = answer.accepted().and_then(|a| offer.media.get(a.index));
+        let srtp = match stream.filter(|m| m.is_secure_rtp()) {
+            Some(m) => match answer_keys(m, current, &mut self.keys, &mut self.crypto) {
+                Some(keys) => Some(Box::new(keys)),
+                None => return Err((488, "Not Acceptable Here")),
+            },
+            None => None,
+        };
+        sdp::write_answer_with(answer, &self.local, &self.crypto, &mut self.buf);
+        self.wipe_crypto();
+        Ok(SdpAnswer { srtp, ..settle(answer, self.buf.split().freeze(), port) })
     }
 
     /// What the SDP answer to our offer settled (None: no usable SDP).
-    pub(crate) fn read_answer(&self, resp: &Message, port: u16) -> Option<SdpAnswer> {
+    /// When we `offered` keys, only an `RTP/SAVP` stream keyed under one
+    /// of our tags is usable.
+    pub(crate) fn read_answer(
+        &self,
+        resp: &Message,
+        port: u16,
+        offered: &[CryptoAttribute],
+    ) -> Option<SdpAnswer> {
         let is_sdp = resp.content_type().is_some_and(|ct| ct.value.eq_ignore_ascii_case("application/sdp"));
         if !is_sdp || resp.body().is_empty() {
             return None;
         }
         let answer = sdp::parse(resp.body()).ok()?;
-        let settled = sdp::negotiate(&answer, &self.local).ok()?;
-        Some(settle(&settled, Bytes::new(), port))
+        let settled = sdp::negotiate_with(&answer, &self.local, |m| match offered {
+            [] => m.is_plain_rtp(),
+            _ => m.is_secure_rtp() && answered_keys(m, offered).is_some(),
+        })
+        .ok()?;
+        let srtp = match offered {
+            [] => None,
+            _ => Some(Box::new(answered_keys(answer.media.get(settled.accepted()?.index)?, offered)?)),
+        };
+        Some(SdpAnswer { srtp, ..settle(&settled, Bytes::new(), port) })
     }
 
-    /// An offer for our own re-INVITE (hold: sendonly, resume: sendrecv).
-    pub(crate) fn offer(&mut self, port: u16, version: u64, hold: bool) -> Bytes {
+    /// The `a=crypto` attributes our next offer carries, fresh keys each:
+    /// the call's suite while it is encrypted, else every suite we speak
+    /// when the policy wants keys, else none.
+    pub(crate) fn offer_keys(&mut self, current: Option<SrtpSuite>) -> Vec<CryptoAttribute> {
+        let suites: &[SrtpSuite] = match current {
+            Some(ref s) => std::slice::from_ref(s),
+            None if self.srtp.offers_keys() => &SrtpSuite::ALL,
+            None => &[],
+        };
+        (1..).zip(suites).filter_map(|(tag, &suite)| self.keys.attribute(tag, suite)).collect()
+    }
+
+    /// An offer (hold: sendonly, else sendrecv), on `RTP/SAVP` with
+    /// `crypto` when there are keys.
+    pub(crate) fn offer(&mut self, port: u16, version: u64, hold: bool, crypto: &[CryptoAttribute]) -> Bytes {
         self.local.port = port;
         self.local.session_version = version;
         let dir = if hold { Direction::SendOnly } else { Direction::SendRecv };
-        sdp::write_offer(&self.local, dir, &mut self.buf);
+        for attr in crypto {
+            write_crypto_line(attr, &mut self.crypto);
+        }
+        let proto = if crypto.is_empty() { "RTP/AVP" } else { "RTP/SAVP" };
+        sdp::write_offer_with(&self.local, dir, proto, &self.crypto, &mut self.buf);
+        self.wipe_crypto();
         self.buf.split().freeze()
     }
-}
 
-/// The stream both sides settled on: port, peer address, codecs, hold.
-fn settle(answer: &sdp::Answer<'_>, body: Bytes, port: u16) -> SdpAnswer {
-    let accepted = answer.accepted();
-    SdpAnswer {
-        body,
-        port: accepted.map(|_| port),
-        held: answer.hold == HoldState::Held,
-        remote: accepted.and_then(|m| m.remote),
-        payload_type: accepted
-            .and_then(|m| m.formats.iter().find(|(_, c)| matches!(c, Codec::Pcmu | Codec::Pcma)))
-            .map_or(0, |&(pt, _)| pt),
-        dtmf_pt: accepted
-            .and_then(|m| m.formats.iter().find(|(_, c)| *c == Codec::TelephoneEvent))
-            .map(|&(pt, _)| pt),
+    /// Our `a=crypto` lines are written: no key stays in the scratch
+    /// buffer (kept, not split off: a split would cost an allocation).
+    fn wipe_crypto(&mut self) {
+        self.crypto.fill(0);
+        self.crypto.clear();
     }
 }
 

@@ -29,6 +29,8 @@ pub enum EventKind {
     MediaStarted {
         /// Our RTP port.
         local_port: u16,
+        /// The SRTP suite when the stream is encrypted (None: plain RTP).
+        srtp: Option<crate::media::SrtpSuite>,
     },
     /// The call's RTP stream closed; its counters.
     MediaStopped(StreamReport),

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use crate::core::CallHandle;
-use crate::media::MediaMode;
+use crate::media::{MediaMode, SrtpKeys};
 
 /// Media work for the RTP layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,19 @@ pub enum MediaCommand {
         mode: Option<MediaMode>,
         /// The telephone-event payload type (DTMF), if negotiated.
         dtmf_pt: Option<u8>,
+        /// SRTP keys of both directions (None: plain RTP). Debug shows
+        /// no key. Boxed: most calls are plain, and commands stay small.
+        srtp: Option<Box<SrtpKeys>>,
+    },
+    /// A new offer/answer changed the stream's SRTP keys (or turned
+    /// encryption off: None).
+    Rekey {
+        /// The call.
+        call: CallHandle,
+        /// The call's RTP port.
+        local_port: u16,
+        /// The keys from now on.
+        srtp: Option<Box<SrtpKeys>>,
     },
     /// The application changed what the call's media does.
     Mode {

@@ -77,7 +77,9 @@ impl ShardCore {
         let transport = c.transport();
         let local = self.sent_by.on(transport);
         let Some(seq) = c.leg().map(|l| l.invite_cseq) else { return };
-        let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false);
+        let crypto = self.sdp.offer_keys(None);
+        let body = self.sdp.offer(c.local_port().unwrap_or(9), c.sdp_version(), false, &crypto);
+        c.offering(crypto);
         let peer = c.invite_peer();
         let d = c.dialog();
         let via = (transport, local, branch.as_str());

@@ -21,8 +21,12 @@ impl ShardCore {
                 c.on_provisional(code, m, IctState::Proceeding, &mut self.step)
             }
             (ClientOutcome::Final(200..=299), Some(m)) => {
-                let media = c.local_port().and_then(|p| self.sdp.read_answer(m, p));
+                let media = c.local_port().and_then(|p| self.sdp.read_answer(m, p, c.offered()));
+                let unkeyed = media.is_none() && !c.offered().is_empty();
                 c.on_2xx(m, media, &mut self.step);
+                if unkeyed {
+                    c.answer_unkeyed(&mut self.step);
+                }
             }
             (ClientOutcome::Final(code), Some(m)) => {
                 if c.on_refused(code, &mut self.step) == Refusal::Challenged

@@ -19,6 +19,8 @@ impl InDialog {
             InDialog::Notify(_) => Method::Notify,
             InDialog::Ack(_) => Method::Ack,
             InDialog::Reinvite { .. } => Method::Invite,
+            InDialog::Update => Method::Update,
+            InDialog::RefreshInvite => Method::Invite,
         }
     }
 }
@@ -42,7 +44,21 @@ impl ShardCore {
         let sdp = match req {
             InDialog::Reinvite { hold } => {
                 let (port, version) = (c.local_port().unwrap_or(0), c.next_sdp_version());
-                Some(self.sdp.offer(port, version, hold))
+                let crypto = self.sdp.offer_keys(c.srtp_suite());
+                let body = self.sdp.offer(port, version, hold, &crypto);
+                c.offering(crypto);
+                Some(body)
+            }
+            // The same session again: its version stays (RFC 3264 §8),
+            // unless the call is encrypted: then the offer carries a
+            // fresh key of the current suite, a new version, and its
+            // answer re-keys the stream like any re-INVITE's.
+            InDialog::RefreshInvite => {
+                let crypto = self.sdp.offer_keys(c.srtp_suite());
+                let version = if crypto.is_empty() { c.sdp_version() } else { c.next_sdp_version() };
+                let body = self.sdp.offer(c.local_port().unwrap_or(0), version, c.holds_peer(), &crypto);
+                c.offering(crypto);
+                Some(body)
             }
             _ => None,
         };
@@ -50,6 +66,7 @@ impl ShardCore {
             InDialog::Ack(seq) => seq,
             _ => c.next_local_cseq(),
         };
+        let refresh = c.refresh_seconds().filter(|_| matches!(method, Method::Invite | Method::Update));
         let peer = c.request_peer();
         let d = c.dialog();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
@@ -62,6 +79,10 @@ impl ShardCore {
         }
         if let InDialog::Refer { target } = &req {
             b = b.header("Refer-To", &format!("<{target}>"));
+        }
+        if let Some(seconds) = refresh {
+            // We send the refresh, so we are its UAC: refresher=uac.
+            b = b.header("Session-Expires", &format!("{seconds};refresher=uac")).header("Supported", "timer");
         }
         b = b.header("User-Agent", &self.cfg.user_agent);
         let data = match (&sdp, &req) {

@@ -74,6 +74,12 @@ impl ShardCore {
                 let cseq = msg.and_then(|m| m.cseq_number()).unwrap_or(0);
                 let listens = msg.is_none_or(|m| answer_listens(m.body()));
                 c.on_reinvite_final(txn.0, code, cseq, listens, &mut self.step);
+                let port = c.local_port().unwrap_or(0);
+                let answered = msg.filter(|_| (200..300).contains(&code) && !c.offered().is_empty());
+                match answered.and_then(|m| self.sdp.read_answer(m, port, c.offered())) {
+                    Some(a) => c.rekey(a.srtp, &mut self.step),
+                    None => c.offering(Vec::new()),
+                }
             }
             ClientOutcome::Timeout(_) => c.on_reinvite_final(txn.0, 0, 0, true, &mut self.step),
             ClientOutcome::Provisional(_) => return,

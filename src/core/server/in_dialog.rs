@@ -114,7 +114,26 @@ impl ShardCore {
         call: usize,
         out: &mut Outbox,
     ) {
+        let session =
+            self.cfg.session_timer.as_ref().map(|st| crate::core::session_timer::negotiate(st, msg));
+        if let Some(Err(min)) = session {
+            let extra = Extra { min_se: Some(min), ..Extra::default() };
+            return self.refuse(now, from, key, msg, 422, "Session Interval Too Small", extra, out);
+        }
+        let session = session.and_then(Result::ok);
         let Some(c) = self.calls.get_mut(call) else { return };
+        if msg.method() == Method::Update && msg.body().is_empty() {
+            // A refresh without an offer (RFC 4028 §7.4): 200 at once.
+            if let Some(n) = session {
+                c.session_refreshed(n, &mut self.step);
+            }
+            let extra = Extra { session: session.map(|n| n.header), ..Extra::default() };
+            let handle = Some(self.handle(call));
+            return self.reply_non_invite(now, key, msg, from, head(200, "OK"), extra, handle, out);
+        }
+        if let Some(n) = session {
+            c.set_session(n);
+        }
         let (port, version) = match c.offer_allowed() {
             Ok(v) => v,
             Err((code, reason)) => {
@@ -123,7 +142,7 @@ impl ShardCore {
             }
         };
         let answer = if super::invite::accepts_sdp(msg) {
-            self.sdp.answer_offer(msg, port, version)
+            self.sdp.answer_offer(msg, port, version, c.srtp())
         } else {
             Err((406, "Not Acceptable"))
         };
@@ -140,12 +159,17 @@ impl ShardCore {
             let reply_to = self.reply_peer(msg, from);
             Some((self.new_ist(key, msg, from), answer.body, reply_to))
         } else {
-            let extra = Extra { dialog: true, sdp: Some(&answer.body), ..Extra::default() };
+            let session = session.map(|n| n.header);
+            let extra = Extra { dialog: true, sdp: Some(&answer.body), session, ..Extra::default() };
             self.reply_non_invite(now, key, msg, from, head(200, "OK"), extra, handle, out);
             None
         };
         if let Some(c) = self.calls.get_mut(call) {
             c.offer_answered(version, answer.held, reinvite, &mut self.step);
+            c.rekey(answer.srtp, &mut self.step);
+            if let Some(n) = session {
+                c.session_refreshed(n, &mut self.step);
+            }
         }
     }
 }

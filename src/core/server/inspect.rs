@@ -71,7 +71,7 @@ pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
         .first_chunk::<4>()
         .is_some_and(|s| u32::from_le_bytes(*s) | 0x0020_2020 == u32::from_le_bytes(*b"sip:"));
     if sip && cfg.uri_schemes.sip {
-        return inspect_require(msg);
+        return inspect_require(msg, cfg);
     }
     let scheme = &uri[..uri.iter().position(|&c| c == b':').unwrap_or(0)];
     let is_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
@@ -82,13 +82,15 @@ pub(crate) fn inspect(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
     if !cfg.uri_schemes.serves(scheme) {
         return Err(Refusal::new(416, "Unsupported URI Scheme"));
     }
-    inspect_require(msg)
+    inspect_require(msg, cfg)
 }
 
 /// RFC 3261 §8.2.2.3: a Require naming an extension we do not support
-/// (any but 100rel) is refused, listing those in Unsupported.
-fn inspect_require(msg: &Message) -> Result<(), Refusal> {
-    let unknown = |tag: &&str| !crate::core::reliable::is_100rel(tag);
+/// (any but 100rel, and timer with session timers on) is refused,
+/// listing those in Unsupported.
+fn inspect_require(msg: &Message, cfg: &CoreConfig) -> Result<(), Refusal> {
+    let timer = |tag: &str| tag.eq_ignore_ascii_case("timer") && cfg.session_timer.is_some();
+    let unknown = |tag: &&str| !crate::core::reliable::is_100rel(tag) && !timer(tag);
     if msg.require().any(|t| unknown(&t)) {
         let list = msg.require().filter(unknown).collect::<Vec<_>>().join(", ");
         return Err(Refusal { unsupported: Some(list), ..Refusal::new(420, "Bad Extension") });

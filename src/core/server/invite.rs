@@ -27,11 +27,16 @@ impl ShardCore {
         out: &mut Outbox,
     ) {
         let tag = self.ids.token();
+        let session =
+            self.cfg.session_timer.as_ref().map(|st| crate::core::session_timer::negotiate(st, msg));
         // Refusals make the transaction at once; an accepted call makes it
         // after reading the request, which it then moves in (no clone).
         let refusal = if self.calls.find(msg.call_id()).is_some() {
             // A merged request (RFC 3261 §8.2.2.2) or a Call-ID reused.
             Err((482, "Loop Detected", Extra::default()))
+        } else if let Some(Err(min)) = session {
+            // RFC 4028 §8.1: an interval below our Min-SE.
+            Err((422, "Session Interval Too Small", Extra { min_se: Some(min), ..Extra::default() }))
         } else if let Err(reason) = self.admission.admit_call(&self.cfg, from, &mut self.stats) {
             Err((503, reason, Extra { retry_after: Some(5), ..Extra::default() }))
         } else {
@@ -70,9 +75,11 @@ impl ShardCore {
         });
         let txn = self.new_ist(key, msg, from);
         let reply_to = self.ist.get(txn).map_or(self.arrived, |t| t.reply_to);
-        let call =
+        let mut call =
             Call::incoming(self.ids.generation(), dialog, now, reply_to, txn, answer).with_info(info.clone());
-        let mut call = call;
+        if let Some(Ok(n)) = session {
+            call.set_session(n);
+        }
         if let Some(request) = self.ist.get(txn).and_then(|t| t.request()) {
             if PeerAsks::of(request) != PeerAsks::No {
                 let cseq = request.cseq_number().unwrap_or(0);
@@ -116,7 +123,7 @@ impl ShardCore {
             self.stats.media_refused += 1;
             return Err((503, "Service Unavailable - No RTP Ports"));
         };
-        let answer = self.sdp.answer_offer(msg, port, 1);
+        let answer = self.sdp.answer_offer(msg, port, 1, None);
         if !matches!(&answer, Ok(a) if a.port.is_some()) {
             self.ports.give_back(port);
         }

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 pub use inspect::UriSchemes;
 pub(crate) use reason::reason_phrase;
-pub(crate) use write::{Extra, Ours, allow, write_response};
+pub(crate) use write::{Extra, Ours, allow, supported, write_response};
 
 use crate::core::{LimitAction, Outbox, ShardCore};
 use crate::sip::{Message, Method};
@@ -71,6 +71,14 @@ impl ShardCore {
             let extra = Extra { allow: r.allow, unsupported: r.unsupported.as_deref(), ..Extra::default() };
             return self.refuse(now, from, key, msg, r.code, r.reason, extra, out);
         }
+        let key = if in_dialog {
+            key
+        } else {
+            match self.authorized(now, from, key, msg, out) {
+                Some(key) => key,
+                None => return,
+            }
+        };
         match msg.method() {
             Method::Register => self.on_register(now, from, key, msg, out),
             _ if in_dialog => self.on_in_dialog(now, from, key, msg, out),

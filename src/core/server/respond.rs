@@ -38,6 +38,7 @@ impl ShardCore {
             contact: self.sdp.contact_for(self.arrived.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+            supported: crate::core::server::supported(self.cfg.session_timer.is_some()),
         };
         write_response(&mut self.writer, ours, req, source, head, extra)
     }
@@ -136,6 +137,7 @@ impl ShardCore {
             contact: self.sdp.contact_for(self.arrived.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+            supported: crate::core::server::supported(self.cfg.session_timer.is_some()),
         };
         let data = write_response(&mut self.writer, ours, request, t.source, head, extra);
         t.respond(&mut self.clock.txn(now, &mut out.transmits, None), slot, head.code, data);

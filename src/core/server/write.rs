@@ -41,6 +41,13 @@ pub(crate) struct Extra<'a> {
     /// A 3xx's Contact: where the caller should go instead.
     pub redirect: Option<&'a str>,
     pub sdp: Option<&'a [u8]>,
+    /// Session-Expires, Require and Supported of a 2xx (RFC 4028).
+    pub session: Option<crate::core::session_timer::SessionHeader>,
+    /// A 422's Min-SE, seconds.
+    pub min_se: Option<u32>,
+    /// Digest challenges: the header (WWW- or Proxy-Authenticate) and
+    /// one value per hash offered.
+    pub challenges: Option<(&'a str, &'a [String])>,
     /// A reliable provisional's RSeq (RFC 3262): `Require: 100rel`.
     pub rseq: Option<u32>,
 }
@@ -52,10 +59,17 @@ impl<'a> From<&'a With> for Extra<'a> {
             allow: w.allow,
             redirect: w.custom.as_ref().and_then(|c| c.redirect.as_deref()),
             sdp: w.sdp.as_deref(),
+            session: w.session,
             rseq: w.reliable,
             ..Extra::default()
         }
     }
+}
+
+/// The extensions we support (an OPTIONS 200's Supported): `timer` too
+/// with session timers on.
+pub(crate) fn supported(session_timer: bool) -> &'static str {
+    if session_timer { "100rel, timer" } else { SUPPORTED }
 }
 
 /// Our own header values a response carries.
@@ -64,6 +78,7 @@ pub(crate) struct Ours<'a> {
     pub contact: &'a str,
     pub server: &'a str,
     pub allow: &'a str,
+    pub supported: &'a str,
 }
 
 /// Writes a response to `req` (received from `source`).
@@ -96,7 +111,7 @@ pub(crate) fn write_response(
         b = b
             .header("Accept-Encoding", "identity")
             .header("Accept-Language", "en")
-            .header("Supported", SUPPORTED);
+            .header("Supported", ours.supported);
     }
     if let Some(u) = extra.unsupported {
         b = b.header("Unsupported", u);
@@ -109,6 +124,21 @@ pub(crate) fn write_response(
     }
     if let Some(m) = extra.min_expires {
         b = b.header_u32("Min-Expires", m);
+    }
+    if let Some(s) = extra.session {
+        b = b.header("Session-Expires", &format!("{};refresher={}", s.seconds, s.refresher));
+        if s.require {
+            b = b.header("Require", "timer");
+        }
+        b = b.header("Supported", "timer");
+    }
+    if let Some(m) = extra.min_se {
+        b = b.header_u32("Min-SE", m);
+    }
+    if let Some((name, values)) = extra.challenges {
+        for v in values {
+            b = b.header(name, v);
+        }
     }
     if let Some(uri) = extra.redirect {
         b = if uri.starts_with('<') { b.header("Contact", uri) } else { b.contact(uri) };

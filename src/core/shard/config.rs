@@ -60,6 +60,11 @@ pub struct CoreConfig {
     pub codecs: Vec<crate::sip::sdp::Codec>,
     /// Host part of our Contact (None: the listen address).
     pub contact_host: Option<String>,
+    /// Session timers of the calls we answer (None: Session-Expires is
+    /// ignored and no session is refreshed or watched).
+    pub session_timer: Option<crate::core::SessionTimerConfig>,
+    /// Digest authentication of the requests we answer (None: none).
+    pub auth: Option<crate::core::AuthConfig>,
     /// Username and password for digest challenges to calls we place.
     pub credentials: Option<Credentials>,
     /// Request-URI schemes served; others get 416.
@@ -69,6 +74,12 @@ pub struct CoreConfig {
     /// The secret behind our tags, branches and Call-IDs (a fresh random
     /// one by default).
     pub id_key: crate::core::IdKey,
+    /// Whether calls are encrypted (SRTP, SDES keys in SDP).
+    pub srtp: crate::core::SrtpPolicy,
+    /// The secret our SRTP master keys are minted from (a fresh random
+    /// one by default; apart from `id_key`, so a fixed `id_key` never
+    /// fixes media keys).
+    pub srtp_key: crate::core::IdKey,
 }
 
 impl CoreConfig {
@@ -131,9 +142,13 @@ impl Default for CoreConfig {
             codecs: crate::sip::sdp::Codec::DEFAULT_ORDER.to_vec(),
             contact_host: None,
             credentials: None,
+            auth: None,
+            session_timer: None,
             uri_schemes: crate::core::UriSchemes::default(),
             registrar: None,
             id_key: crate::core::IdKey::from_os(),
+            srtp: crate::core::SrtpPolicy::default(),
+            srtp_key: crate::core::IdKey::from_os(),
             shared_limits: None,
         }
     }

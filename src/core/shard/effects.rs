@@ -54,7 +54,10 @@ impl ShardCore {
                     self.clock.wheel.cancel(h);
                 }
             }
-            &mut Effect::Media(op) => out.media.push(media_command(handle, op)),
+            Effect::Media(op) => {
+                let op = std::mem::replace(op, MediaOp::Direction { local_port: 0, send: false });
+                out.media.push(media_command(handle, op))
+            }
             Effect::Event(e) => {
                 let e = std::mem::replace(e, CallEvent::Ringing);
                 if let Some(info) = self.calls.get(slot).and_then(|c| c.info()) {
@@ -107,6 +110,7 @@ impl ShardCore {
             contact: self.sdp.contact_for(t.reply_to.transport),
             server: &self.cfg.user_agent,
             allow: crate::core::server::allow(self.cfg.registrar.is_some()),
+            supported: crate::core::server::supported(self.cfg.session_timer.is_some()),
         };
         let custom = with.custom.as_ref().and_then(|c| c.reason.as_deref());
         let reason = custom.unwrap_or_else(|| reason_phrase(code));
@@ -138,9 +142,10 @@ fn record_us(h: &mut hdrhistogram::Histogram<u64>, setup: std::time::Duration) {
 /// A call's media operation as a command naming the call.
 fn media_command(call: CallHandle, op: MediaOp) -> MediaCommand {
     match op {
-        MediaOp::Open { local_port, remote, payload_type, send, mode, dtmf_pt } => {
-            MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt }
+        MediaOp::Open { local_port, remote, payload_type, send, mode, dtmf_pt, srtp } => {
+            MediaCommand::Open { call, local_port, remote, payload_type, send, mode, dtmf_pt, srtp }
         }
+        MediaOp::Rekey { local_port, srtp } => MediaCommand::Rekey { call, local_port, srtp },
         MediaOp::Mode { local_port, mode } => MediaCommand::Mode { call, local_port, mode },
         MediaOp::Direction { local_port, send } => MediaCommand::Direction { call, local_port, send },
         MediaOp::Music { local_port, on } => MediaCommand::Music { call, local_port, on },

@@ -65,6 +65,7 @@ impl ShardCore {
             }
             EndReason::RequestTimeout | EndReason::InviteTimeout => s.failed_request_timeout += 1,
             EndReason::TransportError => s.failed_transport += 1,
+            EndReason::SessionExpired => s.failed_session_expired += 1,
         }
         if let Some(referrer) = f.unanswered_referrer {
             self.report_transfer(referrer, crate::core::transfer::unanswered_status(reason), out);

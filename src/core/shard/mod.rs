@@ -3,7 +3,7 @@
 //! messages, commands and clock readings and drains its `Outbox`; calls
 //! decide what happens to them (`core::call`), this carries it out.
 
-mod capacity;
+pub(crate) mod capacity;
 mod clock;
 mod config;
 mod effects;
@@ -17,7 +17,6 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-pub use capacity::lingering_at;
 pub(crate) use clock::{Clock, CoreTimer};
 pub use config::{CoreConfig, Credentials, RtpPortSource};
 
@@ -67,6 +66,8 @@ pub struct ShardCore {
     /// The peer (transport, connection) of the message being handled:
     /// our answers go back the way it came (RFC 3261 §18.2.2).
     pub(crate) arrived: Peer,
+    /// Nonces, replay memory and failures, when requests need credentials.
+    pub(crate) auth: Option<super::auth::AuthState>,
     due: Vec<CoreTimer>,
 }
 
@@ -93,6 +94,7 @@ impl ShardCore {
             step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
             placed_live: 0,
             arrived: Peer::udp(cfg.local),
+            auth: cfg.auth.as_ref().map(|a| super::auth::AuthState::new(a, cfg.shard, epoch)),
             due: Vec::new(),
             cfg,
         }

@@ -2,9 +2,11 @@
 //! collector by addition; the calls we place are counted apart
 //! (`placed`), and the tables' sizes are sampled.
 
+mod auth;
 mod placed;
 mod tables;
 
+pub use auth::AuthStats;
 pub use placed::{StatusCounts, UacStats};
 pub use tables::TableSizes;
 
@@ -40,6 +42,9 @@ pub struct CoreStats {
     /// Calls that failed: a message of ours could not be sent at all (no
     /// connection could be opened for our BYE).
     pub failed_transport: u64,
+    /// Calls we ended with BYE because the peer did not refresh the
+    /// session in time (RFC 4028).
+    pub failed_session_expired: u64,
     /// New INVITEs refused 503 because no RTP port pair was free.
     pub media_refused: u64,
     /// New INVITEs refused with 503 for overload (call limit or delay).
@@ -89,6 +94,8 @@ pub struct CoreStats {
     pub peak_active_calls: u64,
     /// The calls this shard placed (UAC role), counted apart.
     pub uac: UacStats,
+    /// Digest authentication of the requests we answer.
+    pub auth: AuthStats,
 }
 
 impl CoreStats {
@@ -110,6 +117,7 @@ impl CoreStats {
             failed_media_timeout,
             failed_request_timeout,
             failed_transport,
+            failed_session_expired,
             media_refused,
             overload_rejected,
             overload_by_delay,
@@ -135,6 +143,7 @@ impl CoreStats {
         add(&mut self.responses_out_by_class, &o.responses_out_by_class);
         add(&mut self.parse_errors_by_reason, &o.parse_errors_by_reason);
         self.uac.merge(&o.uac);
+        self.auth.merge(&o.auth);
         // Shards peak at different moments: the sum would overstate the
         // peak, so a merge keeps the largest (a lower bound the runtime
         // raises with its sampled total).
@@ -164,5 +173,6 @@ impl CoreStats {
             + self.failed_media_timeout
             + self.failed_request_timeout
             + self.failed_transport
+            + self.failed_session_expired
     }
 }

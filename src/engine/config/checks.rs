@@ -71,6 +71,12 @@ pub(super) fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
     if !(s.sip || s.sips || s.tel) {
         return refuse("uri_schemes", "serve at least one of sip, sips and tel");
     }
+    if let Some(a) = &b.auth {
+        a.check().map_err(|reason| ConfigError { field: "auth", reason })?;
+    }
+    if let Some(s) = &b.session_timer {
+        s.check().map_err(|reason| ConfigError { field: "session_timer", reason })?;
+    }
     if b.event_capacity == Some(0) {
         return refuse("event_capacity", "must be at least 1 (or None for no events)");
     }

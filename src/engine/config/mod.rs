@@ -2,6 +2,7 @@
 //! (`settings`), checked once (`checks`), then split into each shard's
 //! share (`split`).
 
+mod carrier;
 mod checks;
 mod settings;
 mod split;

@@ -4,7 +4,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use crate::core::{Credentials, Registrar, SourceLimit, UriSchemes};
+use crate::core::{
+    AuthConfig, Credentials, Registrar, SessionTimerConfig, SourceLimit, SrtpPolicy, UriSchemes,
+};
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
 use crate::runtime::{ConnectionReuse, LoadPlan, StreamLimits};
@@ -39,9 +41,12 @@ pub struct ConfigBuilder {
     pub(crate) contact_host: Option<String>,
     pub(crate) media_addr: Option<IpAddr>,
     pub(crate) codecs: Vec<Codec>,
+    pub(crate) srtp: SrtpPolicy,
     pub(crate) event_capacity: Option<usize>,
     pub(crate) defer_timeout: Duration,
     pub(crate) credentials: Option<Credentials>,
+    pub(crate) auth: Option<AuthConfig>,
+    pub(crate) session_timer: Option<SessionTimerConfig>,
     pub(crate) load: Option<LoadPlan>,
     pub(crate) uri_schemes: UriSchemes,
     pub(crate) registrar: Option<Registrar>,
@@ -73,9 +78,12 @@ impl Default for ConfigBuilder {
             contact_host: None,
             media_addr: None,
             codecs: Codec::DEFAULT_ORDER.to_vec(),
+            srtp: SrtpPolicy::default(),
             event_capacity: Some(65_536),
             defer_timeout: Duration::from_secs(60),
             credentials: None,
+            auth: None,
+            session_timer: None,
             load: None,
             uri_schemes: UriSchemes::default(),
             registrar: None,
@@ -125,10 +133,18 @@ impl ConfigBuilder {
         media_addr: IpAddr => media_addr;
         /// Codecs accepted, offered in this order (answers keep the offer's order).
         codecs: Vec<Codec> => codecs;
+        /// SRTP (SDES keys in SDP): off, optional (follow the offer; the default) or mandatory.
+        srtp: SrtpPolicy => srtp;
+        /// After a media timeout, end the call (true) or only report it.
+        hang_up_on_media_timeout: bool => media_timeout_hangup;
         /// Request-URI schemes served (sip, sips and tel by default); others get 416.
         uri_schemes: UriSchemes => uri_schemes;
         /// A deferred call still unanswered after this gets 480.
         defer_timeout: Duration => defer_timeout;
+        /// Calls placed by the engine itself, each shard pacing its share.
+        load: LoadPlan => load;
+        /// Shard threads (default: one per core).
+        shards: usize => shards;
     }
 
     /// Credentials for 401/407 challenges to the calls the engine places.
@@ -141,18 +157,6 @@ impl ConfigBuilder {
     /// REGISTER gets 405). Keep a clone to read its bindings.
     pub fn registrar(mut self, registrar: Registrar) -> Self {
         self.registrar = Some(registrar);
-        self
-    }
-
-    /// Calls placed by the engine itself, each shard pacing its share.
-    pub fn load(mut self, plan: LoadPlan) -> Self {
-        self.load = Some(plan);
-        self
-    }
-
-    /// Shard threads (default: one per core).
-    pub fn shards(mut self, n: usize) -> Self {
-        self.shards = Some(n);
         self
     }
 
@@ -185,12 +189,6 @@ impl ConfigBuilder {
     /// Runs the RTP relay pool with these settings (default: no media).
     pub fn media(mut self, media: MediaConfig) -> Self {
         self.media = (media.mode != MediaMode::Off).then_some(media);
-        self
-    }
-
-    /// After a media timeout, end the call (true) or only report it.
-    pub fn hang_up_on_media_timeout(mut self, hang_up: bool) -> Self {
-        self.media_timeout_hangup = hang_up;
         self
     }
 

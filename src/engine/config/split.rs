@@ -66,8 +66,11 @@ impl ConfigBuilder {
             max_calls_per_source: self.max_calls_per_source.map(share),
             defer_timeout: self.defer_timeout,
             codecs: self.codecs,
+            srtp: self.srtp,
             contact_host: self.contact_host,
             credentials: self.credentials,
+            auth: self.auth,
+            session_timer: self.session_timer,
             uri_schemes: self.uri_schemes,
             registrar: self.registrar,
             ..CoreConfig::default()

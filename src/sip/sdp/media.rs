@@ -87,6 +87,22 @@ impl<'a> MediaDescription<'a> {
     pub fn is_audio(&self) -> bool {
         self.media.eq_ignore_ascii_case("audio")
     }
+
+    /// Plain RTP: `RTP/AVP`.
+    pub fn is_plain_rtp(&self) -> bool {
+        self.proto.eq_ignore_ascii_case("RTP/AVP")
+    }
+
+    /// Secure RTP (RFC 3711): `RTP/SAVP`, or `RTP/SAVPF` (RFC 5124).
+    pub fn is_secure_rtp(&self) -> bool {
+        self.proto.eq_ignore_ascii_case("RTP/SAVP") || self.proto.eq_ignore_ascii_case("RTP/SAVPF")
+    }
+
+    /// The values of this section's `a=crypto` lines (RFC 4568), in order,
+    /// unparsed: the SRTP layer reads them.
+    pub fn crypto_values(&self) -> impl Iterator<Item = &'a str> + 'a {
+        attr_values(self.attrs, "crypto")
+    }
 }
 
 /// Values of `a=<name>:<value>` lines in an attribute region.

@@ -7,7 +7,11 @@
 //!   [`write_answer`] serialises it.
 //! - [`hold_state`] and [`write_offer`] cover re-INVITE hold/resume.
 //!
-//! Not supported (refused in answers): SRTP, video, more than one audio stream.
+//! [`negotiate_with`] lets the caller accept `RTP/SAVP` streams (SRTP: the
+//! core reads their `a=crypto` lines); the writers take the extra
+//! attribute lines (ours) that go with them.
+//!
+//! Not supported (refused in answers): video, more than one audio stream.
 
 mod body_scan;
 mod codec;
@@ -24,7 +28,7 @@ pub use codec::{Codec, LocalMedia, TELEPHONE_EVENT_PT};
 pub use direction::{Direction, HoldState, hold_state};
 pub use error::{SdpError, SdpErrorKind};
 pub use media::{MediaDescription, RtpMap};
-pub use negotiate::{Answer, AnsweredMedia, NegotiateError, negotiate};
+pub use negotiate::{Answer, AnsweredMedia, NegotiateError, negotiate, negotiate_with};
 pub use parse::{MAX_MEDIA, parse};
 pub use session::{AddrType, Connection, Origin, SessionDescription};
-pub use write::{write_answer, write_offer};
+pub use write::{write_answer, write_answer_with, write_offer, write_offer_with};

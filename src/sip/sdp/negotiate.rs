@@ -25,6 +25,8 @@ pub struct Answer<'a> {
 /// One answered `m=` line; `port == 0` means refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnsweredMedia<'a> {
+    /// Which offered `m=` line this answers (0-based).
+    pub index: usize,
     /// Media type (audio, video).
     pub media: &'a str,
     /// Transport protocol (RTP/AVP).
@@ -74,13 +76,28 @@ pub fn negotiate<'a>(
     offer: &SessionDescription<'a>,
     local: &LocalMedia,
 ) -> Result<Answer<'a>, NegotiateError> {
+    negotiate_with(offer, local, |m| m.is_plain_rtp())
+}
+
+/// [`negotiate`], with the caller judging each live audio stream's
+/// transport (`RTP/AVP`, `RTP/SAVP` and its keys ...): the first stream
+/// `usable` takes that has a common voice codec is accepted.
+pub fn negotiate_with<'a>(
+    offer: &SessionDescription<'a>,
+    local: &LocalMedia,
+    mut usable: impl FnMut(&MediaDescription<'a>) -> bool,
+) -> Result<Answer<'a>, NegotiateError> {
     let mut media = SmallVec::new();
     let mut accepted = false;
-    for m in &offer.media {
-        let formats =
-            if accepted || !is_plain_rtp_audio(m) { Formats::new() } else { common_codecs(m, &local.codecs) };
+    for (index, m) in offer.media.iter().enumerate() {
+        let live_audio = m.is_audio() && m.port != 0;
+        let formats = if accepted || !live_audio || !usable(m) {
+            Formats::new()
+        } else {
+            common_codecs(m, &local.codecs)
+        };
         if formats.is_empty() {
-            media.push(refused(m));
+            media.push(refused(index, m));
             continue;
         }
         if let Some(at) = m.malformed {
@@ -99,6 +116,7 @@ pub fn negotiate<'a>(
             m.effective_connection(offer).and_then(|c| c.ip()).map(|ip| SocketAddr::new(ip, m.port))
         };
         media.push(AnsweredMedia {
+            index,
             media: m.media,
             proto: m.proto,
             port: local.port,
@@ -114,12 +132,9 @@ pub fn negotiate<'a>(
     Ok(Answer { media, hold: hold_state(offer) })
 }
 
-fn is_plain_rtp_audio(m: &MediaDescription<'_>) -> bool {
-    m.is_audio() && m.port != 0 && m.proto.eq_ignore_ascii_case("RTP/AVP")
-}
-
-fn refused<'a>(m: &MediaDescription<'a>) -> AnsweredMedia<'a> {
+fn refused<'a>(index: usize, m: &MediaDescription<'a>) -> AnsweredMedia<'a> {
     AnsweredMedia {
+        index,
         media: m.media,
         proto: m.proto,
         port: 0,

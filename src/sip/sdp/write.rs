@@ -16,6 +16,12 @@ const EVENTS: &[u8] = b"0-16";
 
 /// Writes the SDP answer for `answer`; refused streams get only their `m=` line.
 pub fn write_answer(answer: &Answer, local: &LocalMedia, out: &mut BytesMut) {
+    write_answer_with(answer, local, b"", out);
+}
+
+/// [`write_answer`], with `extra` (whole attribute lines, each ending in
+/// CRLF, e.g. our `a=crypto`) after the accepted stream's attributes.
+pub fn write_answer_with(answer: &Answer, local: &LocalMedia, extra: &[u8], out: &mut BytesMut) {
     write_session(local, out);
     for m in &answer.media {
         out.put_slice(b"m=");
@@ -38,6 +44,7 @@ pub fn write_answer(answer: &Answer, local: &LocalMedia, out: &mut BytesMut) {
         }
         out.put_slice(b"\r\n");
         write_media_attrs(m.formats.iter().copied(), local.ptime, m.direction, out);
+        out.put_slice(extra);
     }
 }
 
@@ -45,10 +52,23 @@ pub fn write_answer(answer: &Answer, local: &LocalMedia, out: &mut BytesMut) {
 /// (static payload types, telephone-event as 101): used for re-INVITE
 /// hold (`SendOnly`) and resume (`SendRecv`).
 pub fn write_offer(local: &LocalMedia, direction: Direction, out: &mut BytesMut) {
+    write_offer_with(local, direction, "RTP/AVP", b"", out);
+}
+
+/// [`write_offer`] on transport `proto` (`RTP/SAVP` for SRTP), with
+/// `extra` attribute lines (each ending in CRLF) after the stream's own.
+pub fn write_offer_with(
+    local: &LocalMedia,
+    direction: Direction,
+    proto: &str,
+    extra: &[u8],
+    out: &mut BytesMut,
+) {
     write_session(local, out);
     out.put_slice(b"m=audio ");
     put_num(out, local.port);
-    out.put_slice(b" RTP/AVP");
+    out.put_u8(b' ');
+    put_short(out, proto.as_bytes());
     let codecs =
         || local.codecs.iter().enumerate().filter(|&(i, c)| !local.codecs.iter().take(i).any(|d| d == c));
     for (_, c) in codecs() {
@@ -57,6 +77,7 @@ pub fn write_offer(local: &LocalMedia, direction: Direction, out: &mut BytesMut)
     }
     out.put_slice(b"\r\n");
     write_media_attrs(codecs().map(|(_, &c)| (c.offer_pt(), c)), local.ptime, direction, out);
+    out.put_slice(extra);
 }
 
 fn write_session(local: &LocalMedia, out: &mut BytesMut) {

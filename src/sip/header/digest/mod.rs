@@ -1,18 +1,14 @@
 //! HTTP digest authentication for SIP (RFC 3261 §22.4, RFC 2617, RFC 7616
 //! and RFC 8760 for SHA-256): read a `WWW-Authenticate` or
-//! `Proxy-Authenticate` challenge and write the matching credentials.
+//! `Proxy-Authenticate` challenge and write the matching credentials;
+//! read credentials and compute the response a server expects.
 
-use md5::{Digest, Md5};
-use sha2::Sha256;
+mod algorithm;
+mod credentials;
 
-/// The hash a challenge asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DigestAlgorithm {
-    /// MD5 (the default when the challenge names none).
-    Md5,
-    /// SHA-256 (RFC 8760).
-    Sha256,
-}
+pub(crate) use algorithm::to_hex;
+pub use algorithm::{DigestAlgorithm, hex_digest};
+pub use credentials::{DigestCredentials, ha1};
 
 /// A digest challenge, as slices of the header value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +45,7 @@ impl<'a> Challenge<'a> {
                 "realm" => realm = Some(v),
                 "nonce" => nonce = Some(v),
                 "opaque" => opaque = Some(v),
-                "algorithm" if v.eq_ignore_ascii_case("MD5") => algorithm = DigestAlgorithm::Md5,
-                "algorithm" if v.eq_ignore_ascii_case("SHA-256") => algorithm = DigestAlgorithm::Sha256,
-                "algorithm" => return None,
+                "algorithm" => algorithm = DigestAlgorithm::from_name(v)?,
                 "qop" => qop_auth = v.split(',').any(|q| q.trim().eq_ignore_ascii_case("auth")),
                 "stale" => stale = v.eq_ignore_ascii_case("true"),
                 _ => {}
@@ -79,10 +73,7 @@ impl<'a> Challenge<'a> {
         } else {
             h(&format!("{ha1}:{}:{ha2}", self.nonce))
         };
-        let alg = match self.algorithm {
-            DigestAlgorithm::Md5 => "MD5",
-            DigestAlgorithm::Sha256 => "SHA-256",
-        };
+        let alg = self.algorithm.name();
         let mut v = format!(
             "Digest username=\"{user}\", realm=\"{}\", nonce=\"{}\", uri=\"{uri}\", response=\"{response}\", algorithm={alg}",
             self.realm, self.nonce
@@ -97,18 +88,9 @@ impl<'a> Challenge<'a> {
     }
 }
 
-/// Lowercase hex of the digest of `data`.
-pub fn hex_digest(alg: DigestAlgorithm, data: &[u8]) -> String {
-    let bytes: Vec<u8> = match alg {
-        DigestAlgorithm::Md5 => Md5::digest(data).to_vec(),
-        DigestAlgorithm::Sha256 => Sha256::digest(data).to_vec(),
-    };
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `name=value` pairs separated by commas; values may be quoted (and then
 /// hold commas).
-fn params(mut s: &str) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn params(mut s: &str) -> impl Iterator<Item = (&str, &str)> {
     std::iter::from_fn(move || {
         s = s.trim_start_matches([' ', '\t', ',', '\r', '\n']);
         let eq = s.find('=')?;
