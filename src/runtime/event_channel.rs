@@ -91,14 +91,15 @@ pub fn event_channel(capacity: usize) -> (EventSender, Events) {
 /// queued before was read.
 ///
 /// ```no_run
-/// # let engine: sipbench::Engine = unimplemented!();
 /// use std::time::Duration;
-/// use sipbench::EventKind;
+/// use sipbench::{Engine, EventKind};
 ///
-/// let events = engine.events();
-/// while let Ok(event) = events.recv_timeout(Duration::from_secs(1)) {
-///     if let EventKind::Terminated { reason, .. } = event.kind {
-///         println!("{} ({}) ended: {reason:?}", event.call, event.info.call_id);
+/// fn print_call_ends(engine: &Engine) {
+///     let events = engine.events();
+///     while let Ok(event) = events.recv_timeout(Duration::from_secs(1)) {
+///         if let EventKind::Terminated { reason, .. } = event.kind {
+///             println!("{} ({}) ended: {reason:?}", event.call, event.info.call_id);
+///         }
 ///     }
 /// }
 /// ```

@@ -8,7 +8,8 @@
 //! The transitions by concept: `answering` (an INVITE we answer),
 //! `in_dialog` and `request_outcome` (requests inside the call), `placed`,
 //! `commands`, `transfer` (our REFER), `referred` (a REFER we took),
-//! `reliable` (100rel, early media), `session` (RFC 4028), `timers`.
+//! `reliable` (100rel, early media), `session` (RFC 4028), `local_sdp`
+//! (our port, SDP version and SRTP keys across exchanges), `timers`.
 
 mod answering;
 mod commands;
@@ -17,6 +18,7 @@ mod finished;
 mod flow;
 mod in_dialog;
 mod leg;
+mod local_sdp;
 mod media;
 mod placed;
 mod referred;
@@ -25,7 +27,6 @@ mod request_outcome;
 mod requests;
 mod resend;
 mod session;
-mod srtp;
 mod step;
 mod table;
 mod timers;
@@ -180,17 +181,6 @@ impl Call {
     pub(crate) fn next_local_cseq(&mut self) -> u32 {
         self.dialog.local_cseq += 1;
         self.dialog.local_cseq
-    }
-    pub(crate) fn local_port(&self) -> Option<u16> {
-        self.media.local_port
-    }
-    /// The SDP version our next offer or answer carries.
-    pub(crate) fn next_sdp_version(&mut self) -> u64 {
-        self.media.sdp_version += 1;
-        self.media.sdp_version
-    }
-    pub(crate) fn sdp_version(&self) -> u64 {
-        self.media.sdp_version
     }
     pub(crate) fn started(&self) -> Instant {
         self.started

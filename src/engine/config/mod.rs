@@ -2,6 +2,7 @@
 //! (`settings`), checked once (`checks`), then split into each shard's
 //! share (`split`).
 
+mod admission;
 mod carrier;
 mod checks;
 mod settings;

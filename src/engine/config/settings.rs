@@ -172,20 +172,6 @@ impl ConfigBuilder {
         self
     }
 
-    /// Live calls from one source address (503 beyond): each shard holds
-    /// its share, rounded up.
-    pub fn max_calls_per_source(mut self, n: u32) -> Self {
-        self.max_calls_per_source = Some(n);
-        self
-    }
-
-    /// New out-of-dialog requests per second from one source address:
-    /// each shard holds its share of rate and burst, rounded up.
-    pub fn source_limit(mut self, limit: SourceLimit) -> Self {
-        self.source_limit = Some(limit);
-        self
-    }
-
     /// Runs the RTP relay pool with these settings (default: no media).
     pub fn media(mut self, media: MediaConfig) -> Self {
         self.media = (media.mode != MediaMode::Off).then_some(media);

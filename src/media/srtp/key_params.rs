@@ -10,7 +10,8 @@ use bytes::BufMut;
 use zeroize::Zeroizing;
 
 use super::error::SrtpError;
-use super::master_key::{MAX_KEY_AND_SALT, MAX_LIFETIME, MasterKey, Mki};
+use super::master_key::{MAX_KEY_AND_SALT, MAX_LIFETIME, MasterKey};
+use super::mki::Mki;
 use super::suite::SrtpSuite;
 
 /// RFC 4648 base64; some peers leave the padding off, which is accepted.

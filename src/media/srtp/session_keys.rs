@@ -6,7 +6,8 @@ use super::cm_hmac::CmHmac;
 use super::error::SrtpError;
 use super::gcm::{GCM_TAG, Gcm};
 use super::kdf::Kdf;
-use super::master_key::{MAX_LIFETIME, MasterKey, Mki};
+use super::master_key::{MAX_LIFETIME, MasterKey};
+use super::mki::Mki;
 
 /// A packet transform of one suite family.
 pub(crate) enum Transform {

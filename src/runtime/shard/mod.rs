@@ -6,6 +6,7 @@
 mod input;
 mod output;
 mod parking;
+mod parts;
 mod publish;
 mod sockets;
 mod stopping;
@@ -17,20 +18,17 @@ use std::time::{Duration, Instant};
 
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
-use parking_lot::Mutex;
 
-use super::app_events::EventOut;
 use super::commands::drain_commands;
 use super::load::LoadPacer;
 use super::mailbox::ShardMailbox;
-use super::media_link::MediaLink;
 use super::report::ShardReport;
-use super::stop::Stop;
 use super::streams::{Arrived, StreamSetup, Streams};
-use crate::core::{CallHandler, CoreConfig, ShardCore, lingering_at};
+use crate::core::{CoreConfig, ShardCore};
 use input::ShardInput;
 use output::ShardOutput;
 use parking::Parking;
+pub(crate) use parts::ShardParts;
 use publish::Publisher;
 use stopping::Stopping;
 
@@ -59,21 +57,6 @@ pub(crate) struct Shard {
     parking: Parking,
 }
 
-/// What a shard runs with besides its socket and poll.
-pub(crate) struct ShardParts {
-    pub(crate) mailboxes: Arc<Vec<ShardMailbox>>,
-    pub(crate) report: Arc<Mutex<ShardReport>>,
-    pub(crate) stop: Arc<Stop>,
-    pub(crate) max_inbox_delay: Option<Duration>,
-    pub(crate) handler: Box<dyn CallHandler>,
-    pub(crate) events: Option<EventOut>,
-    pub(crate) media: Option<MediaLink>,
-    pub(crate) pacer: Option<LoadPacer>,
-    pub(crate) busy_poll: Option<Duration>,
-    /// This shard's share of the expected call rate (server tables).
-    pub(crate) expected_rate: Option<f64>,
-}
-
 impl Shard {
     pub(crate) fn new(
         id: usize,
@@ -90,13 +73,8 @@ impl Shard {
         let streams = Streams::new(id as u16, poll.registry(), streams, epoch)?;
         let linger = cfg.timers.t1x64();
         let mut core = ShardCore::new(cfg, epoch);
+        parts.size_tables(&mut core, linger);
         core.set_handler(parts.handler);
-        if let Some(rate) = parts.expected_rate {
-            core.reserve_server_transactions(lingering_at(rate, linger, u64::MAX));
-        }
-        if let Some(pacer) = &parts.pacer {
-            core.reserve_client_transactions(pacer.lingering_transactions(linger));
-        }
         let mut output = ShardOutput::new(parts.events, parts.media);
         output.refill_ports(&mut core);
         Ok(Shard {

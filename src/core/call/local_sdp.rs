@@ -1,6 +1,7 @@
-//! A call's SRTP keys across offer/answer exchanges: the `a=crypto` of
-//! our pending offer, and re-keying the running stream when a later
-//! exchange (a re-INVITE or UPDATE, ours or the peer's) settles new keys.
+//! Our side of a call's offer/answer exchanges: the RTP port and SDP
+//! version we offer or answer with, the `a=crypto` of our pending offer,
+//! and re-keying the running stream when a later exchange (a re-INVITE
+//! or UPDATE, ours or the peer's) settles new SRTP keys.
 
 use super::Call;
 use super::step::Step;
@@ -9,6 +10,20 @@ use crate::dialog::EndReason;
 use crate::media::{CryptoAttribute, SrtpKeys, SrtpSuite};
 
 impl Call {
+    /// The RTP port we offer or answer with (None: no media).
+    pub(crate) fn local_port(&self) -> Option<u16> {
+        self.media.local_port
+    }
+    /// The SDP version our next offer or answer carries.
+    pub(crate) fn next_sdp_version(&mut self) -> u64 {
+        self.media.sdp_version += 1;
+        self.media.sdp_version
+    }
+    /// The SDP version of our last offer or answer.
+    pub(crate) fn sdp_version(&self) -> u64 {
+        self.media.sdp_version
+    }
+
     /// The keys in use (None: plain RTP).
     pub(crate) fn srtp(&self) -> Option<&SrtpKeys> {
         self.media.srtp.as_deref()
