@@ -4,16 +4,20 @@
 //! transaction keeps a copy of its final response over UDP, apart from the
 //! output block it was written into (`KeptResponses`), and nothing over a
 //! stream; a non-2xx final to an INVITE is kept until the ACK only.
+//! Client transactions (the calls we place) let their request go at the
+//! final response: an accepted INVITE lingers 64·T1 (Timer M), a BYE T4
+//! (Timer K), and neither retransmits after a final.
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
-use sipbench::sip::{Message, Transport};
+use sipbench::sip::{Message, Method, Transport, Writer};
 use sipbench::timer::TimerWheel;
 use sipbench::txn::{
-    ConnId, InviteServerTxn, KeptResponses, MessageKind, NistState, NonInviteServerTxn, Peer, RequestBoxes,
-    TimerConfig, TxnCtx, TxnOutput, TxnTimerRef,
+    ClientOutcome, ConnId, IctState, InviteClientTxn, InviteServerTxn, KeptResponses, MessageKind, NictState,
+    NistState, NonInviteClientTxn, NonInviteServerTxn, Peer, RequestBoxes, TimerConfig, TxnCtx, TxnOutput,
+    TxnTimer, TxnTimerRef,
 };
 
 #[derive(Default)]
@@ -158,4 +162,80 @@ fn the_table_slot_of_an_invite_transaction_holds_no_message_inline() {
     let slot = std::mem::size_of::<InviteServerTxn>();
     assert!(slot < std::mem::size_of::<Message>(), "{slot} bytes");
     assert!(slot <= 256, "{slot} bytes");
+}
+
+fn response(code: &str, method: &str) -> Message {
+    Message::parse(Bytes::from(format!(
+        "SIP/2.0 {code}\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-1\r\nFrom: <sip:c@127.0.0.1>;tag=1\r\n\
+         To: <sip:s@127.0.0.1>;tag=2\r\nCall-ID: linger@h\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
+    )))
+    .unwrap()
+}
+
+#[test]
+fn an_invite_client_transaction_lets_its_invite_go_at_the_2xx() {
+    let mut sh = Shard::new();
+    let raw = invite();
+    let mut sent = Sent::default();
+    let to = Peer::udp(source());
+    let mut txn = InviteClientTxn::start(&mut sh.ctx(&mut sent), 0, 1, to, raw.clone());
+    assert_eq!(sent.0, vec![raw.clone()]);
+    // Timer A still resends the INVITE as sent while no answer came.
+    txn.on_timer(&mut sh.ctx(&mut sent), 0, TxnTimer::A);
+    assert_eq!(sent.0.len(), 2);
+    assert_eq!(sent.0[1], raw);
+    sent.0.clear();
+    let mut writer = Writer::new();
+    let outcome = txn.on_response(&mut sh.ctx(&mut sent), 0, &response("200 OK", "INVITE"), &mut writer);
+    assert_eq!(outcome, Some(ClientOutcome::Final(200)));
+    assert_eq!(txn.state, IctState::Accepted);
+    assert!(txn.request.is_empty());
+    // Nobody but this test holds the INVITE's bytes while Timer M runs.
+    assert!(raw.is_unique());
+    // A 2xx retransmission still reaches the call, which ACKs it.
+    let again = txn.on_response(&mut sh.ctx(&mut sent), 0, &response("200 OK", "INVITE"), &mut writer);
+    assert_eq!(again, Some(ClientOutcome::Final(200)));
+}
+
+#[test]
+fn a_rejected_invite_is_acked_from_the_invite_as_sent_then_let_go() {
+    let mut sh = Shard::new();
+    let raw = invite();
+    let mut sent = Sent::default();
+    let to = Peer::udp(source());
+    let mut txn = InviteClientTxn::start(&mut sh.ctx(&mut sent), 0, 1, to, raw.clone());
+    sent.0.clear();
+    let mut writer = Writer::new();
+    let busy = response("486 Busy Here", "INVITE");
+    txn.on_response(&mut sh.ctx(&mut sent), 0, &busy, &mut writer);
+    assert_eq!(txn.state, IctState::Completed);
+    let ack = Message::parse(sent.0[0].clone()).unwrap();
+    assert_eq!(ack.method(), Method::Ack);
+    assert_eq!(ack.via().unwrap().branch(), Some("z9hG4bK-1"));
+    assert!(txn.request.is_empty());
+    sent.0.clear();
+    // A retransmitted 486 gets the same ACK again.
+    txn.on_response(&mut sh.ctx(&mut sent), 0, &busy, &mut writer);
+    assert_eq!(sent.0.len(), 1);
+    assert!(sent.0[0].starts_with(b"ACK "));
+    drop(sent);
+    assert!(raw.is_unique());
+}
+
+#[test]
+fn a_non_invite_client_transaction_lets_its_request_go_at_the_final() {
+    let mut sh = Shard::new();
+    let bye = Bytes::from_static(b"BYE sip:s@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n");
+    let raw = Bytes::copy_from_slice(&bye);
+    let mut sent = Sent::default();
+    let to = Peer::udp(source());
+    let mut txn = NonInviteClientTxn::start(&mut sh.ctx(&mut sent), 0, 1, to, Method::Bye, raw.clone());
+    txn.on_timer(&mut sh.ctx(&mut sent), 0, TxnTimer::E);
+    assert_eq!(sent.0, vec![raw.clone(), raw.clone()], "Timer E resends the BYE before a final");
+    let outcome = txn.on_response(&mut sh.ctx(&mut sent), 0, 200);
+    assert_eq!(outcome, Some(ClientOutcome::Final(200)));
+    assert_eq!(txn.state, NictState::Completed);
+    drop(sent);
+    // Timer K only absorbs responses: the BYE's bytes are gone.
+    assert!(raw.is_unique());
 }

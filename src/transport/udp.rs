@@ -24,13 +24,46 @@ pub fn bind_udp(addr: SocketAddr, reuse_port: bool, buffer_bytes: usize) -> io::
     #[cfg(not(unix))]
     let _ = reuse_port;
     if buffer_bytes > 0 {
-        // The kernel may clamp these to net.core.{r,w}mem_max; best effort.
-        let _ = socket.set_recv_buffer_size(buffer_bytes);
-        let _ = socket.set_send_buffer_size(buffer_bytes);
+        set_buffers(&socket, buffer_bytes);
     }
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
     Ok(socket.into())
+}
+
+/// Sets both socket buffers to `bytes`, best effort. The kernel clamps
+/// SO_RCVBUF/SO_SNDBUF to net.core.{r,w}mem_max (often 208 KiB to 4 MiB);
+/// a burst longer than the buffer is dropped silently and comes back as
+/// retransmissions. A process allowed to (CAP_NET_ADMIN) asks past the
+/// clamp with the FORCE options, as the operator asked for `bytes`.
+fn set_buffers(socket: &Socket, bytes: usize) {
+    let _ = socket.set_recv_buffer_size(bytes);
+    let _ = socket.set_send_buffer_size(bytes);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let want = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+        let clamped = [
+            (libc::SO_RCVBUFFORCE, socket.recv_buffer_size()),
+            (libc::SO_SNDBUFFORCE, socket.send_buffer_size()),
+        ];
+        for (option, got) in clamped {
+            // Linux reports twice what was set (its bookkeeping share).
+            if got.is_ok_and(|got| got < bytes) {
+                // SAFETY: a valid descriptor, and a pointer to a c_int with
+                // its size; a refusal (no CAP_NET_ADMIN) leaves the clamp.
+                unsafe {
+                    libc::setsockopt(
+                        socket.as_raw_fd(),
+                        libc::SOL_SOCKET,
+                        option,
+                        (&raw const want).cast(),
+                        std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Binds `count` sockets on `addr` (port 0: one free port for all). The
@@ -59,4 +92,35 @@ pub fn bind_udp_group(addr: SocketAddr, count: usize, buffer_bytes: usize) -> io
         );
     }
     Ok(group)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// Whether this process may pass the kernel's buffer clamp.
+    fn may_force_buffers() -> bool {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let caps = status.lines().find_map(|l| l.strip_prefix("CapEff:")).map(str::trim);
+        caps.and_then(|c| u64::from_str_radix(c, 16).ok()).is_some_and(|c| c & (1 << 12) != 0)
+    }
+
+    fn sysctl(name: &str) -> usize {
+        std::fs::read_to_string(format!("/proc/sys/net/core/{name}")).unwrap().trim().parse().unwrap()
+    }
+
+    #[test]
+    fn buffers_get_what_was_asked_past_the_clamp_when_allowed() {
+        let want = 16 << 20;
+        let socket = bind_udp("127.0.0.1:0".parse().unwrap(), false, want).unwrap();
+        let socket = Socket::from(socket);
+        let (rcv, snd) = (socket.recv_buffer_size().unwrap(), socket.send_buffer_size().unwrap());
+        if may_force_buffers() {
+            // Linux reports twice the size it was given.
+            assert_eq!((rcv, snd), (2 * want, 2 * want));
+        } else {
+            assert_eq!(rcv, 2 * want.min(sysctl("rmem_max")));
+            assert_eq!(snd, 2 * want.min(sysctl("wmem_max")));
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! INVITE client transaction, RFC 3261 §17.1.1 with RFC 6026: a 2xx moves
 //! it to Accepted (Timer M) so 2xx retransmissions still reach the TU,
-//! which ACKs each one; a non-2xx is ACKed here.
+//! which ACKs each one; a non-2xx is ACKed here. The INVITE's bytes are
+//! let go once a 2xx accepts it: nothing retransmits or cancels it after
+//! that, and Timer M keeps the transaction for up to 64·T1.
 
 use bytes::Bytes;
 
@@ -38,8 +40,8 @@ pub enum IctState {
 /// One INVITE client transaction.
 #[derive(Debug)]
 pub struct InviteClientTxn {
-    /// The INVITE as sent.
-    pub request: Message,
+    /// The INVITE as sent; empty once a 2xx accepted it.
+    pub request: Bytes,
     /// Destination (its connection is learned from the first response).
     pub to: Peer,
     /// Current state.
@@ -65,9 +67,9 @@ impl InviteClientTxn {
         slot: usize,
         generation: u32,
         to: Peer,
-        request: Message,
+        request: Bytes,
     ) -> Self {
-        ctx.send(to, request.to_bytes(), MessageKind::Request(Method::Invite));
+        ctx.send(to, request.clone(), MessageKind::Request(Method::Invite));
         let mut t = InviteClientTxn {
             request,
             to,
@@ -104,15 +106,20 @@ impl InviteClientTxn {
             (IctState::Calling | IctState::Proceeding, 200..=299) => {
                 self.clear_timers(ctx);
                 self.state = IctState::Accepted;
+                self.request = Bytes::new();
                 self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::M), ctx.timers.t1x64()));
                 Some(ClientOutcome::Final(code))
             }
             (IctState::Accepted, 200..=299) => Some(ClientOutcome::Final(code)),
             (IctState::Calling | IctState::Proceeding, _) => {
                 self.clear_timers(ctx);
-                let ack = writer.ack_for_non2xx(&self.request, resp);
-                ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
-                self.ack = Some(ack);
+                // Our own INVITE: it parsed when we wrote it.
+                if let Ok(invite) = Message::parse(self.request.clone()) {
+                    let ack = writer.ack_for_non2xx(&invite, resp);
+                    ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
+                    self.ack = Some(ack);
+                }
+                self.request = Bytes::new();
                 self.state = IctState::Completed;
                 let d = ctx.timers.absorbing(self.to.reliable(), ctx.timers.timer_d());
                 self.timeout = Some(ctx.arm(self.at(slot, TxnTimer::D), d));
@@ -137,7 +144,7 @@ impl InviteClientTxn {
     ) -> Option<ClientOutcome> {
         match (self.state, timer) {
             (IctState::Calling, TxnTimer::A) => {
-                ctx.send(self.to, self.request.to_bytes(), MessageKind::Request(Method::Invite));
+                ctx.send(self.to, self.request.clone(), MessageKind::Request(Method::Invite));
                 self.interval *= 2;
                 self.retransmit = Some(ctx.arm(self.at(slot, TxnTimer::A), self.interval));
                 None

@@ -89,6 +89,9 @@ impl NonInviteClientTxn {
                 ctx.disarm(&mut self.timer_e);
                 ctx.disarm(&mut self.timer_f);
                 self.state = NictState::Completed;
+                // Nothing is retransmitted after a final: Timer K only
+                // absorbs responses.
+                self.request = Bytes::new();
                 let k = ctx.timers.absorbing(self.to.reliable(), ctx.timers.t4);
                 self.timer_e = Some(ctx.arm(self.at(slot, TxnTimer::K), k));
                 Some(ClientOutcome::Final(code))

@@ -22,7 +22,7 @@ use crate::core::command::text;
 use crate::core::requests::{dialog_request, invite_headers};
 use crate::core::{CallDirection, CallHandle, CallInfo, CommandError, Outbox, ShardCore};
 use crate::dialog::Dialog;
-use crate::sip::{Message, Method};
+use crate::sip::Method;
 use crate::txn::{InviteClientTxn, TxnKey};
 
 impl ShardCore {
@@ -98,7 +98,7 @@ impl ShardCore {
         for (name, value) in c.leg().map_or(&[][..], |l| &l.call.headers[..]) {
             b = b.header(name, value);
         }
-        let Ok(msg) = Message::parse(b.body("application/sdp", &body)) else { return };
+        let msg = b.body("application/sdp", &body);
         let key = TxnKey::client(&branch, Method::Invite, "INVITE");
         let mut ctx = self.clock.txn(now, &mut out.transmits, Some(handle));
         let txn = self.ict.next_slot();

@@ -7,7 +7,7 @@ mod responses;
 use crate::core::call::InDialog;
 use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
 use crate::dialog::Dialog;
-use crate::sip::{Builder, HeaderName, Message, Method, Transport, Writer};
+use crate::sip::{Builder, HeaderName, Method, Transport, Writer};
 use crate::txn::{InviteClientTxn, MessageKind, NonInviteClientTxn, TxnKey};
 
 impl InDialog {
@@ -104,9 +104,8 @@ impl ShardCore {
         let mut ctx = self.clock.txn(self.step.now, &mut out.transmits, Some(handle));
         let key = TxnKey::client(&branch, method, name);
         let txn = if method == Method::Invite {
-            let Ok(msg) = Message::parse(data) else { return };
             let txn = self.ict.next_slot();
-            let mut t = InviteClientTxn::start(&mut ctx, txn, generation, peer, msg);
+            let mut t = InviteClientTxn::start(&mut ctx, txn, generation, peer, data);
             t.call = Some(slot);
             self.ict.insert(key, t)
         } else {
