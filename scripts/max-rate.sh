@@ -17,8 +17,9 @@
 # caller on core 1 (taskset), one shard each by default (--shards).
 # Each run measures both sides' CPU (callee: all threads' and processes'
 # schedstat run time; client: getrusage through /usr/bin/time) per
-# completed call and as a share of its core over the run; at the first
-# failing rate the side whose core was full is named the bottleneck. The
+# completed call and as a share of its core over the run; the side that
+# would need more of its core at the first failing rate (CPU per call at
+# the highest clean rate times that rate) is named the bottleneck. The
 # client must not be it when a callee is measured: the table says so.
 #
 #   scripts/max-rate.sh [--pairs LIST] [--start CPS] [--max CPS]
@@ -224,15 +225,21 @@ highest() {
   echo "$pass"
 }
 
-# Which side's core was full at the first failing rate of pair $1.
+# Which side limits pair $1: the core share each side needs at the first
+# failing rate, from its CPU per call at the highest clean rate $2 (the
+# failing run itself is no guide: once datagrams drop, retransmission
+# waits stretch it and both sides idle). The side that needs more is the
+# limit; over 90 % of a core it is full.
 bottleneck() {
   local fail
   fail=$(cat "$root/first-fail-$1" 2>/dev/null || echo 0)
   [ "$fail" -gt 0 ] || { echo "none up to --max"; return; }
-  cpu_of "$1" "$fail" | awk -v f="$fail" '{
-    if ($3 == "?") { print "? at " f "/s"; exit }
-    side = ($4 >= 0.9 && $4 >= $3) ? "client" : ($3 >= 0.9 ? "callee" : "neither core full")
-    printf "%s at %s/s (callee %.0f %%, client %.0f %% of a core)\n", side, f, $3 * 100, $4 * 100 }'
+  cpu_of "$1" "$2" | awk -v f="$fail" '{
+    if ($1 == "?" || $2 == "?") { print "? at " f "/s"; exit }
+    callee = $1 * f / 1e6; client = $2 * f / 1e6
+    side = client >= callee ? "client" : "callee"
+    full = (client >= callee ? client : callee) >= 0.9 ? ", full" : ""
+    printf "%s%s at %s/s (needs: callee %.0f %%, client %.0f %% of a core)\n", side, full, f, callee * 100, client * 100 }'
 }
 
 echo "== max-rate: ${seconds} s runs, rates from $start/s doubling (to $max/s), $steps bisections," \
@@ -261,7 +268,7 @@ null_rate=${best[null]:-0}
     b=${best[$p]}
     frac=$(awk -v b="$b" -v n="$null_rate" 'BEGIN { if (n > 0) printf "%.2f", b / n; else print "n/a" }')
     read -r cu ku cs ks <<<"$(cpu_of "$p" "$b")"
-    echo "| $(name "$p") | $b calls/s | $(achieved "$p" "$b")/s | $frac | $cu | $ku | $cs / $ks | $(bottleneck "$p") |"
+    echo "| $(name "$p") | $b calls/s | $(achieved "$p" "$b")/s | $frac | $cu | $ku | $cs / $ks | $(bottleneck "$p" "$b") |"
   done
   echo
   echo "CPU figures are at the highest clean rate (sipp pair: see its sipp-load.sh output)."

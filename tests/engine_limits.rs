@@ -62,3 +62,32 @@ fn calls_that_all_hash_to_one_shard_are_admitted_up_to_the_limit() {
     }
     engine.shutdown(WAIT);
 }
+
+/// Each shard's published server transaction room, once `published` holds
+/// for it (or after WAIT).
+fn server_txn_room(engine: &sipbench::Engine, published: impl Fn(&[usize]) -> bool) -> Vec<usize> {
+    let until = std::time::Instant::now() + WAIT;
+    loop {
+        let rooms: Vec<usize> = engine.stats().shards.iter().map(|s| s.tables.server_txn_room).collect();
+        if published(&rooms) || std::time::Instant::now() > until {
+            return rooms;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn expected_rate_presizes_every_shards_server_tables_for_what_lingers() {
+    // 20,000 calls/s over 2 shards: each shard's INVITE and non-INVITE
+    // tables hold 64·T1 (32 s) of its 10,000 calls/s without growing.
+    let engine = start(builder().expected_rate(Some(20_000.0)));
+    let rooms = server_txn_room(&engine, |r| r.len() == 2 && r.iter().all(|r| *r > 0));
+    assert_eq!(rooms.len(), 2);
+    assert!(rooms.iter().all(|r| *r >= 320_000), "{rooms:?}");
+    engine.shutdown(WAIT);
+    // Without it the tables start small and grow with the load.
+    let engine = start(builder());
+    let rooms = server_txn_room(&engine, |r| r.len() == 2);
+    assert!(rooms.iter().all(|r| *r < 320_000), "{rooms:?}");
+    engine.shutdown(WAIT);
+}

@@ -87,6 +87,7 @@ impl ShardReport {
         self.tables.server_txns += o.tables.server_txns;
         self.tables.client_txns += o.tables.client_txns;
         self.tables.timers += o.tables.timers;
+        self.tables.server_txn_room += o.tables.server_txn_room;
         self.datagrams_in += o.datagrams_in;
         self.handoffs_out += o.handoffs_out;
         self.handoffs_in += o.handoffs_in;

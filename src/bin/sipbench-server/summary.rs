@@ -168,7 +168,8 @@ fn counters(r: &ShardReport) -> serde_json::Value {
         "connections": sipbench::cli::connections_json(&r.conns),
         "handoffs": { "out": r.handoffs_out, "in": r.handoffs_in },
         "tables_at_exit": { "calls": r.tables.calls, "server_txns": r.tables.server_txns,
-            "client_txns": r.tables.client_txns, "timers": r.tables.timers },
+            "client_txns": r.tables.client_txns, "timers": r.tables.timers,
+            "server_txn_room": r.tables.server_txn_room },
     })
 }
 

@@ -184,6 +184,7 @@ impl ShardCore {
             server_txns: self.ist.len() + self.nist.len(),
             client_txns: self.ict.len() + self.nict.len(),
             timers: self.clock.wheel.len(),
+            server_txn_room: self.server_transaction_capacity(),
         }
     }
 

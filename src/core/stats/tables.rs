@@ -1,4 +1,5 @@
-//! Sizes of a shard's tables (all zero once it is idle).
+//! Sizes of a shard's tables (the live counts are zero once it is idle)
+//! and the room its server transaction tables were given.
 
 /// Sizes of the shard's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -11,11 +12,15 @@ pub struct TableSizes {
     pub client_txns: usize,
     /// Armed timers.
     pub timers: usize,
+    /// Server transactions of each kind (INVITE, non-INVITE) the tables
+    /// hold without growing: what `expected_rate` reserved, or what they
+    /// grew to.
+    pub server_txn_room: usize,
 }
 
 impl TableSizes {
-    /// Everything drained.
+    /// Everything drained (the room is kept).
     pub fn is_empty(&self) -> bool {
-        *self == TableSizes::default()
+        TableSizes { server_txn_room: 0, ..*self } == TableSizes::default()
     }
 }
