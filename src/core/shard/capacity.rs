@@ -1,11 +1,12 @@
-//! Pre-sizing a shard's transaction tables for the load it will carry:
-//! at a steady call rate, 64·T1 of lingering INVITE and BYE transactions
-//! (two per call: 1.6 million at 25k calls/s on a server), so that no
-//! table grows or rehashes while calls come in.
+//! What a shard's tables hold and the room they have, and pre-sizing the
+//! transaction tables for the load they will carry: at a steady call
+//! rate, 64·T1 of lingering INVITE and BYE transactions (two per call:
+//! 1.6 million at 25k calls/s on a server), so that no table grows or
+//! rehashes while calls come in.
 
 use std::time::Duration;
 
-use crate::core::ShardCore;
+use crate::core::{ShardCore, TableSizes};
 
 /// Transactions that `rate` calls a second leave lingering for `linger`,
 /// at most `calls` (the calls there will be).
@@ -15,6 +16,18 @@ pub fn lingering_at(rate: f64, linger: Duration, calls: u64) -> usize {
 }
 
 impl ShardCore {
+    /// Live calls, transactions and timers (all zero once idle), and the
+    /// server transaction tables' room.
+    pub fn table_sizes(&self) -> TableSizes {
+        TableSizes {
+            calls: self.calls.len(),
+            server_txns: self.ist.len() + self.nist.len(),
+            client_txns: self.ict.len() + self.nict.len(),
+            timers: self.clock.wheel.len(),
+            server_txn_room: self.server_transaction_capacity(),
+        }
+    }
+
     /// Room for `transactions` more server transactions of each kind
     /// (INVITE and non-INVITE) without growing.
     pub fn reserve_server_transactions(&mut self, transactions: usize) {

@@ -24,7 +24,7 @@ use super::admission::Admission;
 use super::call::{CallTable, Step};
 use super::ids::Minter;
 use super::offer_answer::{OfferAnswer, RtpPorts};
-use super::{CallHandler, CoreStats, Outbox, PolicyHandler, TableSizes};
+use super::{CallHandler, CoreStats, Outbox, PolicyHandler};
 use crate::sip::{Message, Method, Writer};
 use crate::txn::{InviteClientTxn, InviteServerTxn, NonInviteClientTxn, NonInviteServerTxn, Peer, TxnTable};
 
@@ -175,17 +175,6 @@ impl ShardCore {
     /// Calls this shard placed that are still up.
     pub fn placed_calls_live(&self) -> u64 {
         self.placed_live
-    }
-
-    /// Live calls, transactions and timers (all zero once idle).
-    pub fn table_sizes(&self) -> TableSizes {
-        TableSizes {
-            calls: self.calls.len(),
-            server_txns: self.ist.len() + self.nist.len(),
-            client_txns: self.ict.len() + self.nict.len(),
-            timers: self.clock.wheel.len(),
-            server_txn_room: self.server_transaction_capacity(),
-        }
     }
 
     /// Signalling bytes held per live call (dialog text plus the fixed
