@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Hand-off cost with one source address (a proxy or SBC in front): SIPp
 # sends every datagram from one socket (-t u1), so with two shards the
-# kernel's SO_REUSEPORT hash puts them all on one shard, which hands the
-# other shard's calls over. Server CPU per call (perf stat task-clock) with
-# --shards 2 against --shards 1, alternating --rounds times in one run;
-# prints each run's figures (scripts/server-counts.sh) and the ratio of
-# the medians. Budget: 2 shards <= 1.2x one shard.
+# kernel's SO_REUSEPORT 4-tuple hash would put them all on one shard,
+# which would hand the other shard's calls over; the server steers them
+# by Call-ID in the kernel instead (eBPF), and --no-kernel-steering turns
+# that off. Server CPU per call (perf stat task-clock) with --shards 1,
+# --shards 2 and --shards 2 --no-kernel-steering, alternating --rounds
+# times in one run; prints each run's figures (scripts/server-counts.sh)
+# and the ratios of the medians. Budget: 2 shards <= 1.2x one shard.
 #
 #   scripts/handoff-cost.sh [--rate CPS] [--calls N] [--rounds N]
 # Defaults: --rate 2000 --calls 10000 --rounds 3.
@@ -24,16 +26,30 @@ while [ $# -gt 0 ]; do
 done
 root="reports/handoff-cost-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$root"
+# Variants: one shard; two shards with the kernel steering datagrams to
+# their call's shard (the default); two shards handing off instead.
+variant_flags() {
+  case "$1" in
+    shards1|shards2) echo "" ;;
+    handoff2) echo "--no-kernel-steering" ;;
+  esac
+}
 for r in $(seq "$rounds"); do
-  for s in 1 2; do
+  for v in shards1 shards2 handoff2; do
+    s=${v: -1}
+    # shellcheck disable=SC2046
     scripts/server-counts.sh --caller sipp --rate "$rate" --calls "$calls" --shards "$s" \
-      --report "$root/shards$s-round$r" 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/shards$s-round$r.txt"
-    awk '/task-clock/ { print $NF }' "$root/shards$s-round$r.txt" >>"$root/cpu-shards$s"
+      --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
+    awk '/task-clock/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
   done
 done
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-one=$(median "$root/cpu-shards1") two=$(median "$root/cpu-shards2")
+one=$(median "$root/cpu-shards1") two=$(median "$root/cpu-shards2") handoff=$(median "$root/cpu-handoff2")
 echo "== one source address, $rate calls/s: server CPU per call, median of $rounds"
-echo "1 shard:  $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
-echo "2 shards: $two µs ($(paste -sd' ' "$root/cpu-shards2"))"
-awk -v a="$one" -v b="$two" 'BEGIN { printf "2 shards / 1 shard: %.2fx (budget <= 1.2x)\n", b / a }' | tee "$root/ratio.txt"
+echo "1 shard:                   $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
+echo "2 shards, kernel steering: $two µs ($(paste -sd' ' "$root/cpu-shards2"))"
+echo "2 shards, hand-off:        $handoff µs ($(paste -sd' ' "$root/cpu-handoff2"))"
+{
+  awk -v a="$one" -v b="$two" 'BEGIN { printf "2 shards (steered) / 1 shard: %.2fx (budget <= 1.2x)\n", b / a }'
+  awk -v a="$one" -v b="$handoff" 'BEGIN { printf "2 shards (hand-off) / 1 shard: %.2fx\n", b / a }'
+} | tee "$root/ratio.txt"

@@ -11,7 +11,8 @@
 # --shards 1 --port 5330. With one shard and two cores or more the callee
 # runs on core 0 and the caller on core 1. The SIPp caller uses
 # sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
-# --shards 2 half its datagrams are handed to the other shard. Flags
+# --shards 2 the kernel steers each datagram to its call's shard (with
+# --no-kernel-steering half of them are handed off instead). Flags
 # after `--` go to the callee (e.g. `-- --busy-poll-us 50`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -32,7 +32,8 @@ fn ipv6_loopback_or_fail() {
 #[test]
 fn five_thousand_calls_at_500_cps() {
     let dir = scratch("five_thousand_calls");
-    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2"]);
+    // Hand-offs instead of the kernel's steering, so the inbox is used.
+    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2", "--no-kernel-steering"]);
     let sipp = run_sipp(
         &dir,
         &server,
@@ -120,15 +121,19 @@ fn twelve_hundred_concurrent_calls() {
     assert_eq!(summary.total("/calls/failed"), 0, "{}", summary.stdout);
 }
 
-/// Two shards. With one socket per call (`-t un`) the kernel spreads the
-/// calls over both shards' sockets; with one socket (`-t u1`) every
-/// datagram lands on one shard, which hands the other shard's Call-IDs
-/// over. Either way every call succeeds and both shards own calls.
+/// Two shards under SIPp: with one socket per call (`-t un`) the kernel
+/// spreads datagrams over both shards' sockets; with one socket for all
+/// (`-t u1`, a proxy in front) and kernel steering off, every datagram
+/// lands on one shard, which hands the other shard's Call-IDs over; with
+/// steering on (the default) each datagram lands on its call's shard and
+/// nothing is handed off. Every call succeeds and both shards own calls.
 #[test]
 fn two_shards_spread_and_hand_off() {
-    for transport in ["un", "u1"] {
-        let dir = scratch(&format!("two_shards_{transport}"));
-        let server = Server::start(&dir, LOOPBACK4, &["--shards", "2"]);
+    for (transport, steering) in [("un", false), ("u1", false), ("u1", true)] {
+        let dir = scratch(&format!("two_shards_{transport}_{steering}"));
+        let flags: &[&str] =
+            if steering { &["--shards", "2"] } else { &["--shards", "2", "--no-kernel-steering"] };
+        let server = Server::start(&dir, LOOPBACK4, flags);
         let sipp = run_sipp(
             &dir,
             &server,
@@ -140,20 +145,34 @@ fn two_shards_spread_and_hand_off() {
         let s = server.stop();
         sipp.assert_all_successful(600);
         assert_eq!(s.shards(), 2);
-        let ctx = format!("-t {transport}: {}", s.json);
+        let ctx = format!("-t {transport}, steering {steering}: {}", s.json);
         assert_eq!(s.total("/calls/completed"), 600, "{ctx}");
         assert_eq!(s.total("/calls/failed"), 0, "{ctx}");
         for i in 0..2 {
             assert!(s.shard(i, "/calls/received") > 0, "shard {i} owns no call; {ctx}");
         }
         let handoffs = s.total("/handoffs/out");
-        assert!(handoffs > 0, "no hand-offs; {ctx}");
         assert_eq!(handoffs, s.total("/handoffs/in"), "hand-offs lost; {ctx}");
         let datagrams: Vec<u64> = (0..2).map(|i| s.shard(i, "/datagrams_in")).collect();
-        if transport == "un" {
-            assert!(datagrams.iter().all(|&d| d > 0), "a shard's socket got nothing: {datagrams:?}; {ctx}");
-        } else {
-            assert_eq!(datagrams.iter().filter(|&&d| d > 0).count(), 1, "-t u1 hit both sockets; {ctx}");
+        match (transport, steering) {
+            ("u1", false) => {
+                assert!(handoffs > 0, "no hand-offs; {ctx}");
+                assert_eq!(datagrams.iter().filter(|&&d| d > 0).count(), 1, "-t u1 hit both sockets; {ctx}");
+            }
+            ("u1", true) => {
+                assert_eq!(handoffs, 0, "steered datagrams were handed off; {ctx}");
+                assert!(
+                    datagrams.iter().all(|&d| d > 0),
+                    "a shard's socket got nothing: {datagrams:?}; {ctx}"
+                );
+            }
+            _ => {
+                assert!(handoffs > 0, "no hand-offs; {ctx}");
+                assert!(
+                    datagrams.iter().all(|&d| d > 0),
+                    "a shard's socket got nothing: {datagrams:?}; {ctx}"
+                );
+            }
         }
     }
 }
@@ -475,7 +494,8 @@ fn twice_the_capacity_gets_503_then_recovers() {
 #[test]
 fn inbox_delay_over_threshold_sheds_new_calls() {
     let dir = scratch("inbox-delay");
-    let server = Server::start(&dir, LOOPBACK4, &["--shards", "2", "--max-inbox-delay-ms", "0.000001"]);
+    let flags = ["--shards", "2", "--max-inbox-delay-ms", "0.000001", "--no-kernel-steering"];
+    let server = Server::start(&dir, LOOPBACK4, &flags);
     let extra = ["-m", "300", "-r", "150", "-d", "100"];
     let sipp = run_sipp(&dir, &server, "uac_call_or_503.xml", &extra, Duration::from_secs(40));
     let s = server.stop();

@@ -90,6 +90,10 @@ pub struct CommonArgs {
     /// parking (off by default: fewer wake-ups for more CPU). Example: --busy-poll-us 50
     #[arg(long)]
     pub busy_poll_us: Option<u64>,
+    /// Leave UDP datagrams where the kernel's 4-tuple hash puts them (shards hand off
+    /// other shards' calls) instead of steering them by Call-ID.
+    #[arg(long)]
+    pub no_kernel_steering: bool,
     /// Write summary.json, the latency files and plots into this directory at exit.
     /// Example: --report reports/run1
     #[arg(long)]
@@ -125,6 +129,7 @@ impl CommonArgs {
             .socket_buffer(self.socket_buffer)
             .srtp(self.srtp)
             .busy_poll(self.busy_poll_us.filter(|&us| us > 0).map(Duration::from_micros))
+            .kernel_steering(!self.no_kernel_steering)
             .media(MediaConfig {
                 threads: self.rtp_threads,
                 mode: self.media.into(),

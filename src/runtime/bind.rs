@@ -34,6 +34,9 @@ pub(crate) fn bind_shards(cfg: &RuntimeConfig, shards: usize) -> io::Result<(Vec
         let bound = match t {
             Transport::Udp => {
                 let group = bind_udp_group(addr, shards, cfg.socket_buffer)?;
+                if shards > 1 && cfg.kernel_steering {
+                    steer(&group);
+                }
                 let bound = group[0].local_addr()?;
                 all.iter_mut().zip(group).for_each(|(s, sock)| s.udp = Some(sock));
                 bound
@@ -50,6 +53,20 @@ pub(crate) fn bind_shards(cfg: &RuntimeConfig, shards: usize) -> io::Result<(Vec
         locals.push((t, bound));
     }
     Ok((all, locals))
+}
+
+/// Asks the kernel to put each datagram on its call's shard; the shards'
+/// hand-off covers what it cannot (no permission, no Call-ID to read).
+fn steer(group: &[UdpSocket]) {
+    #[cfg(target_os = "linux")]
+    match crate::transport::steer_by_call_id(group) {
+        Ok(()) => tracing::debug!("UDP datagrams steered to their call's shard by the kernel"),
+        Err(e) => {
+            tracing::info!("UDP datagrams not steered by Call-ID in the kernel ({e}); shards hand them off")
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = group;
 }
 
 /// The core's own addresses: UDP (else the primary), and the TCP and TLS

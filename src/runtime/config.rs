@@ -25,6 +25,9 @@ pub struct RuntimeConfig {
     /// After a poll that returned work, keep polling without sleeping for
     /// this long before parking (`None`: park at once).
     pub busy_poll: Option<Duration>,
+    /// With several shards, ask the kernel to put each UDP datagram on the
+    /// socket of its call's shard (eBPF on the SO_REUSEPORT group).
+    pub kernel_steering: bool,
     /// Calls/s over all shards that the server transaction tables are
     /// sized for at start (`None`: they grow with the load).
     pub expected_rate: Option<f64>,

@@ -5,6 +5,8 @@
 
 mod batch;
 mod recv_batch;
+#[cfg(target_os = "linux")]
+mod steering;
 pub mod stream;
 mod tcp;
 pub mod tls;
@@ -12,5 +14,7 @@ mod udp;
 
 pub use batch::{BATCH_SIZE, send_batch};
 pub use recv_batch::BatchReceiver;
+#[cfg(target_os = "linux")]
+pub use steering::steer_by_call_id;
 pub use tcp::{bind_tcp, bind_tcp_group, connect_tcp};
 pub use udp::{bind_udp, bind_udp_group};

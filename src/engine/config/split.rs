@@ -81,6 +81,7 @@ impl ConfigBuilder {
             pin: self.pin,
             socket_buffer: self.socket_buffer,
             busy_poll: self.busy_poll,
+            kernel_steering: self.kernel_steering,
             expected_rate: self.expected_rate,
             inbox_capacity: 65_536,
             max_inbox_delay: self.max_inbox_delay,
