@@ -50,7 +50,14 @@ fn hand_offs_for_calls_from_one_source(steering: bool) -> u64 {
 
 #[test]
 fn datagrams_from_one_source_reach_their_shard_without_hand_offs() {
-    assert_eq!(hand_offs_for_calls_from_one_source(true), 0);
+    let hand_offs = hand_offs_for_calls_from_one_source(true);
+    if common::may_load_bpf() {
+        assert_eq!(hand_offs, 0);
+    } else {
+        // No steering without the capability: the hand-off carries the
+        // other shard's calls, and every call still completes.
+        assert!(hand_offs >= 12, "{hand_offs}");
+    }
 }
 
 #[test]
@@ -88,8 +95,14 @@ fn lands_on(group: &[UdpSocket], from: &UdpSocket, datagram: &str) -> usize {
 fn every_datagram_from_one_source_lands_on_its_calls_owner() {
     for shards in [2, 3, 4] {
         let group = bind_udp_group("127.0.0.1:0".parse().unwrap(), shards, 1 << 20).unwrap();
-        if let Err(e) = steer_by_call_id(&group) {
-            panic!("steering refused ({e}); this test runs where BPF may be loaded");
+        match steer_by_call_id(&group) {
+            Ok(()) => {}
+            Err(e) if !common::may_load_bpf() => {
+                // Not allowed: refused as such, and the engine hands off.
+                assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}");
+                return;
+            }
+            Err(e) => panic!("steering refused although this process may load BPF: {e}"),
         }
         let from = UdpSocket::bind("127.0.0.1:0").unwrap();
         for i in 0..40 {

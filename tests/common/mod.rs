@@ -23,6 +23,16 @@ pub mod sipp_run;
 pub mod transferee;
 pub mod udp_uac;
 
+/// Whether this process may load BPF programs (CAP_BPF or CAP_SYS_ADMIN
+/// in its effective set): the kernel-steering tests check steering where
+/// it may and the hand-off that replaces it where it may not.
+pub fn may_load_bpf() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let caps = status.lines().find_map(|l| l.strip_prefix("CapEff:")).map(str::trim);
+    let caps = caps.and_then(|c| u64::from_str_radix(c, 16).ok()).unwrap_or(0);
+    caps & (1 << 39 | 1 << 21) != 0
+}
+
 /// Where the simulated UAC sends from (SIPp's default).
 pub fn uac_addr() -> SocketAddr {
     "127.0.0.1:5061".parse().unwrap()
