@@ -34,75 +34,83 @@ pub(super) fn byte_step(a: &mut Asm, next: Label, done: Label, fallback: Label) 
     a.ja(call_id);
 
     a.bind(value);
-    a.jeq_imm(R0, b'\r'.into(), done);
-    a.jeq_imm(R0, b'\n'.into(), done);
+    if_line_end(a, done);
     fnv_byte(a);
-    a.jeq_imm(R0, b' '.into(), next);
-    a.jeq_imm(R0, b'\t'.into(), next);
+    if_blank(a, next);
     a.mov64_reg(R7, R9); // the hash up to the last byte that is not blank
     a.ja(next);
 
     a.bind(other_line);
     a.jne_imm(R0, b'\n'.into(), next);
-    a.mov64_imm(R8, LINE_START);
-    a.ja(next);
+    enter(a, LINE_START, next);
 
     a.bind(line_start);
-    a.jeq_imm(R0, b'\r'.into(), fallback); // end of headers
-    a.jeq_imm(R0, b'\n'.into(), fallback);
-    a.mov64_reg(R2, R0);
-    a.or64_imm(R2, 0x20);
+    if_line_end(a, fallback); // end of headers
+    lower_case_into_r2(a);
     let (c, i) = (a.label(), a.label());
     a.jeq_imm(R2, b'c'.into(), c);
     a.jeq_imm(R2, b'i'.into(), i);
-    a.mov64_imm(R8, OTHER_LINE);
-    a.ja(next);
+    enter(a, OTHER_LINE, next);
     a.bind(c);
-    a.mov64_imm(R8, CALL_ID);
-    a.ja(next);
+    enter(a, CALL_ID, next);
     a.bind(i);
-    a.mov64_imm(R8, AFTER_NAME);
-    a.ja(next);
+    enter(a, AFTER_NAME, next);
 
     a.bind(after_name);
-    a.jeq_imm(R0, b' '.into(), next);
-    a.jeq_imm(R0, b'\t'.into(), next);
+    if_blank(a, next);
     let colon = a.label();
     a.jeq_imm(R0, b':'.into(), colon);
     a.ja(miss);
     a.bind(colon);
-    a.mov64_imm(R8, BEFORE_VALUE);
-    a.ja(next);
+    enter(a, BEFORE_VALUE, next);
 
     a.bind(before_value);
-    a.jeq_imm(R0, b' '.into(), next);
-    a.jeq_imm(R0, b'\t'.into(), next);
-    a.jeq_imm(R0, b'\r'.into(), fallback); // an empty Call-ID
-    a.jeq_imm(R0, b'\n'.into(), fallback);
+    if_blank(a, next);
+    if_line_end(a, fallback); // an empty Call-ID
     a.load_imm64(R9, FNV_OFFSET);
     fnv_byte(a);
     a.mov64_reg(R7, R9);
-    a.mov64_imm(R8, VALUE);
-    a.ja(next);
+    enter(a, VALUE, next);
 
     a.bind(call_id);
-    a.mov64_reg(R2, R0);
-    a.or64_imm(R2, 0x20);
+    lower_case_into_r2(a);
     for (k, expected) in b"all-id".iter().enumerate() {
         let state = CALL_ID + k as i32;
         let after = if k == 5 { AFTER_NAME } else { state + 1 };
         let other = a.label();
         a.jne_imm(R8, state, other);
         a.jne_imm(R2, i32::from(*expected), miss);
-        a.mov64_imm(R8, after);
-        a.ja(next);
+        enter(a, after, next);
         a.bind(other);
     }
     a.bind(miss);
     a.mov64_imm(R8, OTHER_LINE);
     a.jne_imm(R0, b'\n'.into(), next);
-    a.mov64_imm(R8, LINE_START);
+    enter(a, LINE_START, next);
+}
+
+/// R8 = `state`, then on to the next byte.
+fn enter(a: &mut Asm, state: i32, next: Label) {
+    a.mov64_imm(R8, state);
     a.ja(next);
+}
+
+/// To `to` when the byte is a space or a tab.
+fn if_blank(a: &mut Asm, to: Label) {
+    a.jeq_imm(R0, b' '.into(), to);
+    a.jeq_imm(R0, b'\t'.into(), to);
+}
+
+/// To `to` when the byte is CR or LF.
+fn if_line_end(a: &mut Asm, to: Label) {
+    a.jeq_imm(R0, b'\r'.into(), to);
+    a.jeq_imm(R0, b'\n'.into(), to);
+}
+
+/// R2 = the byte with its ASCII case bit set (letters in lower case).
+fn lower_case_into_r2(a: &mut Asm) {
+    a.mov64_reg(R2, R0);
+    a.or64_imm(R2, 0x20);
 }
 
 /// R9 = (R9 ^ R0) * FNV prime: one byte of FNV-1a.

@@ -5,7 +5,7 @@
 //! An eBPF program attached to the group (SO_ATTACH_REUSEPORT_EBPF) picks
 //! the owner's socket from the Call-ID instead. Best effort: loading needs
 //! CAP_BPF (or CAP_SYS_ADMIN); without it, or for a datagram the program
-//! cannot read, the hand-off does the job as before.
+//! cannot read, the shards' hand-off does the job.
 
 mod asm;
 mod btf;
@@ -83,7 +83,6 @@ pub fn steer_by_call_id(group: &[UdpSocket]) -> io::Result<()> {
     let shards = u32::try_from(group.len()).map_err(|_| io::Error::other("too many sockets"))?;
     let (insns, step_at) = program::steering_program(shards);
     let btf = btf::blob();
-    let mut log = vec![0u8; 1 << 20];
     let mut btf_attr = BtfLoad { btf: btf.as_ptr() as u64, btf_size: btf.len() as u32, ..BtfLoad::default() };
     let btf_fd = bpf(BPF_BTF_LOAD, &mut btf_attr)?;
     let func_info: [u32; 4] = [0, btf::PROGRAM_FUNC, step_at, btf::STEP_FUNC];
@@ -93,9 +92,6 @@ pub fn steer_by_call_id(group: &[UdpSocket]) -> io::Result<()> {
         insn_cnt: u32::try_from(insns.len()).map_err(|_| io::Error::other("program too long"))?,
         insns: insns.as_ptr() as u64,
         license: license.as_ptr() as u64,
-        log_level: 1,
-        log_size: log.len() as u32,
-        log_buf: log.as_mut_ptr() as u64,
         prog_btf_fd: btf_fd.as_raw_fd() as u32,
         func_info_rec_size: 8,
         func_info: func_info.as_ptr() as u64,
@@ -103,7 +99,14 @@ pub fn steer_by_call_id(group: &[UdpSocket]) -> io::Result<()> {
         ..ProgLoad::default()
     };
     attr.prog_name[..12].copy_from_slice(b"sip_call_id\0");
-    let prog = bpf(BPF_PROG_LOAD, &mut attr).map_err(|e| log_tail(e, &log))?;
+    let prog = bpf(BPF_PROG_LOAD, &mut attr).or_else(|error| {
+        // Refused: once more with the verifier's log, to say why.
+        let mut log = vec![0u8; 1 << 20];
+        attr.log_level = 1;
+        attr.log_size = log.len() as u32;
+        attr.log_buf = log.as_mut_ptr() as u64;
+        bpf(BPF_PROG_LOAD, &mut attr).map_err(|_| log_tail(error, &log))
+    })?;
     let raw = prog.as_raw_fd();
     // SAFETY: a valid socket, and a pointer to a c_int with its size; the
     // group keeps its own reference to the program.
