@@ -1,9 +1,11 @@
 //! SRTP/SRTCP packets through the public context: known packets from
 //! libsrtp's published test vectors (the values only: AES-CM-128/HMAC-SHA1-80
 //! with and without MKI, AES-128-GCM), then tampering, replays, unknown
-//! sources, key lifetime and SRTCP's E flag.
+//! sources, key lifetime, SRTCP's E flag, and what a re-key still opens.
 
-use sipbench::media::{MasterKey, Mki, SRTP_MAX_TRAILER, SrtpContext, SrtpError, SrtpSuite};
+use sipbench::media::{
+    MasterKey, Mki, RETIRING_PACKETS, SRTP_MAX_TRAILER, SrtpContext, SrtpError, SrtpSuite,
+};
 
 fn hex(s: &str) -> Vec<u8> {
     let d: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
@@ -215,4 +217,49 @@ fn unencrypted_srtcp_is_refused() {
     assert_eq!(unprotect(&mut rx, &sealed, true), Err(SrtpError::UnknownSsrc));
     assert_eq!(unprotect(&mut rx, &hex("81c9"), true), Err(SrtpError::Malformed));
     assert_eq!(unprotect(&mut rx, &[0x80; 20], false), Err(SrtpError::Malformed));
+}
+
+/// The peer seals under its old key until our answer reaches its media:
+/// after a receiving re-key those packets still open, until the first
+/// packet under the new key shows the peer has switched. A sending
+/// re-key keeps nothing.
+#[test]
+fn a_receiving_re_key_opens_what_was_in_flight_under_the_old_key() {
+    for suite in SrtpSuite::ALL {
+        let (old, new) = (MasterKey::generate(suite).unwrap(), MasterKey::generate(suite).unwrap());
+        let (mut tx, mut rx) = (ctx(std::slice::from_ref(&old)), ctx(std::slice::from_ref(&old)));
+        let mut plain_rx = ctx(std::slice::from_ref(&old));
+        let first = protect(&mut tx, &rtp(1, 9), false);
+        let rtcp = protect(&mut tx, &hex(RTCP_PLAIN), true);
+        let in_flight: Vec<Vec<u8>> = (2..5u16).map(|q| protect(&mut tx, &rtp(q, 9), false)).collect();
+        for r in [&mut rx, &mut plain_rx] {
+            unprotect(r, &first, false).unwrap();
+        }
+        rx.rekey_receiving(std::slice::from_ref(&new)).unwrap();
+        plain_rx.rekey(std::slice::from_ref(&new)).unwrap();
+        tx.rekey(std::slice::from_ref(&new)).unwrap();
+
+        assert_eq!(unprotect(&mut plain_rx, &in_flight[0], false), Err(SrtpError::AuthFailed), "{suite}");
+        assert_eq!(unprotect(&mut rx, &in_flight[0], false).unwrap(), rtp(2, 9), "{suite}");
+        assert_eq!(unprotect(&mut rx, &rtcp, true).unwrap(), hex(RTCP_PLAIN), "{suite}");
+        assert_eq!(unprotect(&mut rx, &in_flight[0], false), Err(SrtpError::Replay), "{suite}");
+        let switched = protect(&mut tx, &rtp(5, 9), false);
+        assert_eq!(unprotect(&mut rx, &switched, false).unwrap(), rtp(5, 9), "{suite}");
+        assert_eq!(unprotect(&mut rx, &in_flight[1], false), Err(SrtpError::AuthFailed), "{suite}");
+    }
+}
+
+/// A peer that never switches cannot keep its old key alive.
+#[test]
+fn replaced_keys_open_a_bounded_number_of_packets() {
+    let suite = SrtpSuite::AesCm128HmacSha1_80;
+    let (old, new) = (MasterKey::generate(suite).unwrap(), MasterKey::generate(suite).unwrap());
+    let (mut tx, mut rx) = (ctx(std::slice::from_ref(&old)), ctx(std::slice::from_ref(&old)));
+    unprotect(&mut rx, &protect(&mut tx, &rtp(0, 3), false), false).unwrap();
+    rx.rekey_receiving(&[new]).unwrap();
+    for q in 1..=RETIRING_PACKETS as u16 {
+        unprotect(&mut rx, &protect(&mut tx, &rtp(q, 3), false), false).unwrap();
+    }
+    let late = protect(&mut tx, &rtp(RETIRING_PACKETS as u16 + 1, 3), false);
+    assert_eq!(unprotect(&mut rx, &late, false), Err(SrtpError::AuthFailed));
 }

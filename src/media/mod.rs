@@ -35,8 +35,8 @@ pub use receiver_stats::ReceiverStats;
 pub use rtcp::{ReportBlock, RtcpError, RtcpPacket, parse_rtcp, write_receiver_report};
 pub use rtp::{RtpError, RtpHeader, looks_like_rtcp, parse_rtp, rtp_header_len, write_rtp_header};
 pub use srtp::{
-    CryptoAttribute, MAX_LIFETIME, MAX_SOURCES, MasterKey, Mki, REPLAY_WINDOW, SRTP_MAX_TRAILER, SrtpContext,
-    SrtpError, SrtpKeys, SrtpSuite,
+    CryptoAttribute, MAX_LIFETIME, MAX_SOURCES, MasterKey, Mki, REPLAY_WINDOW, RETIRING_PACKETS,
+    SRTP_MAX_TRAILER, SrtpContext, SrtpError, SrtpKeys, SrtpSuite,
 };
 pub use stream::Stream;
 pub use stream_report::SrtpReport;

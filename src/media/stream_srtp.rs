@@ -33,7 +33,7 @@ impl Stream {
         };
         match self.srtp.as_deref_mut() {
             Some(s) => {
-                s.inbound.rekey(keys.inbound())?;
+                s.inbound.rekey_receiving(keys.inbound())?;
                 s.outbound.rekey(std::slice::from_ref(keys.outbound()))?;
             }
             None => self.srtp = Some(Box::new(StreamSrtp::new(keys)?)),

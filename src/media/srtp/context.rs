@@ -8,8 +8,10 @@ use std::fmt;
 use smallvec::SmallVec;
 
 use super::error::SrtpError;
-use super::key_set::{check_key_set, key_named_by_mki};
+use super::key_set::check_key_set;
 use super::master_key::MasterKey;
+use super::receive::{open_rtcp, open_rtp};
+use super::retiring_keys::RetiringKeys;
 use super::rollover::Rollover;
 use super::session_keys::SessionKeys;
 use super::sources::Sources;
@@ -28,9 +30,11 @@ pub struct SrtpContext {
     /// single key: the packet path follows no pointer to reach it.
     keys: SmallVec<[SessionKeys; 1]>,
     sources: Sources,
+    /// A receiving context's keys before its last re-key.
+    retiring: Option<Box<RetiringKeys>>,
 }
 
-fn be32(b: &[u8], at: usize) -> u32 {
+pub(super) fn be32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
@@ -43,6 +47,7 @@ impl SrtpContext {
             suite: keys[0].suite(),
             keys: keys.iter().map(SessionKeys::new).collect(),
             sources: Sources::default(),
+            retiring: None,
         })
     }
 
@@ -51,12 +56,22 @@ impl SrtpContext {
         self.suite
     }
 
-    /// New master keys (a re-INVITE's); each source's ROC, sequence and
-    /// replay state carry on, as the sender's sequence numbers do.
+    /// New master keys for sending (a re-INVITE's); each source's ROC,
+    /// sequence and replay state carry on, as the sender's sequence
+    /// numbers do.
     pub fn rekey(&mut self, keys: &[MasterKey]) -> Result<(), SrtpError> {
         let fresh = SrtpContext::new(keys)?;
         self.suite = fresh.suite;
         self.keys = fresh.keys;
+        Ok(())
+    }
+
+    /// New master keys for receiving: as `rekey`, and what is still in
+    /// flight under the replaced keys opens under them (`RetiringKeys`).
+    pub fn rekey_receiving(&mut self, keys: &[MasterKey]) -> Result<(), SrtpError> {
+        let fresh = SrtpContext::new(keys)?;
+        self.suite = fresh.suite;
+        self.retiring = Some(RetiringKeys::new(std::mem::replace(&mut self.keys, fresh.keys)));
         Ok(())
     }
 
@@ -86,32 +101,9 @@ impl SrtpContext {
     /// Authenticates and decrypts an SRTP packet in place; returns the RTP
     /// length. A replay is refused before the tag is checked.
     pub fn unprotect_rtp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
-        let hdr = rtp_header_len(packet).map_err(|_| SrtpError::Malformed)?;
-        let (seq, ssrc) = (u16::from_be_bytes([packet[2], packet[3]]), be32(packet, 8));
-        let k = key_named_by_mki(&self.keys, false, packet)?;
-        let keys = &mut self.keys[k];
-        keys.check_lifetime()?;
-        let known = self.sources.find(ssrc);
-        let index = match known.and_then(|at| self.sources.at(at).rollover) {
-            Some(r) => r.estimate(seq).ok_or(SrtpError::Replay)?,
-            None => u64::from(seq),
-        };
-        let (at, n) = match known {
-            Some(at) => {
-                self.sources.at(at).rtp_seen.check(index)?;
-                (at, srtp_packet::open(keys, packet, hdr, ssrc, index)?)
-            }
-            None if !self.sources.has_room() => return Err(SrtpError::UnknownSsrc),
-            None => {
-                let n = srtp_packet::open(keys, packet, hdr, ssrc, index).map_err(unknown_source)?;
-                (self.sources.add(ssrc), n)
-            }
-        };
-        keys.spend();
-        let src = self.sources.at(at);
-        src.rtp_seen.accept(index);
-        src.rollover.get_or_insert(Rollover::start(seq)).advance(index);
-        Ok(n)
+        let current = open_rtp(&mut self.keys, &mut self.sources, packet);
+        let sources = &mut self.sources;
+        RetiringKeys::fall_back(&mut self.retiring, current, |keys| open_rtp(keys, sources, packet))
     }
 
     /// Protects the compound RTCP packet `buf[..len]` in place with the
@@ -136,25 +128,9 @@ impl SrtpContext {
     /// Authenticates and decrypts an SRTCP packet in place; returns the
     /// RTCP length.
     pub fn unprotect_rtcp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
-        let k = key_named_by_mki(&self.keys, true, packet)?;
-        let keys = &mut self.keys[k];
-        keys.check_lifetime()?;
-        let (ssrc, word, _) = srtcp_packet::fields(&keys.rtcp, packet, keys.mki_len())?;
-        let index = u64::from(word & 0x7fff_ffff);
-        let (at, n) = match self.sources.find(ssrc) {
-            Some(at) => {
-                self.sources.at(at).rtcp_seen.check(index)?;
-                (at, srtcp_packet::open(keys, packet)?)
-            }
-            None if !self.sources.has_room() => return Err(SrtpError::UnknownSsrc),
-            None => {
-                let n = srtcp_packet::open(keys, packet).map_err(unknown_source)?;
-                (self.sources.add(ssrc), n)
-            }
-        };
-        keys.spend();
-        self.sources.at(at).rtcp_seen.accept(index);
-        Ok(n)
+        let current = open_rtcp(&mut self.keys, &mut self.sources, packet);
+        let sources = &mut self.sources;
+        RetiringKeys::fall_back(&mut self.retiring, current, |keys| open_rtcp(keys, sources, packet))
     }
 
     fn source_for_sending(&mut self, ssrc: u32) -> Result<usize, SrtpError> {
@@ -164,11 +140,6 @@ impl SrtpContext {
             None => Err(SrtpError::UnknownSsrc),
         }
     }
-}
-
-/// A source we do not know whose packet failed to authenticate.
-fn unknown_source(e: SrtpError) -> SrtpError {
-    if e == SrtpError::AuthFailed { SrtpError::UnknownSsrc } else { e }
 }
 
 impl fmt::Debug for SrtpContext {
