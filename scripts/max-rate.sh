@@ -14,7 +14,9 @@
 # nominal time plus 0.3 s). Rates double from --start until one fails (or
 # --max passes), then --steps bisections between the last pass and the
 # first failure. With two cores or more the callee runs on core 0 and the
-# caller on core 1 (taskset), one shard each by default (--shards).
+# caller on core 1 (taskset), one shard each by default (--shards); with
+# one shard over UDP the client's socket is connected to the callee
+# (--connect: the kernel keeps the route instead of a lookup per datagram).
 # Each run measures both sides' CPU (callee: all threads' and processes'
 # schedstat run time; client: getrusage through /usr/bin/time) per
 # completed call and as a share of its core over the run; the side that
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
     --shards) shards=$2; shift ;;
     --port) port=$2; shift ;;
     --report) report=$2; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -106,11 +108,13 @@ cpu_of() { cat "$root/cpu-$1-$2" 2>/dev/null || echo "? ? ? ?"; }
 
 # The client's run against 127.0.0.1:$port: exit status in $rc.
 run_client() {
-  local dir=$1 rate=$2 calls=$3 transport=${4:-udp}
+  local dir=$1 rate=$2 calls=$3 transport=${4:-udp} connect=()
+  # One UDP shard: the client's socket is connected to the callee.
+  if [ "$transport" = udp ] && [ "$shards" = 1 ]; then connect=(--connect); fi
   rc=0
   timeout -s KILL $(( seconds * 3 + 60 )) "${caller_cpu[@]}" /usr/bin/time -f '%U %S' -o "$dir/client.rusage" \
     "$client_bin" "127.0.0.1:$port" --rate "$rate" --transport "$transport" --calls "$calls" \
-    --shards "$shards" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
+    --shards "$shards" "${connect[@]}" --no-pin --quiet >"$dir/client.txt" 2>"$dir/client.log" || rc=$?
 }
 
 # The client's run: exit 0, every call completed, pace kept.

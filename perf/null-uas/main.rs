@@ -169,7 +169,7 @@ fn serve(
             }
         }
         answered += out.len() as u64;
-        let _ = send_batch(&socket, &out);
+        let _ = send_batch(&socket, None, &out);
         out.clear();
     }
     counts.received.fetch_add(received, Ordering::Relaxed);

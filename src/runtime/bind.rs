@@ -37,6 +37,9 @@ pub(crate) fn bind_shards(cfg: &RuntimeConfig, shards: usize) -> io::Result<(Vec
                 if shards > 1 && cfg.kernel_steering {
                     steer(&group);
                 }
+                if let Some(peer) = cfg.udp_peer {
+                    connect(&group, peer)?;
+                }
                 let bound = group[0].local_addr()?;
                 all.iter_mut().zip(group).for_each(|(s, sock)| s.udp = Some(sock));
                 bound
@@ -67,6 +70,18 @@ fn steer(group: &[UdpSocket]) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = group;
+}
+
+/// Connects a one-socket group to `peer`: the kernel keeps the route
+/// and drops datagrams from anyone else. Several sockets connected to one
+/// peer would all lose the SO_REUSEPORT spread to the first of them.
+fn connect(group: &[UdpSocket], peer: SocketAddr) -> io::Result<()> {
+    match group {
+        [socket] => {
+            socket.connect(peer).map_err(|e| io::Error::new(e.kind(), format!("UDP connect to {peer}: {e}")))
+        }
+        _ => Err(io::Error::new(io::ErrorKind::InvalidInput, "a UDP peer needs exactly one shard")),
+    }
 }
 
 /// The core's own addresses: UDP (else the primary), and the TCP and TLS

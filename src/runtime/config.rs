@@ -28,6 +28,9 @@ pub struct RuntimeConfig {
     /// With several shards, ask the kernel to put each UDP datagram on the
     /// socket of its call's shard (eBPF on the SO_REUSEPORT group).
     pub kernel_steering: bool,
+    /// Connect the UDP socket to this peer (one shard only): all UDP goes
+    /// to and comes from it.
+    pub udp_peer: Option<SocketAddr>,
     /// Calls/s over all shards that the server transaction tables are
     /// sized for at start (`None`: they grow with the load).
     pub expected_rate: Option<f64>,

@@ -17,9 +17,12 @@ pub type SendFailure = (usize, io::Error);
 /// Sends every datagram, in batches; gives back the ones the kernel
 /// refused (buffer full, unreachable, wrong address family) so they can
 /// be counted and reported to their calls. Destination addresses are
-/// written on the stack: no allocation unless a send fails.
+/// written on the stack: no allocation unless a send fails. Datagrams to
+/// `connected`, the peer the socket is connected to, go without one: the
+/// kernel then uses the route it keeps for the connection instead of
+/// looking one up per datagram.
 #[cfg(target_os = "linux")]
-pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
+pub fn send_batch(socket: &UdpSocket, connected: Option<SocketAddr>, out: &[Transmit]) -> Vec<SendFailure> {
     use std::os::fd::AsRawFd;
     let mut failed = Vec::new();
     for (c, chunk) in out.chunks(BATCH).enumerate() {
@@ -37,8 +40,10 @@ pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
             let addr = addrs[i].as_mut_ptr();
             // SAFETY: a zeroed mmsghdr is valid (null pointers, zero lengths).
             let m = msgs[i].write(unsafe { std::mem::zeroed() });
-            m.msg_hdr.msg_namelen = write_sockaddr(d.to.addr, addr);
-            m.msg_hdr.msg_name = addr.cast();
+            if connected != Some(d.to.addr) {
+                m.msg_hdr.msg_namelen = write_sockaddr(d.to.addr, addr);
+                m.msg_hdr.msg_name = addr.cast();
+            }
             m.msg_hdr.msg_iov = iov;
             m.msg_hdr.msg_iovlen = 1;
         }
@@ -97,9 +102,10 @@ fn write_sockaddr(addr: SocketAddr, ss: *mut libc::sockaddr_storage) -> libc::so
 
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
-pub fn send_batch(socket: &UdpSocket, out: &[Transmit]) -> Vec<SendFailure> {
-    out.iter()
-        .enumerate()
-        .filter_map(|(i, d)| socket.send_to(&d.data, d.to.addr).err().map(|e| (i, e)))
-        .collect()
+pub fn send_batch(socket: &UdpSocket, connected: Option<SocketAddr>, out: &[Transmit]) -> Vec<SendFailure> {
+    let send = |d: &Transmit| match connected == Some(d.to.addr) {
+        true => socket.send(&d.data).map(drop),
+        false => socket.send_to(&d.data, d.to.addr).map(drop),
+    };
+    out.iter().enumerate().filter_map(|(i, d)| send(d).err().map(|e| (i, e))).collect()
 }

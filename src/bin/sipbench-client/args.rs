@@ -55,6 +55,12 @@ pub struct Args {
     /// address, checked against the certificate's IP addresses). Example: --tls-server-name sbc.example.net
     #[arg(long)]
     pub tls_server_name: Option<String>,
+    /// UDP: connect the socket to the target, so the kernel keeps the route (cheaper per
+    /// datagram) and drops datagrams from any other address. Needs --shards 1, and every
+    /// response and in-dialog request must come from the target (a proxy that
+    /// record-routes, or the UAS itself).
+    #[arg(long)]
+    pub connect: bool,
     /// The old name of --calls: refused with a pointer to it.
     #[arg(long = "max-calls", hide = true)]
     pub renamed_max_calls: Option<String>,
@@ -145,6 +151,12 @@ pub fn engine_config(args: &Args) -> Result<Config, String> {
         .event_capacity(None);
     if let Some(user) = &args.user {
         b = b.credentials(user, &args.password);
+    }
+    if args.connect {
+        if transport != Transport::Udp {
+            return Err("--connect is for --transport udp".into());
+        }
+        b = b.udp_peer(args.target);
     }
     if transport == Transport::Tls || tls.is_some() || args.tls_ca.is_some() {
         let mut t = tls.unwrap_or_else(TlsConfig::new);

@@ -70,10 +70,9 @@ impl ShardCore {
         let peer = c.request_peer();
         let d = c.dialog();
         let target = if d.remote_target().is_empty() { d.remote_addr() } else { d.remote_target() };
-        let target = target.to_owned();
         let name = method.as_str();
         let via = (transport, local, branch.as_str());
-        let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(&target), seq, via);
+        let mut b = dialog_request(&mut self.writer, d, name, strip_brackets(target), seq, via);
         if matches!(method, Method::Invite | Method::Refer | Method::Notify) {
             b = b.contact(self.sdp.contact_for(transport));
         }

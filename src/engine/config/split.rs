@@ -28,6 +28,10 @@ impl ConfigBuilder {
             self.listeners.clone()
         };
         let primary = listeners[0].1;
+        if self.udp_peer.is_some() && (shards != 1 || !listeners.iter().any(|l| l.0 == Transport::Udp)) {
+            let reason = "needs one shard and a UDP listener".to_string();
+            return Err(ConfigError { field: "udp_peer", reason });
+        }
         let load_tls = self.load.as_ref().is_some_and(|l| l.call.transport() == Ok(Transport::Tls));
         let tls = match (&self.tls, load_tls) {
             (Some(cfg), _) => Some(cfg.clone()),
@@ -82,6 +86,7 @@ impl ConfigBuilder {
             socket_buffer: self.socket_buffer,
             busy_poll: self.busy_poll,
             kernel_steering: self.kernel_steering,
+            udp_peer: self.udp_peer,
             expected_rate: self.expected_rate,
             inbox_capacity: 65_536,
             max_inbox_delay: self.max_inbox_delay,

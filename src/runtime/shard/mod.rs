@@ -11,7 +11,7 @@ mod publish;
 mod sockets;
 mod stopping;
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,6 +39,8 @@ const TIMER_SLACK: Duration = Duration::from_millis(5);
 pub(crate) struct Shard {
     id: usize,
     socket: Option<UdpSocket>,
+    /// The peer the UDP socket is connected to (`Config::udp_peer`).
+    udp_peer: Option<SocketAddr>,
     /// A UDP read ended in an error: read again next turn (edge-triggered
     /// readiness may not come back).
     udp_again: bool,
@@ -77,8 +79,10 @@ impl Shard {
         core.set_handler(parts.handler);
         let mut output = ShardOutput::new(parts.events, parts.media);
         output.refill_ports(&mut core);
+        let udp_peer = socket.as_ref().and_then(|s| s.peer_addr().ok());
         Ok(Shard {
             id,
+            udp_peer,
             socket,
             udp_again: true,
             streams,
@@ -170,6 +174,7 @@ impl Shard {
     fn flush(&mut self) {
         let send = output::Senders {
             udp: self.socket.as_ref(),
+            udp_peer: self.udp_peer,
             streams: &mut self.streams,
             mailboxes: &self.mailboxes,
         };
