@@ -41,8 +41,8 @@ if command -v rustup >/dev/null 2>&1; then
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 fi
 
-# CI builds once from clean: incremental caches only cost disk (they doubled
-# target/debug and once filled a CI machine's disk), so they are off here.
+# CI builds once from clean: incremental caches would only cost disk,
+# so they are off here.
 export CARGO_INCREMENTAL=0
 echo "== disk before the build: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
 echo "== cargo fmt --check"

@@ -120,6 +120,32 @@ fn every_datagram_from_one_source_lands_on_its_calls_owner() {
     }
 }
 
+/// A Call-ID whose value runs past the bytes the program scans is not
+/// steered by its cut-off head: the kernel's 4-tuple hash takes every
+/// such datagram from one source to one socket, where a hash of the head
+/// would spread them.
+#[test]
+fn a_call_id_cut_by_the_scanned_bytes_falls_back_to_the_kernels_hash() {
+    let group = bind_udp_group("127.0.0.1:0".parse().unwrap(), 2, 1 << 20).unwrap();
+    if steer_by_call_id(&group).is_err() {
+        assert!(!common::may_load_bpf(), "steering refused although this process may load BPF");
+        return;
+    }
+    let from = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let tail = "y".repeat(60);
+    let landed: Vec<usize> = (0..24)
+        .map(|i| {
+            let id = format!("{i:02}-{tail}");
+            // Pad so the value starts 6 bytes before the scan's end (480).
+            let probe = request(&format!("X-Pad: \r\nCall-ID: {id}"));
+            let value_at = probe.find("Call-ID: ").unwrap() + "Call-ID: ".len();
+            let pad = "p".repeat(474 - value_at);
+            lands_on(&group, &from, &request(&format!("X-Pad: {pad}\r\nCall-ID: {id}")))
+        })
+        .collect();
+    assert!(landed.iter().all(|&s| s == landed[0]), "{landed:?}");
+}
+
 #[test]
 fn a_call_id_past_the_scanned_bytes_is_answered_through_the_hand_off() {
     // A long header before the Call-ID: the kernel cannot read it in the

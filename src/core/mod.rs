@@ -56,6 +56,7 @@ pub use handler::{
     OfferedCodec, PolicyHandler, Redirection, ReferDecision, Rejection,
 };
 pub use ids::{CallHandle, IdKey, call_id_hash, owner_shard};
+pub(crate) use ids::{FNV_OFFSET, FNV_PRIME};
 pub use offer_answer::SrtpPolicy;
 pub use output::{
     CallDirection, CallErrorKind, CallInfo, Event, EventKind, MediaCommand, Outbox, TransferStatus, Transmit,

@@ -103,9 +103,8 @@ fn write_sockaddr(addr: SocketAddr, ss: *mut libc::sockaddr_storage) -> libc::so
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
 pub fn send_batch(socket: &UdpSocket, connected: Option<SocketAddr>, out: &[Transmit]) -> Vec<SendFailure> {
-    let send = |d: &Transmit| match connected == Some(d.to.addr) {
-        true => socket.send(&d.data).map(drop),
-        false => socket.send_to(&d.data, d.to.addr).map(drop),
+    let send = |d: &Transmit| {
+        if connected == Some(d.to.addr) { socket.send(&d.data) } else { socket.send_to(&d.data, d.to.addr) }
     };
     out.iter().enumerate().filter_map(|(i, d)| send(d).err().map(|e| (i, e))).collect()
 }

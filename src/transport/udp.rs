@@ -32,7 +32,7 @@ pub fn bind_udp(addr: SocketAddr, reuse_port: bool, buffer_bytes: usize) -> io::
 }
 
 /// Sets both socket buffers to `bytes`, best effort. The kernel clamps
-/// SO_RCVBUF/SO_SNDBUF to net.core.{r,w}mem_max (often 208 KiB to 4 MiB);
+/// SO_RCVBUF/SO_SNDBUF to net.core.{r,w}mem_max;
 /// a burst longer than the buffer is dropped silently and comes back as
 /// retransmissions. A process allowed to (CAP_NET_ADMIN) asks past the
 /// clamp with the FORCE options, as the operator asked for `bytes`.
@@ -41,29 +41,46 @@ fn set_buffers(socket: &Socket, bytes: usize) {
     let _ = socket.set_send_buffer_size(bytes);
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         let want = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
         let clamped = [
             (libc::SO_RCVBUFFORCE, socket.recv_buffer_size()),
             (libc::SO_SNDBUFFORCE, socket.send_buffer_size()),
         ];
         for (option, got) in clamped {
-            // Linux reports twice what was set (its bookkeeping share).
-            if got.is_ok_and(|got| got < bytes) {
-                // SAFETY: a valid descriptor, and a pointer to a c_int with
-                // its size; a refusal (no CAP_NET_ADMIN) leaves the clamp.
-                unsafe {
-                    libc::setsockopt(
-                        socket.as_raw_fd(),
-                        libc::SOL_SOCKET,
-                        option,
-                        (&raw const want).cast(),
-                        std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-                    );
-                }
+            if got.is_ok_and(|got| was_clamped(got, bytes)) {
+                // A refusal (no CAP_NET_ADMIN) leaves the clamp.
+                let _ = set_int_option(socket, option, want);
             }
         }
     }
+}
+
+/// Whether a buffer Linux reports as `reported` is smaller than the
+/// `asked` for: Linux reports twice what it set (its bookkeeping share).
+#[cfg(target_os = "linux")]
+fn was_clamped(reported: usize, asked: usize) -> bool {
+    reported < asked.saturating_mul(2)
+}
+
+/// Sets the SOL_SOCKET option `option` to the integer `value`.
+#[cfg(target_os = "linux")]
+pub(crate) fn set_int_option(
+    socket: &impl std::os::fd::AsRawFd,
+    option: libc::c_int,
+    value: libc::c_int,
+) -> io::Result<()> {
+    // SAFETY: a valid descriptor, and a pointer to a c_int with its size,
+    // which the kernel only reads.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            option,
+            (&raw const value).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }
 
 /// Binds `count` sockets on `addr` (port 0: one free port for all). The
@@ -107,6 +124,13 @@ mod tests {
 
     fn sysctl(name: &str) -> usize {
         std::fs::read_to_string(format!("/proc/sys/net/core/{name}")).unwrap().trim().parse().unwrap()
+    }
+
+    #[test]
+    fn a_buffer_reported_at_the_size_asked_was_halved() {
+        // Asked 8 MiB under a 4 MiB clamp: Linux sets 4 and reports 8.
+        assert!(was_clamped(8 << 20, 8 << 20));
+        assert!(!was_clamped(16 << 20, 8 << 20));
     }
 
     #[test]

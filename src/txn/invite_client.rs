@@ -1,8 +1,8 @@
 //! INVITE client transaction, RFC 3261 §17.1.1 with RFC 6026: a 2xx moves
 //! it to Accepted (Timer M) so 2xx retransmissions still reach the TU,
 //! which ACKs each one; a non-2xx is ACKed here. The INVITE's bytes are
-//! let go once a 2xx accepts it: nothing retransmits or cancels it after
-//! that, and Timer M keeps the transaction for up to 64·T1.
+//! let go at the final response: nothing retransmits or cancels it after
+//! that, and Timer M or D keeps the transaction a while longer.
 
 use bytes::Bytes;
 
@@ -40,7 +40,7 @@ pub enum IctState {
 /// One INVITE client transaction.
 #[derive(Debug)]
 pub struct InviteClientTxn {
-    /// The INVITE as sent; empty once a 2xx accepted it.
+    /// The INVITE as sent; empty once a final response arrived.
     pub request: Bytes,
     /// Destination (its connection is learned from the first response).
     pub to: Peer,
@@ -57,6 +57,13 @@ pub struct InviteClientTxn {
 }
 
 impl InviteClientTxn {
+    /// The INVITE as sent, read again (we wrote it, so it is not checked
+    /// once more); None once a final response let it go.
+    pub fn invite(&self) -> Option<Message> {
+        let limits = crate::sip::ParseLimits::default();
+        Message::parse_unvalidated(self.request.clone(), &limits).ok()
+    }
+
     fn at(&self, slot: usize, timer: TxnTimer) -> TxnTimerRef {
         TxnTimerRef { side: TxnSide::InviteClient, slot: slot as u32, generation: self.generation, timer }
     }
@@ -113,11 +120,12 @@ impl InviteClientTxn {
             (IctState::Accepted, 200..=299) => Some(ClientOutcome::Final(code)),
             (IctState::Calling | IctState::Proceeding, _) => {
                 self.clear_timers(ctx);
-                // Our own INVITE: it parsed when we wrote it.
-                if let Ok(invite) = Message::parse(self.request.clone()) {
+                if let Some(invite) = self.invite() {
                     let ack = writer.ack_for_non2xx(&invite, resp);
-                    ctx.send(self.to, ack.clone(), MessageKind::Request(Method::Ack));
-                    self.ack = Some(ack);
+                    // Kept for Timer D on its own, not as a share of the
+                    // writer's output block.
+                    self.ack = Some(Bytes::copy_from_slice(&ack));
+                    ctx.send(self.to, ack, MessageKind::Request(Method::Ack));
                 }
                 self.request = Bytes::new();
                 self.state = IctState::Completed;

@@ -7,6 +7,7 @@ mod handle;
 mod key;
 mod token;
 
+pub(crate) use call_id::{FNV_OFFSET, FNV_PRIME};
 pub use call_id::{call_id_hash, owner_shard};
 pub use handle::CallHandle;
 pub use key::IdKey;

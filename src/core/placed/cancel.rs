@@ -2,7 +2,7 @@
 //! built from the INVITE as sent, through its own client transaction.
 
 use crate::core::{Outbox, ShardCore};
-use crate::sip::{Message, Method};
+use crate::sip::Method;
 use crate::txn::{IctState, NonInviteClientTxn, TxnKey};
 
 impl ShardCore {
@@ -20,8 +20,7 @@ impl ShardCore {
             return;
         };
         let Some(t) = self.ict.get(txn).filter(|t| t.generation == invite_generation) else { return };
-        // Our own INVITE, still held while no final has arrived.
-        let Ok(invite) = Message::parse(t.request.clone()) else { return };
+        let Some(invite) = t.invite() else { return };
         let data = self.writer.cancel_for(&invite);
         let branch = invite.via().ok().and_then(|v| v.branch()).unwrap_or("").to_owned();
         let to = t.to;

@@ -1,8 +1,7 @@
 //! What a shard's tables hold and the room they have, and pre-sizing the
 //! transaction tables for the load they will carry: at a steady call
-//! rate, 64·T1 of lingering INVITE and BYE transactions (two per call:
-//! 1.6 million at 25k calls/s on a server), so that no table grows or
-//! rehashes while calls come in.
+//! rate, 64·T1 of lingering INVITE and BYE transactions (two per call),
+//! so that no table grows or rehashes while calls come in.
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 
 use super::ConfigBuilder;
 use crate::engine::error::ConfigError;
+use crate::sip::Transport;
 use crate::sip::sdp::Codec;
 
 fn refuse(field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
@@ -17,6 +18,10 @@ pub(super) fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
         && !(1..=256).contains(&n)
     {
         return refuse("shards", format!("{n} is not in 1..=256"));
+    }
+    let udp = b.listeners.is_empty() || b.listeners.iter().any(|l| l.0 == Transport::Udp);
+    if b.udp_peer.is_some() && (b.shards != Some(1) || !udp) {
+        return refuse("udp_peer", "needs shards(1) and a UDP listener");
     }
     let t = &b.timers;
     if t.t1.is_zero() || t.t4.is_zero() {

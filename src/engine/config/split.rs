@@ -28,10 +28,6 @@ impl ConfigBuilder {
             self.listeners.clone()
         };
         let primary = listeners[0].1;
-        if self.udp_peer.is_some() && (shards != 1 || !listeners.iter().any(|l| l.0 == Transport::Udp)) {
-            let reason = "needs one shard and a UDP listener".to_string();
-            return Err(ConfigError { field: "udp_peer", reason });
-        }
         let load_tls = self.load.as_ref().is_some_and(|l| l.call.transport() == Ok(Transport::Tls));
         let tls = match (&self.tls, load_tls) {
             (Some(cfg), _) => Some(cfg.clone()),

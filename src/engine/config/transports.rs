@@ -30,10 +30,9 @@ impl ConfigBuilder {
 
     /// Every UDP message to and from one peer, an outbound proxy or SBC
     /// that all calls go through: the UDP socket is connected to it, so
-    /// the kernel keeps the route instead of looking one up per datagram
-    /// (about 8 % of a load generator's CPU per call), and drops datagrams
-    /// from any other address. Needs one shard: connected sockets leave
-    /// the SO_REUSEPORT spread.
+    /// the kernel keeps the route instead of looking one up per datagram,
+    /// and drops datagrams from any other address. Needs `shards(1)`:
+    /// connected sockets leave the SO_REUSEPORT spread.
     pub fn udp_peer(mut self, peer: SocketAddr) -> Self {
         self.udp_peer = Some(peer);
         self

@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 use super::error::SrtpError;
 use super::key_set::check_key_set;
 use super::master_key::MasterKey;
-use super::receive::{open_rtcp, open_rtp};
+use super::receive::{OpenUnder, open_rtcp, open_rtp};
 use super::retiring_keys::RetiringKeys;
 use super::rollover::Rollover;
 use super::session_keys::SessionKeys;
@@ -60,19 +60,28 @@ impl SrtpContext {
     /// sequence and replay state carry on, as the sender's sequence
     /// numbers do.
     pub fn rekey(&mut self, keys: &[MasterKey]) -> Result<(), SrtpError> {
-        let fresh = SrtpContext::new(keys)?;
-        self.suite = fresh.suite;
-        self.keys = fresh.keys;
-        Ok(())
+        self.replace_keys(keys).map(drop)
     }
 
     /// New master keys for receiving: as `rekey`, and what is still in
     /// flight under the replaced keys opens under them (`RetiringKeys`).
     pub fn rekey_receiving(&mut self, keys: &[MasterKey]) -> Result<(), SrtpError> {
+        self.retiring = Some(RetiringKeys::new(self.replace_keys(keys)?));
+        Ok(())
+    }
+
+    /// Puts `keys` in place; returns the session keys they replace.
+    fn replace_keys(&mut self, keys: &[MasterKey]) -> Result<SmallVec<[SessionKeys; 1]>, SrtpError> {
         let fresh = SrtpContext::new(keys)?;
         self.suite = fresh.suite;
-        self.retiring = Some(RetiringKeys::new(std::mem::replace(&mut self.keys, fresh.keys)));
-        Ok(())
+        Ok(std::mem::replace(&mut self.keys, fresh.keys))
+    }
+
+    /// Opens a packet with `open` under the current keys, then, when they
+    /// cannot, under the retiring ones.
+    fn unprotect(&mut self, open: OpenUnder, packet: &mut [u8]) -> Result<usize, SrtpError> {
+        let current = open(&mut self.keys, &mut self.sources, packet);
+        RetiringKeys::fall_back(&mut self.retiring, current, |keys| open(keys, &mut self.sources, packet))
     }
 
     /// Protects the RTP packet `buf[..len]` in place; returns its SRTP
@@ -101,9 +110,7 @@ impl SrtpContext {
     /// Authenticates and decrypts an SRTP packet in place; returns the RTP
     /// length. A replay is refused before the tag is checked.
     pub fn unprotect_rtp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
-        let current = open_rtp(&mut self.keys, &mut self.sources, packet);
-        let sources = &mut self.sources;
-        RetiringKeys::fall_back(&mut self.retiring, current, |keys| open_rtp(keys, sources, packet))
+        self.unprotect(open_rtp, packet)
     }
 
     /// Protects the compound RTCP packet `buf[..len]` in place with the
@@ -128,9 +135,7 @@ impl SrtpContext {
     /// Authenticates and decrypts an SRTCP packet in place; returns the
     /// RTCP length.
     pub fn unprotect_rtcp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
-        let current = open_rtcp(&mut self.keys, &mut self.sources, packet);
-        let sources = &mut self.sources;
-        RetiringKeys::fall_back(&mut self.retiring, current, |keys| open_rtcp(keys, sources, packet))
+        self.unprotect(open_rtcp, packet)
     }
 
     fn source_for_sending(&mut self, ssrc: u32) -> Result<usize, SrtpError> {

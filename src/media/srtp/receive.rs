@@ -13,6 +13,10 @@ use super::sources::Sources;
 use super::{srtcp_packet, srtp_packet};
 use crate::media::rtp::rtp_header_len;
 
+/// Opening a packet under one key set, tracking its source: `open_rtp`
+/// or `open_rtcp`.
+pub(super) type OpenUnder = fn(&mut [SessionKeys], &mut Sources, &mut [u8]) -> Result<usize, SrtpError>;
+
 /// Opens an SRTP packet under one key set, tracking its source in
 /// `sources`.
 pub(super) fn open_rtp(

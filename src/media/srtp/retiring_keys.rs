@@ -28,21 +28,20 @@ impl RetiringKeys {
     }
 
     /// What to make of a packet the current keys gave `current` for: a
-    /// success ends the retiring keys; a failure gets one more try under
-    /// them (`open`), and the current keys' error stands when that fails
-    /// too.
+    /// success ends the retiring keys; a failure other than a replay (the
+    /// replay window is the source's, shared by both key sets) gets one
+    /// more try under them (`open`), and the current keys' error stands
+    /// when that fails too.
     pub(crate) fn fall_back(
         slot: &mut Option<Box<RetiringKeys>>,
         current: Result<usize, SrtpError>,
         open: impl FnOnce(&mut [SessionKeys]) -> Result<usize, SrtpError>,
     ) -> Result<usize, SrtpError> {
         let Err(e) = current else {
-            if slot.is_some() {
-                *slot = None;
-            }
+            *slot = None;
             return current;
         };
-        let Some(r) = slot.as_deref_mut() else { return Err(e) };
+        let Some(r) = slot.as_deref_mut().filter(|_| e != SrtpError::Replay) else { return Err(e) };
         let Ok(n) = open(&mut r.keys) else { return Err(e) };
         r.left -= 1;
         if r.left == 0 {

@@ -173,6 +173,11 @@ impl Asm {
     pub(super) fn exit(&mut self) {
         self.op(JMP | EXIT, R0, R0, 0, 0);
     }
+    /// Returns `imm` (R0 = imm, exit).
+    pub(super) fn ret(&mut self, imm: i32) {
+        self.mov64_imm(R0, imm);
+        self.exit();
+    }
 
     /// The encoded program, every jump resolved (offsets count from the
     /// instruction after the jump).

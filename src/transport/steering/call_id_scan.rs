@@ -5,9 +5,7 @@
 //! over blanks that may turn out to be inside it.
 
 use super::asm::{Asm, Label, R0, R1, R2, R7, R8, R9};
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
+use crate::core::{FNV_OFFSET, FNV_PRIME};
 
 // States (in R8).
 const LINE_START: i32 = 0;

@@ -19,7 +19,6 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_BTF_LOAD: libc::c_long = 18;
 const BPF_PROG_TYPE_SOCKET_FILTER: u32 = 1;
-const SO_ATTACH_REUSEPORT_EBPF: libc::c_int = 52;
 
 /// `union bpf_attr` as BPF_PROG_LOAD reads it (up to the function info).
 #[repr(C)]
@@ -95,10 +94,11 @@ pub fn steer_by_call_id(group: &[UdpSocket]) -> io::Result<()> {
         prog_btf_fd: btf_fd.as_raw_fd() as u32,
         func_info_rec_size: 8,
         func_info: func_info.as_ptr() as u64,
-        func_info_cnt: 2,
+        func_info_cnt: (func_info.len() / 2) as u32,
         ..ProgLoad::default()
     };
-    attr.prog_name[..12].copy_from_slice(b"sip_call_id\0");
+    let name = b"sip_call_id\0";
+    attr.prog_name[..name.len()].copy_from_slice(name);
     let prog = bpf(BPF_PROG_LOAD, &mut attr).or_else(|error| {
         // Refused: once more with the verifier's log, to say why.
         let mut log = vec![0u8; 1 << 20];
@@ -107,20 +107,6 @@ pub fn steer_by_call_id(group: &[UdpSocket]) -> io::Result<()> {
         attr.log_buf = log.as_mut_ptr() as u64;
         bpf(BPF_PROG_LOAD, &mut attr).map_err(|_| log_tail(error, &log))
     })?;
-    let raw = prog.as_raw_fd();
-    // SAFETY: a valid socket, and a pointer to a c_int with its size; the
-    // group keeps its own reference to the program.
-    let rc = unsafe {
-        libc::setsockopt(
-            first.as_raw_fd(),
-            libc::SOL_SOCKET,
-            SO_ATTACH_REUSEPORT_EBPF,
-            (&raw const raw).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    // The group keeps its own reference to the program.
+    super::udp::set_int_option(first, libc::SO_ATTACH_REUSEPORT_EBPF, prog.as_raw_fd())
 }

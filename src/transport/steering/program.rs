@@ -60,7 +60,11 @@ pub(super) fn steering_program(shards: u32) -> (Vec<u64>, u32) {
     a.call_helper(HELPER_LOOP);
     a.load_u64(R8, R10, AREA + STATE);
     a.jeq_imm(R8, FOUND, done);
-    a.jeq_imm(R8, VALUE, done); // the value ran to the datagram's end
+    // A value that ran to the end of what was scanned is whole only when
+    // the datagram ends there too.
+    a.jne_imm(R8, VALUE, fallback);
+    a.load_ctx_u32(R9, R6, 0);
+    a.jle_imm(R9, SCANNED, done);
     a.bind(fallback);
     a.mov32_imm(R0, -1);
     a.exit();
@@ -78,7 +82,7 @@ pub(super) fn steering_program(shards: u32) -> (Vec<u64>, u32) {
 /// the area through the state machine; returns 1 to stop the loop. A zero
 /// byte is the end of the datagram.
 fn scan_step(a: &mut Asm, step: Label) {
-    let (in_range, save, found, not_found, end) = (a.label(), a.label(), a.label(), a.label(), a.label());
+    let (in_range, found, not_found, end) = (a.label(), a.label(), a.label(), a.label());
     a.bind(step);
     a.mov64_reg(R6, R2);
     a.jle_imm(R1, SCANNED / STRIDE - 1, in_range);
@@ -97,21 +101,17 @@ fn scan_step(a: &mut Asm, step: Label) {
         byte_step(a, next, found, not_found);
         a.bind(next);
     }
-    a.bind(save);
     a.store_u64(R6, STATE, R8);
     a.store_u64(R6, H_TMP, R9);
     a.store_u64(R6, H, R7);
-    a.mov64_imm(R0, 0);
-    a.exit();
+    a.ret(0);
     a.bind(end);
     a.jne_imm(R8, VALUE, not_found);
     a.bind(found);
     a.store_u64_imm(R6, STATE, FOUND);
     a.store_u64(R6, H, R7);
-    a.mov64_imm(R0, 1);
-    a.exit();
+    a.ret(1);
     a.bind(not_found);
     a.store_u64_imm(R6, STATE, NOT_FOUND);
-    a.mov64_imm(R0, 1);
-    a.exit();
+    a.ret(1);
 }
