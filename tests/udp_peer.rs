@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::api::{ByUser, builder, ended, start, wait_for};
 use sipbench::core::Transmit;
-use sipbench::transport::send_batch;
+use sipbench::transport::{UdpSendMode, send_batch};
 use sipbench::txn::{MessageKind, Peer};
 use sipbench::{Config, Engine, EventKind, OutgoingCall};
 
@@ -43,12 +43,13 @@ fn datagrams_to_the_connected_peer_go_without_an_address() {
     let batch = [datagram(peer_addr, "to the peer"), datagram(other_addr, "to another")];
     // Not connected yet: told it is, the kernel gets no address and
     // refuses the peer's datagram; the other still goes.
-    let failed = send_batch(&ours, Some(peer_addr), &batch);
+    let mut mode = UdpSendMode { connected: Some(peer_addr), segments: false };
+    let failed = send_batch(&ours, &mut mode, &batch);
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!((failed[0].0, failed[0].1.raw_os_error()), (0, Some(libc::EDESTADDRREQ)));
     assert_eq!(received(&other), "to another");
     ours.connect(peer_addr).unwrap();
-    assert!(send_batch(&ours, Some(peer_addr), &batch).is_empty());
+    assert!(send_batch(&ours, &mut mode, &batch).is_empty());
     assert_eq!(received(&peer), "to the peer");
     assert_eq!(received(&other), "to another");
 }

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
 use sipbench::core::Transmit;
-use sipbench::transport::{BATCH_SIZE, BatchReceiver, bind_udp_group, send_batch};
+use sipbench::transport::{BATCH_SIZE, BatchReceiver, UdpSendMode, bind_udp_group, send_batch};
 use sipbench::txn::{MessageKind, Peer};
 
 struct Args {
@@ -141,6 +141,7 @@ fn serve(
     let mut rx = BatchReceiver::default();
     let mut answers = answer::Answerer::new(&format!("sip:{local}"));
     let mut out: Vec<Transmit> = Vec::with_capacity(BATCH_SIZE);
+    let mut mode = UdpSendMode::of(&socket);
     let (mut received, mut answered) = (0u64, 0u64);
     let (mut last_work, mut again) = (Instant::now(), false);
     while !STOP.load(Ordering::Acquire) {
@@ -169,7 +170,7 @@ fn serve(
             }
         }
         answered += out.len() as u64;
-        let _ = send_batch(&socket, None, &out);
+        let _ = send_batch(&socket, &mut mode, &out);
         out.clear();
     }
     counts.received.fetch_add(received, Ordering::Relaxed);

@@ -1,10 +1,14 @@
-//! Batched datagram send: one `sendmmsg` sends up to `BATCH` datagrams;
-//! plain `send_to` elsewhere. Only the headers a batch uses are written.
+//! Batched datagram send: one `sendmmsg` sends up to `BATCH` datagrams
+//! (runs of them segmented where the kernel can); plain `send_to`
+//! elsewhere. Only the headers a batch uses are written.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
 use crate::core::Transmit;
+use crate::transport::segments::UdpSendMode;
+#[cfg(target_os = "linux")]
+use crate::transport::segments::{MAX_SEGMENTS, SegmentControl, run_length};
 
 /// Datagrams per system call.
 pub const BATCH: usize = 64;
@@ -18,50 +22,80 @@ pub type SendFailure = (usize, io::Error);
 /// refused (buffer full, unreachable, wrong address family) so they can
 /// be counted and reported to their calls. Destination addresses are
 /// written on the stack: no allocation unless a send fails. Datagrams to
-/// `connected`, the peer the socket is connected to, go without one: the
-/// kernel then uses the route it keeps for the connection instead of
-/// looking one up per datagram.
+/// the peer `mode` says the socket is connected to go without one: the
+/// kernel then uses the route it keeps instead of looking one up per
+/// datagram. With `mode.segments`, each run of equal-length datagrams to
+/// one destination is one segmented send (`segments`); a run the kernel
+/// refuses is sent again datagram by datagram, and a device that cannot
+/// segment (EIO) turns segmentation off in `mode`.
 #[cfg(target_os = "linux")]
-pub fn send_batch(socket: &UdpSocket, connected: Option<SocketAddr>, out: &[Transmit]) -> Vec<SendFailure> {
+pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) -> Vec<SendFailure> {
+    use std::mem::MaybeUninit;
     use std::os::fd::AsRawFd;
     let mut failed = Vec::new();
     for (c, chunk) in out.chunks(BATCH).enumerate() {
-        // Only the first `chunk.len()` entries are written and handed to
-        // the kernel: no zeroing of the whole batch per call.
-        let mut addrs: [std::mem::MaybeUninit<libc::sockaddr_storage>; BATCH] =
-            [const { std::mem::MaybeUninit::uninit() }; BATCH];
-        let mut iovs: [std::mem::MaybeUninit<libc::iovec>; BATCH] =
-            [const { std::mem::MaybeUninit::uninit() }; BATCH];
-        let mut msgs: [std::mem::MaybeUninit<libc::mmsghdr>; BATCH] =
-            [const { std::mem::MaybeUninit::uninit() }; BATCH];
-        for (i, d) in chunk.iter().enumerate() {
-            let iov = iovs[i]
-                .write(libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() });
-            let addr = addrs[i].as_mut_ptr();
+        // Only the entries used are written and handed to the kernel: no
+        // zeroing of the whole batch per call. One iovec per datagram, one
+        // message per run (a run's iovecs are consecutive).
+        let mut addrs: [MaybeUninit<libc::sockaddr_storage>; BATCH] =
+            [const { MaybeUninit::uninit() }; BATCH];
+        let mut iovs: [MaybeUninit<libc::iovec>; BATCH] = [const { MaybeUninit::uninit() }; BATCH];
+        let mut msgs: [MaybeUninit<libc::mmsghdr>; BATCH] = [const { MaybeUninit::uninit() }; BATCH];
+        let mut controls = [SegmentControl::EMPTY; BATCH];
+        // Each message's first datagram and datagram count.
+        let mut runs = [(0usize, 0usize); BATCH];
+        let (mut first, mut count) = (0, 0);
+        while first < chunk.len() {
+            let run = if mode.segments { run_length(&chunk[first..], MAX_SEGMENTS) } else { 1 };
+            for (k, d) in chunk[first..first + run].iter().enumerate() {
+                iovs[first + k].write(libc::iovec {
+                    iov_base: d.data.as_ptr() as *mut libc::c_void,
+                    iov_len: d.data.len(),
+                });
+            }
+            let d = &chunk[first];
             // SAFETY: a zeroed mmsghdr is valid (null pointers, zero lengths).
-            let m = msgs[i].write(unsafe { std::mem::zeroed() });
-            if connected != Some(d.to.addr) {
+            let m = msgs[count].write(unsafe { std::mem::zeroed() });
+            if mode.connected != Some(d.to.addr) {
+                let addr = addrs[count].as_mut_ptr();
                 m.msg_hdr.msg_namelen = write_sockaddr(d.to.addr, addr);
                 m.msg_hdr.msg_name = addr.cast();
             }
-            m.msg_hdr.msg_iov = iov;
-            m.msg_hdr.msg_iovlen = 1;
+            m.msg_hdr.msg_iov = iovs[first].as_mut_ptr();
+            m.msg_hdr.msg_iovlen = run as _;
+            if run > 1 {
+                // Two or more fit MAX_RUN_BYTES: the first one's length fits u16.
+                controls[count].attach(&mut m.msg_hdr, d.data.len() as u16);
+            }
+            runs[count] = (first, run);
+            first += run;
+            count += 1;
         }
         let msgs = msgs.as_mut_ptr().cast::<libc::mmsghdr>();
         let mut sent = 0;
-        while sent < chunk.len() {
-            // SAFETY: entries `sent..chunk.len()` are initialised above and
-            // point at `addrs`, `iovs` and the datagrams' bytes, all alive
-            // for this call; the kernel only reads them.
-            let n =
-                unsafe { libc::sendmmsg(socket.as_raw_fd(), msgs.add(sent), (chunk.len() - sent) as u32, 0) };
-            if n <= 0 {
-                // Skip the datagram that failed and go on with the rest.
-                failed.push((c * BATCH + sent, io::Error::last_os_error()));
-                sent += 1;
-            } else {
+        while sent < count {
+            // SAFETY: entries `sent..count` are initialised above and point
+            // at `addrs`, `iovs`, `controls` and the datagrams' bytes, all
+            // alive for this call; the kernel only reads them.
+            let n = unsafe { libc::sendmmsg(socket.as_raw_fd(), msgs.add(sent), (count - sent) as u32, 0) };
+            if n > 0 {
                 sent += n as usize;
+                continue;
             }
+            // Skip the message that failed and go on with the rest.
+            let error = io::Error::last_os_error();
+            let (first, run) = runs[sent];
+            if run == 1 {
+                failed.push((c * BATCH + first, error));
+            } else {
+                if error.raw_os_error() == Some(libc::EIO) {
+                    mode.segments = false;
+                }
+                let mut one_by_one = UdpSendMode { segments: false, ..*mode };
+                let again = send_batch(socket, &mut one_by_one, &chunk[first..first + run]);
+                failed.extend(again.into_iter().map(|(i, e)| (c * BATCH + first + i, e)));
+            }
+            sent += 1;
         }
     }
     failed
@@ -102,9 +136,13 @@ fn write_sockaddr(addr: SocketAddr, ss: *mut libc::sockaddr_storage) -> libc::so
 
 /// Portable fallback.
 #[cfg(not(target_os = "linux"))]
-pub fn send_batch(socket: &UdpSocket, connected: Option<SocketAddr>, out: &[Transmit]) -> Vec<SendFailure> {
+pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) -> Vec<SendFailure> {
     let send = |d: &Transmit| {
-        if connected == Some(d.to.addr) { socket.send(&d.data) } else { socket.send_to(&d.data, d.to.addr) }
+        if mode.connected == Some(d.to.addr) {
+            socket.send(&d.data)
+        } else {
+            socket.send_to(&d.data, d.to.addr)
+        }
     };
     out.iter().enumerate().filter_map(|(i, d)| send(d).err().map(|e| (i, e))).collect()
 }

@@ -5,6 +5,7 @@
 
 mod batch;
 mod recv_batch;
+mod segments;
 #[cfg(target_os = "linux")]
 mod steering;
 pub mod stream;
@@ -14,6 +15,7 @@ mod udp;
 
 pub use batch::{BATCH_SIZE, send_batch};
 pub use recv_batch::BatchReceiver;
+pub use segments::UdpSendMode;
 #[cfg(target_os = "linux")]
 pub use steering::steer_by_call_id;
 pub use tcp::{bind_tcp, bind_tcp_group, connect_tcp};

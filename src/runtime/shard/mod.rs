@@ -11,7 +11,7 @@ mod publish;
 mod sockets;
 mod stopping;
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +25,7 @@ use super::mailbox::ShardMailbox;
 use super::report::ShardReport;
 use super::streams::{Arrived, StreamSetup, Streams};
 use crate::core::{CoreConfig, ShardCore};
+use crate::transport::UdpSendMode;
 use input::ShardInput;
 use output::ShardOutput;
 use parking::Parking;
@@ -39,8 +40,9 @@ const TIMER_SLACK: Duration = Duration::from_millis(5);
 pub(crate) struct Shard {
     id: usize,
     socket: Option<UdpSocket>,
-    /// The peer the UDP socket is connected to (`Config::udp_peer`).
-    udp_peer: Option<SocketAddr>,
+    /// How the UDP socket sends: its connected peer (`Config::udp_peer`),
+    /// segmentation.
+    udp_mode: UdpSendMode,
     /// A UDP read ended in an error: read again next turn (edge-triggered
     /// readiness may not come back).
     udp_again: bool,
@@ -79,10 +81,10 @@ impl Shard {
         core.set_handler(parts.handler);
         let mut output = ShardOutput::new(parts.events, parts.media);
         output.refill_ports(&mut core);
-        let udp_peer = socket.as_ref().and_then(|s| s.peer_addr().ok());
+        let udp_mode = socket.as_ref().map(UdpSendMode::of).unwrap_or_default();
         Ok(Shard {
             id,
-            udp_peer,
+            udp_mode,
             socket,
             udp_again: true,
             streams,
@@ -174,7 +176,7 @@ impl Shard {
     fn flush(&mut self) {
         let send = output::Senders {
             udp: self.socket.as_ref(),
-            udp_peer: self.udp_peer,
+            udp_mode: &mut self.udp_mode,
             streams: &mut self.streams,
             mailboxes: &self.mailboxes,
         };

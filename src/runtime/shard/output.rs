@@ -3,7 +3,7 @@
 //! send goes back to the call its transmit names, on whichever shard owns
 //! it), the application's events, media commands with their bound sockets.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::Instant;
 
 use crate::core::{CallHandle, Outbox, ShardCore, Transmit};
@@ -13,7 +13,7 @@ use crate::runtime::media_link::MediaLink;
 use crate::runtime::report::ShardReport;
 use crate::runtime::streams::Streams;
 use crate::sip::Transport;
-use crate::transport::send_batch;
+use crate::transport::{UdpSendMode, send_batch};
 
 /// Rounds of sending what reporting failures produced in turn.
 const FAILURE_ROUNDS: usize = 4;
@@ -21,8 +21,8 @@ const FAILURE_ROUNDS: usize = 4;
 /// Where a shard's messages go.
 pub(crate) struct Senders<'a> {
     pub(crate) udp: Option<&'a UdpSocket>,
-    /// The peer the UDP socket is connected to, if it is.
-    pub(crate) udp_peer: Option<SocketAddr>,
+    /// How the UDP socket sends.
+    pub(crate) udp_mode: &'a mut UdpSendMode,
     pub(crate) streams: &'a mut Streams,
     pub(crate) mailboxes: &'a [ShardMailbox],
 }
@@ -113,7 +113,7 @@ impl ShardOutput {
         };
         if !batch.is_empty() {
             let errors = match to.udp {
-                Some(socket) => send_batch(socket, to.udp_peer, batch),
+                Some(socket) => send_batch(socket, to.udp_mode, batch),
                 None => (0..batch.len()).map(|i| (i, std::io::ErrorKind::Unsupported.into())).collect(),
             };
             local.send_errors += errors.len() as u64;
