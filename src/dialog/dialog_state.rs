@@ -2,6 +2,7 @@
 //! out of our INVITE and its answer) into one compact
 //! allocation so it never pins the receive buffer (RFC 3261 §12.1.1).
 
+use std::cell::OnceCell;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::sip::{Host, Message, ParseError, Uri};
@@ -30,6 +31,9 @@ pub struct Dialog {
     /// Where the INVITE came from: in-dialog requests go there unless the
     /// route set or remote target names an IP address.
     pub source: SocketAddr,
+    /// The next hop the route set or remote target names, worked out at
+    /// the first request we send (both are fixed once packed).
+    hop: OnceCell<Option<SocketAddr>>,
 }
 
 impl Dialog {
@@ -78,7 +82,8 @@ impl Dialog {
             text.push_str(r);
         }
         ends[ROUTES] = text.len() as u32;
-        Dialog { text: text.into_boxed_str(), ends, remote_cseq, local_cseq, secure, source }
+        let hop = OnceCell::new();
+        Dialog { text: text.into_boxed_str(), ends, remote_cseq, local_cseq, secure, source, hop }
     }
 
     fn field(&self, i: usize) -> &str {
@@ -122,9 +127,9 @@ impl Dialog {
 
     /// Where in-dialog requests go: the first route when routed, else the
     /// remote target, when either names an IP literal (no DNS here);
-    /// otherwise back to the INVITE's source. Computed only when we send.
+    /// otherwise back to the INVITE's source. Computed when we first send.
     pub fn peer(&self) -> SocketAddr {
-        self.next_hop().unwrap_or(self.source)
+        self.hop.get_or_init(|| self.next_hop()).unwrap_or(self.source)
     }
 
     fn next_hop(&self) -> Option<SocketAddr> {

@@ -57,16 +57,18 @@ pub(crate) fn is_display_name(s: &str) -> bool {
 /// `"display name" <uri>` with the name escaped as a quoted-string
 /// (RFC 3261 §25.1 quoted-pair), or `<uri>` without one.
 pub(crate) fn name_addr(display: Option<&str>, uri: &str) -> String {
-    let Some(name) = display else { return format!("<{uri}>") };
-    let mut s = String::with_capacity(name.len() + uri.len() + 6);
-    s.push('"');
-    for c in name.chars() {
-        if c == '"' || c == '\\' {
-            s.push('\\');
+    let mut s = String::with_capacity(display.map_or(0, |n| n.len() + 4) + uri.len() + 2);
+    if let Some(name) = display {
+        s.push('"');
+        for c in name.chars() {
+            if c == '"' || c == '\\' {
+                s.push('\\');
+            }
+            s.push(c);
         }
-        s.push(c);
+        s.push_str("\" ");
     }
-    s.push_str("\" <");
+    s.push('<');
     s.push_str(uri);
     s.push('>');
     s

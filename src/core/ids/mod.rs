@@ -40,7 +40,11 @@ impl Minter {
 
     /// A Via branch (RFC 3261 §8.1.1.7: the magic cookie, then a token).
     pub(crate) fn branch(&mut self) -> String {
-        format!("z9hG4bK{}", &*self.token())
+        let token = self.token();
+        let mut branch = String::with_capacity(7 + token.len());
+        branch.push_str("z9hG4bK");
+        branch.push_str(&token);
+        branch
     }
 
     /// An unguessable number (an RSeq's start, RFC 3262 §3).

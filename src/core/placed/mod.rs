@@ -8,6 +8,7 @@ mod auth;
 mod cancel;
 mod checks;
 mod fork;
+mod last_checked;
 mod outgoing;
 mod prack;
 mod response;
@@ -15,6 +16,7 @@ mod response;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub(crate) use last_checked::LastChecked;
 pub use outgoing::OutgoingCall;
 
 use crate::core::call::Call;
@@ -34,8 +36,7 @@ impl ShardCore {
         call: Arc<OutgoingCall>,
         out: &mut Outbox,
     ) -> Result<CallHandle, CommandError> {
-        let peer = call.destination()?;
-        let transport = call.transport()?;
+        let (peer, transport) = self.last_placed.route(&call)?;
         if self.admission.stopping {
             return Err(CommandError::Stopped);
         }

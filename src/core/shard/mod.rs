@@ -63,6 +63,8 @@ pub struct ShardCore {
     pub(crate) step: Step,
     /// Calls we placed that are still up.
     pub(crate) placed_live: u64,
+    /// The call last placed, with its checked destination.
+    pub(crate) last_placed: crate::core::placed::LastChecked,
     /// The peer (transport, connection) of the message being handled:
     /// our answers go back the way it came (RFC 3261 §18.2.2).
     pub(crate) arrived: Peer,
@@ -93,6 +95,7 @@ impl ShardCore {
             ids: Minter::new(cfg.shard, cfg.shards, &cfg.id_key),
             step: Step::new(cfg.timers, cfg.defer_timeout, cfg.events, epoch),
             placed_live: 0,
+            last_placed: Default::default(),
             arrived: Peer::udp(cfg.local),
             auth: cfg.auth.as_ref().map(|a| super::auth::AuthState::new(a, cfg.shard, epoch)),
             due: Vec::new(),
