@@ -19,9 +19,10 @@
 # (--connect: the kernel keeps the route instead of a lookup per datagram).
 # Each run measures both sides' CPU (callee: all threads' and processes'
 # schedstat run time; client: getrusage through /usr/bin/time) per
-# completed call and as a share of its core over the run; the side that
-# would need more of its core at the first failing rate (CPU per call at
-# the highest clean rate times that rate) is named the bottleneck. The
+# completed call and as a share of its core over the run. The bottleneck
+# named is the callee when it refused calls (503: it shed load) at the
+# first failing rate, else the side that would need more of its core
+# there (CPU per call at the highest clean rate times that rate). The
 # client must not be it when a callee is measured: the table says so.
 #
 #   scripts/max-rate.sh [--pairs LIST] [--start CPS] [--max CPS]
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
     --shards) shards=$2; shift ;;
     --port) port=$2; shift ;;
     --report) report=$2; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -99,10 +100,13 @@ record_cpu() {
   local elapsed completed client_s
   elapsed=$(awk '/^sipbench-client:/ { print $2; exit }' "$5")
   completed=$(client_count completed "$5")
-  client_s=$(awk '{ print $1 + $2; exit }' "$4" 2>/dev/null || echo 0)
+  # The last line: /usr/bin/time puts "Command exited with non-zero
+  # status" before it when the client fails.
+  client_s=$(awk 'END { print $1 + $2 }' "$4" 2>/dev/null || echo 0)
   awk -v c="$3" -v k="${client_s:-0}" -v e="${elapsed:-0}" -v n="${completed:-0}" 'BEGIN {
     if (n > 0 && e > 0) printf "%.1f %.1f %.2f %.2f\n", c / 1e3 / n, k * 1e6 / n, c / 1e9 / e, k / e
     else print "? ? ? ?" }' >"$root/cpu-$1-$2"
+  client_count rejected "$5" >"$root/refused-$1-$2"
 }
 cpu_of() { cat "$root/cpu-$1-$2" 2>/dev/null || echo "? ? ? ?"; }
 
@@ -229,15 +233,22 @@ highest() {
   echo "$pass"
 }
 
-# Which side limits pair $1: the core share each side needs at the first
-# failing rate, from its CPU per call at the highest clean rate $2 (the
-# failing run itself is no guide: once datagrams drop, retransmission
-# waits stretch it and both sides idle). The side that needs more is the
-# limit; over 90 % of a core it is full.
+# Which side limits pair $1. A callee that refused calls at the first
+# failing rate (503: it shed load) is the limit by its own word.
+# Otherwise the core share each side needs at the first failing rate,
+# from its CPU per call at the highest clean rate $2 (the failing run
+# itself is no guide: once datagrams drop, retransmission waits stretch
+# it and both sides idle). The side that needs more is the limit; over
+# 90 % of a core it is full.
 bottleneck() {
-  local fail
+  local fail refused
   fail=$(cat "$root/first-fail-$1" 2>/dev/null || echo 0)
   [ "$fail" -gt 0 ] || { echo "none up to --max"; return; }
+  refused=$(cat "$root/refused-$1-$fail" 2>/dev/null || echo 0)
+  if [ "${refused:-0}" -gt 0 ]; then
+    echo "callee at $fail/s (it refused $refused calls: overload)"
+    return
+  fi
   cpu_of "$1" "$2" | awk -v f="$fail" '{
     if ($1 == "?" || $2 == "?") { print "? at " f "/s"; exit }
     callee = $1 * f / 1e6; client = $2 * f / 1e6
