@@ -41,6 +41,9 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
             [const { MaybeUninit::uninit() }; BATCH];
         let mut iovs: [MaybeUninit<libc::iovec>; BATCH] = [const { MaybeUninit::uninit() }; BATCH];
         let mut msgs: [MaybeUninit<libc::mmsghdr>; BATCH] = [const { MaybeUninit::uninit() }; BATCH];
+        // A run's message points at its first iovec and reads on: every
+        // iovec pointer comes from the one array pointer.
+        let iov_at = iovs.as_mut_ptr().cast::<libc::iovec>();
         let mut controls = [SegmentControl::EMPTY; BATCH];
         // Each message's first datagram and datagram count.
         let mut runs = [(0usize, 0usize); BATCH];
@@ -48,10 +51,10 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
         while first < chunk.len() {
             let run = if mode.segments { run_length(&chunk[first..], MAX_SEGMENTS) } else { 1 };
             for (k, d) in chunk[first..first + run].iter().enumerate() {
-                iovs[first + k].write(libc::iovec {
-                    iov_base: d.data.as_ptr() as *mut libc::c_void,
-                    iov_len: d.data.len(),
-                });
+                let iov =
+                    libc::iovec { iov_base: d.data.as_ptr() as *mut libc::c_void, iov_len: d.data.len() };
+                // SAFETY: first + k < chunk.len() <= BATCH, inside `iovs`.
+                unsafe { iov_at.add(first + k).write(iov) };
             }
             let d = &chunk[first];
             // SAFETY: a zeroed mmsghdr is valid (null pointers, zero lengths).
@@ -61,7 +64,8 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
                 m.msg_hdr.msg_namelen = write_sockaddr(d.to.addr, addr);
                 m.msg_hdr.msg_name = addr.cast();
             }
-            m.msg_hdr.msg_iov = iovs[first].as_mut_ptr();
+            // SAFETY: as above; the run's `run` iovecs are written.
+            m.msg_hdr.msg_iov = unsafe { iov_at.add(first) };
             m.msg_hdr.msg_iovlen = run as _;
             if run > 1 {
                 // Two or more fit MAX_RUN_BYTES: the first one's length fits u16.
