@@ -85,6 +85,25 @@ fn a_refused_run_is_sent_datagram_by_datagram() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
+fn a_peers_earlier_error_is_the_first_datagrams_as_without_runs() {
+    // A connected socket whose peer is gone: the port unreachable for a
+    // first datagram waits on the socket, and the next send reports it.
+    let ours = socket();
+    let gone = socket().local_addr().unwrap();
+    ours.connect(gone).unwrap();
+    ours.send(b"probe").unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let batch: Vec<Transmit> = (0..3).map(|n| datagram(gone, n, 300)).collect();
+    let mut mode = UdpSendMode::of(&ours);
+    assert_eq!(mode.connected, Some(gone));
+    let failed = send_batch(&ours, &mut mode, &batch);
+    let first = failed.first().map(|(i, e)| (*i, e.raw_os_error()));
+    assert_eq!(first, Some((0, Some(libc::ECONNREFUSED))), "{failed:?}");
+    assert!(mode.segments, "a peer's error does not turn segmentation off");
+}
+
+#[test]
 fn without_segmentation_every_datagram_still_goes() {
     let (ours, a) = (socket(), socket());
     let to_a = a.local_addr().unwrap();

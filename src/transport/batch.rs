@@ -80,7 +80,8 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
         while sent < count {
             // SAFETY: entries `sent..count` are initialised above and point
             // at `addrs`, `iovs`, `controls` and the datagrams' bytes, all
-            // alive for this call; the kernel only reads them.
+            // alive for this call; the kernel reads them and writes only
+            // each entry's `msg_len`.
             let n = unsafe { libc::sendmmsg(socket.as_raw_fd(), msgs.add(sent), (count - sent) as u32, 0) };
             if n > 0 {
                 sent += n as usize;
@@ -89,17 +90,25 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
             // Skip the message that failed and go on with the rest.
             let error = io::Error::last_os_error();
             let (first, run) = runs[sent];
-            if run == 1 {
-                failed.push((c * BATCH + first, error));
-            } else {
-                if error.raw_os_error() == Some(libc::EIO) {
-                    mode.segments = false;
-                }
-                let mut one_by_one = UdpSendMode { segments: false, ..*mode };
-                let again = send_batch(socket, &mut one_by_one, &chunk[first..first + run]);
-                failed.extend(again.into_iter().map(|(i, e)| (c * BATCH + first + i, e)));
-            }
             sent += 1;
+            // A run the kernel could not segment goes datagram by datagram,
+            // and later ones on this socket unsegmented. Any other error is
+            // the first datagram's, as it would be unsegmented (a peer's
+            // earlier ICMP error is reported once, by the send that finds
+            // it); the rest go on their own.
+            let unsegmentable = run > 1 && matches!(error.raw_os_error(), Some(libc::EIO | libc::EINVAL));
+            let retry = if unsegmentable {
+                mode.segments = false;
+                first
+            } else {
+                failed.push((c * BATCH + first, error));
+                first + 1
+            };
+            if retry < first + run {
+                let mut one_by_one = UdpSendMode { segments: false, ..*mode };
+                let again = send_batch(socket, &mut one_by_one, &chunk[retry..first + run]);
+                failed.extend(again.into_iter().map(|(i, e)| (c * BATCH + retry + i, e)));
+            }
         }
     }
     failed

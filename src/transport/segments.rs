@@ -9,7 +9,10 @@
 //! On loopback the kernel picks the receiving socket of a SO_REUSEPORT
 //! group once per run, so a steering program sees only a run's first
 //! datagram; the others land with it (a sharded receiver hands off those
-//! that are not its own).
+//! that are not its own, which may then be served after a later datagram
+//! of the same call that reached its shard directly: UDP's own order).
+
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 use std::net::{SocketAddr, UdpSocket};
 
@@ -22,6 +25,12 @@ pub(crate) const MAX_SEGMENTS: usize = 64;
 /// Bytes in one segmented send at most: what one IP packet carries less
 /// the UDP header and the larger (IPv6) IP header.
 const MAX_RUN_BYTES: usize = u16::MAX as usize - 8 - 40;
+
+/// Longest datagram that joins a run: what an Ethernet frame carries less
+/// the UDP and IPv6 headers. The kernel refuses a run whose datagrams do
+/// not fit the path's MTU unfragmented; longer datagrams (rare over UDP,
+/// RFC 3261 §18.1.1) go alone.
+const MAX_SEGMENT_BYTES: usize = 1500 - 8 - 40;
 
 /// How a UDP socket sends: the peer it is connected to (datagrams to it
 /// go without an address) and whether runs go as segmented sends.
@@ -67,14 +76,15 @@ fn kernel_segments(_: &UdpSocket) -> bool {
 }
 
 /// How many datagrams from the start of `out` (at least one, at most
-/// `limit`) make one run: same destination, the first one's length, and
-/// possibly one shorter datagram that ends it; never an empty datagram
-/// (a zero-length segment would not be sent at all).
+/// `limit`) make one run: same destination, the first one's length (at
+/// most `MAX_SEGMENT_BYTES`), and possibly one shorter datagram that ends
+/// it; never an empty datagram (a zero-length segment would not be sent
+/// at all).
 pub(crate) fn run_length(out: &[Transmit], limit: usize) -> usize {
     let Some(first) = out.first() else { return 0 };
     let size = first.data.len();
     let (mut n, mut bytes) = (1, size);
-    if size == 0 {
+    if size == 0 || size > MAX_SEGMENT_BYTES {
         return 1;
     }
     for d in out.iter().take(limit).skip(1) {
@@ -146,6 +156,9 @@ mod tests {
         assert_eq!(runs(&out, MAX_SEGMENTS), [3, 1, 1, 1]);
         assert_eq!(runs(&out[..2], 1), [1, 1]);
         assert_eq!(runs(&[sized(1, 0), sized(1, 0), sized(1, 10), sized(1, 0)], 8), [1, 1, 1, 1]);
+        let (fits, too_long) = (MAX_SEGMENT_BYTES, MAX_SEGMENT_BYTES + 1);
+        assert_eq!(runs(&[sized(1, fits), sized(1, fits)], 8), [2]);
+        assert_eq!(runs(&[sized(1, too_long), sized(1, too_long), sized(1, 10)], 8), [1, 1, 1]);
     }
 
     #[test]
@@ -153,6 +166,7 @@ mod tests {
         let out: Vec<Transmit> = (0..MAX_SEGMENTS).map(|_| sized(1, 1400)).collect();
         let first = run_length(&out, MAX_SEGMENTS);
         assert_eq!(first, MAX_RUN_BYTES / 1400);
+        assert!(first < MAX_SEGMENTS);
         assert_eq!(runs(&out, MAX_SEGMENTS).iter().sum::<usize>(), MAX_SEGMENTS);
     }
 }
