@@ -25,9 +25,10 @@ pub type SendFailure = (usize, io::Error);
 /// the peer `mode` says the socket is connected to go without one: the
 /// kernel then uses the route it keeps instead of looking one up per
 /// datagram. With `mode.segments`, each run of equal-length datagrams to
-/// one destination is one segmented send (`segments`); a run the kernel
-/// refuses is sent again datagram by datagram, and a device that cannot
-/// segment (EIO) turns segmentation off in `mode`.
+/// one destination is one segmented send (`segments`). A run the kernel
+/// cannot segment (EIO, EINVAL) is sent again datagram by datagram and
+/// turns segmentation off in `mode`; any other refusal of a run is its
+/// first datagram's, and the rest are sent again on their own.
 #[cfg(target_os = "linux")]
 pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) -> Vec<SendFailure> {
     use std::mem::MaybeUninit;
@@ -44,7 +45,7 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
         // A run's message points at its first iovec and reads on: every
         // iovec pointer comes from the one array pointer.
         let iov_at = iovs.as_mut_ptr().cast::<libc::iovec>();
-        let mut controls = [SegmentControl::EMPTY; BATCH];
+        let mut controls: [MaybeUninit<SegmentControl>; BATCH] = [const { MaybeUninit::uninit() }; BATCH];
         // Each message's first datagram and datagram count.
         let mut runs = [(0usize, 0usize); BATCH];
         let (mut first, mut count) = (0, 0);
@@ -68,8 +69,8 @@ pub fn send_batch(socket: &UdpSocket, mode: &mut UdpSendMode, out: &[Transmit]) 
             m.msg_hdr.msg_iov = unsafe { iov_at.add(first) };
             m.msg_hdr.msg_iovlen = run as _;
             if run > 1 {
-                // Two or more fit MAX_RUN_BYTES: the first one's length fits u16.
-                controls[count].attach(&mut m.msg_hdr, d.data.len() as u16);
+                // A run's datagrams are at most MAX_SEGMENT_BYTES: fits u16.
+                controls[count].write(SegmentControl::EMPTY).attach(&mut m.msg_hdr, d.data.len() as u16);
             }
             runs[count] = (first, run);
             first += run;
