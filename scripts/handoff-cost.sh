@@ -8,18 +8,25 @@
 # --shards 2 and --shards 2 --no-kernel-steering, alternating --rounds
 # times in one run; prints each run's figures (scripts/server-counts.sh)
 # and the ratios of the medians. Budget: 2 shards <= 1.2x one shard.
+# SIPp runs alone on the last core and the server on one core per shard
+# of the rest (--layout own; on two cores all shards share core 0, since
+# a shard beside SIPp would pay for SIPp's cache traffic and wake-ups,
+# which a proxy on another box does not cause); --layout shared pins
+# nothing.
 #
 #   scripts/handoff-cost.sh [--rate CPS] [--calls N] [--rounds N]
-# Defaults: --rate 2000 --calls 10000 --rounds 3.
+#       [--layout own|shared]
+# Defaults: --rate 2000 --calls 10000 --rounds 3 --layout own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=2000 calls=10000 rounds=3
+rate=2000 calls=10000 rounds=3 layout=own
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate=$2; shift ;;
     --calls) calls=$2; shift ;;
     --rounds) rounds=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --layout) layout=$2; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -39,13 +46,13 @@ for r in $(seq "$rounds"); do
     s=${v: -1}
     # shellcheck disable=SC2046
     scripts/server-counts.sh --caller sipp --rate "$rate" --calls "$calls" --shards "$s" \
-      --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
+      --layout "$layout" --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
     awk '/task-clock/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
   done
 done
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 one=$(median "$root/cpu-shards1") two=$(median "$root/cpu-shards2") handoff=$(median "$root/cpu-handoff2")
-echo "== one source address, $rate calls/s: server CPU per call, median of $rounds"
+echo "== one source address, $rate calls/s, --layout $layout: server CPU per call, median of $rounds"
 echo "1 shard:                   $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
 echo "2 shards, kernel steering: $two µs ($(paste -sd' ' "$root/cpu-shards2"))"
 echo "2 shards, hand-off:        $handoff µs ($(paste -sd' ' "$root/cpu-handoff2"))"

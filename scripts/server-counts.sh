@@ -6,10 +6,13 @@
 #
 #   scripts/server-counts.sh [--callee server|null] [--caller client|sipp]
 #       [--rate CPS] [--calls N] [--shards N] [--port P] [--report DIR]
-#       [-- SERVER_FLAGS...]
+#       [--layout own|shared] [-- SERVER_FLAGS...]
 # Defaults: --callee server --caller client --rate 10000 --calls 50000
-# --shards 1 --port 5330. With one shard and two cores or more the callee
-# runs on core 0 and the caller on core 1. The SIPp caller uses
+# --shards 1 --port 5330 --layout own. --layout own (two cores or more):
+# the caller runs alone on the last core and the callee on cores 0 to
+# shards-1 of the rest, so a caller never shares a core with a shard (on
+# two cores the callee has core 0 whatever its shard count); --layout
+# shared pins nothing. The SIPp caller uses
 # sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
 # --shards 2 the kernel steers each datagram to its call's shard (with
 # --no-kernel-steering half of them are handed off instead). Flags
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-callee=server caller=client rate=10000 calls=50000 shards=1 port=5330 report="" extra=()
+callee=server caller=client rate=10000 calls=50000 shards=1 port=5330 report="" layout=own extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --callee) callee=$2; shift ;;
@@ -28,8 +31,9 @@ while [ $# -gt 0 ]; do
     --shards) shards=$2; shift ;;
     --port) port=$2; shift ;;
     --report) report=$2; shift ;;
+    --layout) layout=$2; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -41,7 +45,15 @@ cargo build --release --bin sipbench-server --bin sipbench-client --bin null-uas
 [ -n "$report" ] || report="reports/server-counts-$(date +%Y%m%d-%H%M%S)-$callee-$caller-$shards"
 mkdir -p "$report"
 callee_cpu=() caller_cpu=()
-if [ "$(nproc)" -ge 2 ] && [ "$shards" = 1 ]; then callee_cpu=(taskset -c 0) caller_cpu=(taskset -c 1); fi
+cores=$(nproc)
+case "$layout" in
+  own) if [ "$cores" -ge 2 ]; then
+         callee_cores=$(( shards < cores - 1 ? shards : cores - 1 ))
+         callee_cpu=(taskset -c "0-$(( callee_cores - 1 ))") caller_cpu=(taskset -c "$(( cores - 1 ))")
+       fi ;;
+  shared) ;;
+  *) echo "--layout own|shared" >&2; exit 2 ;;
+esac
 
 case "$callee" in
   server) bin=target/release/sipbench-server; flags=(--report "$report" --quiet) ;;
@@ -78,7 +90,7 @@ wait "$stat" || true
 stop_server_by_pid
 trap - EXIT
 
-echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed"
+echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed; callee on ${callee_cpu[*]:-any core}, caller on ${caller_cpu[*]:-any core}"
 awk -F, -v n="${completed:-0}" '
   /^#/ || NF < 3 { next }
   { v = $1; e = $3; if (v ~ /not/) next
