@@ -4,29 +4,36 @@
 # kernel's SO_REUSEPORT 4-tuple hash would put them all on one shard,
 # which would hand the other shard's calls over; the server steers them
 # by Call-ID in the kernel instead (eBPF), and --no-kernel-steering turns
-# that off. Server CPU per call (perf stat task-clock) with --shards 1,
-# --shards 2 and --shards 2 --no-kernel-steering, alternating --rounds
-# times in one run; prints each run's figures (scripts/server-counts.sh)
-# and the ratios of the medians. Budget: 2 shards <= 1.2x one shard.
+# that off. Server CPU per call (perf stat task-clock, no tracepoints)
+# with --shards 1, --shards 2 and --shards 2 --no-kernel-steering,
+# alternating --rounds times in one run; prints each run's figures
+# (scripts/server-counts.sh --cpu-only) and the ratios of the medians. Budget: 2 shards <= 1.2x one shard.
 # SIPp runs alone on the last core and the server on one core per shard
 # of the rest (--layout own; on two cores all shards share core 0, since
 # a shard beside SIPp would pay for SIPp's cache traffic and wake-ups,
 # which a proxy on another box does not cause); --layout shared pins
 # nothing.
 #
+# --caller client1 drives it with sipbench-client from one source address
+# instead (one shard, connected, --no-udp-segments so that the server's
+# steering sees every datagram), which paces calls evenly where SIPp sends
+# bursts; --layout spread gives each shard a core and puts the caller on
+# the last one (beside a shard on a two-core box).
+#
 #   scripts/handoff-cost.sh [--rate CPS] [--calls N] [--rounds N]
-#       [--layout own|shared]
-# Defaults: --rate 2000 --calls 10000 --rounds 3 --layout own.
+#       [--layout own|spread|shared] [--caller sipp|client1]
+# Defaults: --rate 2000 --calls 10000 --rounds 3 --layout own --caller sipp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=2000 calls=10000 rounds=3 layout=own
+rate=2000 calls=10000 rounds=3 layout=own caller=sipp
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate=$2; shift ;;
     --calls) calls=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --layout) layout=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --caller) caller=$2; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,14 +52,14 @@ for r in $(seq "$rounds"); do
   for v in shards1 shards2 handoff2; do
     s=${v: -1}
     # shellcheck disable=SC2046
-    scripts/server-counts.sh --caller sipp --rate "$rate" --calls "$calls" --shards "$s" \
-      --layout "$layout" --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
+    scripts/server-counts.sh --caller "$caller" --rate "$rate" --calls "$calls" --shards "$s" \
+      --layout "$layout" --cpu-only --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
     awk '/task-clock/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
   done
 done
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 one=$(median "$root/cpu-shards1") two=$(median "$root/cpu-shards2") handoff=$(median "$root/cpu-handoff2")
-echo "== one source address, $rate calls/s, --layout $layout: server CPU per call, median of $rounds"
+echo "== one source address ($caller), $rate calls/s, --layout $layout: server CPU per call, median of $rounds"
 echo "1 shard:                   $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
 echo "2 shards, kernel steering: $two µs ($(paste -sd' ' "$root/cpu-shards2"))"
 echo "2 shards, hand-off:        $handoff µs ($(paste -sd' ' "$root/cpu-handoff2"))"

@@ -4,15 +4,21 @@
 # (recvmmsg, sendmmsg, epoll_wait, eventfd writes and reads, futex...).
 # Counts, unlike rates, hold on a busy box: compare commits with them.
 #
-#   scripts/server-counts.sh [--callee server|null] [--caller client|sipp]
+#   scripts/server-counts.sh [--callee server|null] [--caller client|client1|sipp]
 #       [--rate CPS] [--calls N] [--shards N] [--port P] [--report DIR]
-#       [--layout own|shared] [-- SERVER_FLAGS...]
+#       [--layout own|spread|shared] [--cpu-only] [-- SERVER_FLAGS...]
 # Defaults: --callee server --caller client --rate 10000 --calls 50000
 # --shards 1 --port 5330 --layout own. --layout own (two cores or more):
 # the caller runs alone on the last core and the callee on cores 0 to
 # shards-1 of the rest, so a caller never shares a core with a shard (on
 # two cores the callee has core 0 whatever its shard count); --layout
-# shared pins nothing. The SIPp caller uses
+# spread puts the callee on one core per shard from all cores and the
+# caller on the last (beside a shard when there are as many shards as
+# cores); --layout shared pins nothing. --cpu-only
+# counts CPU and context switches without the system-call tracepoints,
+# whose own cost per system call would be charged to the callee. client1 is sipbench-client from one source address
+# (one shard, its socket connected, --no-udp-segments so the server's
+# kernel steering sees every datagram). The SIPp caller uses
 # sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
 # --shards 2 the kernel steers each datagram to its call's shard (with
 # --no-kernel-steering half of them are handed off instead). Flags
@@ -21,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-callee=server caller=client rate=10000 calls=50000 shards=1 port=5330 report="" layout=own extra=()
+callee=server caller=client rate=10000 calls=50000 shards=1 port=5330 report="" layout=own cpu_only=0 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --callee) callee=$2; shift ;;
@@ -32,8 +38,9 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift ;;
     --report) report=$2; shift ;;
     --layout) layout=$2; shift ;;
+    --cpu-only) cpu_only=1 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -51,8 +58,12 @@ case "$layout" in
          callee_cores=$(( shards < cores - 1 ? shards : cores - 1 ))
          callee_cpu=(taskset -c "0-$(( callee_cores - 1 ))") caller_cpu=(taskset -c "$(( cores - 1 ))")
        fi ;;
+  spread) if [ "$cores" -ge 2 ]; then
+            callee_cores=$(( shards < cores ? shards : cores ))
+            callee_cpu=(taskset -c "0-$(( callee_cores - 1 ))") caller_cpu=(taskset -c "$(( cores - 1 ))")
+          fi ;;
   shared) ;;
-  *) echo "--layout own|shared" >&2; exit 2 ;;
+  *) echo "--layout own|spread|shared" >&2; exit 2 ;;
 esac
 
 case "$callee" in
@@ -67,15 +78,20 @@ trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
 wait_listening
 
 kinds=(recvmmsg sendmmsg epoll_wait epoll_pwait write read futex sendto recvfrom mmap munmap madvise brk mprotect clock_nanosleep)
-events=task-clock,context-switches,raw_syscalls:sys_enter
-for k in "${kinds[@]}"; do events+=",syscalls:sys_enter_$k"; done
+events=task-clock,context-switches
+if [ "$cpu_only" = 0 ]; then
+  events+=,raw_syscalls:sys_enter
+  for k in "${kinds[@]}"; do events+=",syscalls:sys_enter_$k"; done
+fi
 perf stat -x, -p "$server" -e "$events" -o "$report/perf-stat.csv" &
 stat=$!
 sleep 0.2
 budget=$(( calls / rate + 60 ))
-if [ "$caller" = client ]; then
+if [ "$caller" = client ] || [ "$caller" = client1 ]; then
+  one_source=()
+  [ "$caller" = client1 ] && one_source=(--shards 1 --connect --no-udp-segments)
   timeout -s KILL "$budget" "${caller_cpu[@]}" target/release/sipbench-client "127.0.0.1:$port" --rate "$rate" \
-    --calls "$calls" --no-pin --quiet >"$report/client.txt" 2>"$report/client.log" || true
+    --calls "$calls" "${one_source[@]}" --no-pin --quiet >"$report/client.txt" 2>"$report/client.log" || true
   completed=$(awk '{ for (i = 1; i < NF; i++) if ($i == "completed") { print $(i + 1); exit } }' "$report/client.txt")
 else
   cp sipp/uac_call.xml "$report/"

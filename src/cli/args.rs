@@ -94,6 +94,11 @@ pub struct CommonArgs {
     /// other shards' calls) instead of steering them by Call-ID.
     #[arg(long)]
     pub no_kernel_steering: bool,
+    /// Send every UDP datagram on its own instead of runs of equal-length datagrams as one
+    /// segmented send (UDP_SEGMENT). For a load generator feeding a multi-shard server on
+    /// the same host: on loopback a run arrives unsplit and is steered by its first datagram.
+    #[arg(long)]
+    pub no_udp_segments: bool,
     /// Write summary.json, the latency files and plots into this directory at exit.
     /// Example: --report reports/run1
     #[arg(long)]
@@ -130,6 +135,7 @@ impl CommonArgs {
             .srtp(self.srtp)
             .busy_poll(self.busy_poll_us.filter(|&us| us > 0).map(Duration::from_micros))
             .kernel_steering(!self.no_kernel_steering)
+            .udp_segments(!self.no_udp_segments)
             .media(MediaConfig {
                 threads: self.rtp_threads,
                 mode: self.media.into(),

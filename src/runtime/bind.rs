@@ -34,10 +34,10 @@ pub(crate) fn bind_shards(cfg: &RuntimeConfig, shards: usize) -> io::Result<(Vec
         let bound = match t {
             Transport::Udp => {
                 let group = bind_udp_group(addr, shards, cfg.socket_buffer)?;
-                if shards > 1 && cfg.kernel_steering {
+                if shards > 1 && cfg.udp.kernel_steering {
                     steer(&group);
                 }
-                if let Some(peer) = cfg.udp_peer {
+                if let Some(peer) = cfg.udp.peer {
                     connect(&group, peer)?;
                 }
                 let bound = group[0].local_addr()?;

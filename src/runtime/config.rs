@@ -25,12 +25,8 @@ pub struct RuntimeConfig {
     /// After a poll that returned work, keep polling without sleeping for
     /// this long before parking (`None`: park at once).
     pub busy_poll: Option<Duration>,
-    /// With several shards, ask the kernel to put each UDP datagram on the
-    /// socket of its call's shard (eBPF on the SO_REUSEPORT group).
-    pub kernel_steering: bool,
-    /// Connect the UDP socket to this peer (one shard only): all UDP goes
-    /// to and comes from it.
-    pub udp_peer: Option<SocketAddr>,
+    /// How the UDP sockets share and send datagrams.
+    pub udp: UdpSettings,
     /// Calls/s over all shards that the server transaction tables are
     /// sized for at start (`None`: they grow with the load).
     pub expected_rate: Option<f64>,
@@ -56,6 +52,30 @@ pub struct RuntimeConfig {
     pub stream_limits: StreamLimits,
     /// How the calls we place share connections.
     pub connection_reuse: ConnectionReuse,
+}
+
+/// How the shards' UDP sockets share and send datagrams.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpSettings {
+    /// With several shards, ask the kernel to put each datagram on the
+    /// socket of its call's shard (eBPF on the SO_REUSEPORT group).
+    pub kernel_steering: bool,
+    /// Connect the socket to this peer (one shard only): all UDP goes to
+    /// and comes from it.
+    pub peer: Option<SocketAddr>,
+    /// Send a run of equal-length datagrams to one destination as one
+    /// segmented send (UDP_SEGMENT) where the kernel offers it. On
+    /// loopback the run reaches the receiver unsplit, so a receiver's
+    /// SO_REUSEPORT steering sees only its first datagram: a load
+    /// generator feeding a multi-shard server on the same host turns
+    /// this off.
+    pub segments: bool,
+}
+
+impl Default for UdpSettings {
+    fn default() -> Self {
+        UdpSettings { kernel_steering: true, peer: None, segments: true }
+    }
 }
 
 impl RuntimeConfig {

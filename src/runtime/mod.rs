@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 pub use commands::{CommandSender, Reply};
-pub use config::RuntimeConfig;
+pub use config::{RuntimeConfig, UdpSettings};
 pub use dispatch::{call_id_hash, owner_shard, scan_call_id};
 pub use event_channel::{EventSender, Events, event_channel};
 pub use load::{LoadPacer, LoadPlan};
@@ -124,6 +124,7 @@ impl Runtime {
                 }),
                 pacer: cfg.load.as_ref().map(|l| LoadPacer::new(l.share(id, shards), started)),
                 busy_poll: cfg.busy_poll,
+                udp_segments: cfg.udp.segments,
                 expected_rate: cfg.expected_rate.map(|r| r / shards as f64),
             };
             let streams = StreamSetup::for_shard(&cfg, shards, socket.tcp, socket.tls);

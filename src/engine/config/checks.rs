@@ -20,7 +20,7 @@ pub(super) fn check(b: &ConfigBuilder) -> Result<(), ConfigError> {
         return refuse("shards", format!("{n} is not in 1..=256"));
     }
     let udp = b.listeners.is_empty() || b.listeners.iter().any(|l| l.0 == Transport::Udp);
-    if b.udp_peer.is_some() && (b.shards != Some(1) || !udp) {
+    if b.udp.peer.is_some() && (b.shards != Some(1) || !udp) {
         return refuse("udp_peer", "needs shards(1) and a UDP listener");
     }
     let t = &b.timers;

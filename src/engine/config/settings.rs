@@ -9,7 +9,7 @@ use crate::core::{
 };
 use crate::dialog::CallPolicy;
 use crate::media::{MediaConfig, MediaMode};
-use crate::runtime::{ConnectionReuse, LoadPlan, StreamLimits};
+use crate::runtime::{ConnectionReuse, LoadPlan, StreamLimits, UdpSettings};
 use crate::sip::ParseLimits;
 use crate::sip::Transport;
 use crate::sip::sdp::Codec;
@@ -32,8 +32,7 @@ pub struct ConfigBuilder {
     pub(crate) source_limit: Option<SourceLimit>,
     pub(crate) socket_buffer: usize,
     pub(crate) busy_poll: Option<Duration>,
-    pub(crate) kernel_steering: bool,
-    pub(crate) udp_peer: Option<SocketAddr>,
+    pub(crate) udp: UdpSettings,
     pub(crate) expected_rate: Option<f64>,
     pub(crate) max_inbox_delay: Option<Duration>,
     pub(crate) policy: CallPolicy,
@@ -71,8 +70,7 @@ impl Default for ConfigBuilder {
             source_limit: None,
             socket_buffer: 8 << 20,
             busy_poll: None,
-            kernel_steering: true,
-            udp_peer: None,
+            udp: UdpSettings::default(),
             expected_rate: None,
             max_inbox_delay: Some(Duration::from_millis(250)),
             policy: CallPolicy::default(),
@@ -122,9 +120,6 @@ impl ConfigBuilder {
         /// After a poll that returned work, poll again without sleeping for
         /// this long before parking (fewer wake-ups for more CPU; off by default).
         busy_poll: Option<Duration> => busy_poll;
-        /// With several shards, steer UDP datagrams to their call's shard in the kernel
-        /// (needs CAP_BPF; the shards hand off what it cannot steer). On by default.
-        kernel_steering: bool => kernel_steering;
         /// The call rate to size the transaction tables for, calls/s over all
         /// shards: room for 64·T1 of lingering transactions from the start, so
         /// no table grows or rehashes under that load (a client's load plan

@@ -34,7 +34,25 @@ impl ConfigBuilder {
     /// and drops datagrams from any other address. Needs `shards(1)`:
     /// connected sockets leave the SO_REUSEPORT spread.
     pub fn udp_peer(mut self, peer: SocketAddr) -> Self {
-        self.udp_peer = Some(peer);
+        self.udp.peer = Some(peer);
+        self
+    }
+
+    /// With several shards, steer UDP datagrams to their call's shard in
+    /// the kernel (needs CAP_BPF; the shards hand off what it cannot
+    /// steer). On by default.
+    pub fn kernel_steering(mut self, on: bool) -> Self {
+        self.udp.kernel_steering = on;
+        self
+    }
+
+    /// Send runs of equal-length UDP datagrams to one destination as one
+    /// segmented send where the kernel offers it (on by default). Turn it
+    /// off to load a multi-shard server on the same host: on loopback a
+    /// run arrives unsplit, so the server's kernel steering sees only its
+    /// first datagram and its shards hand the rest off.
+    pub fn udp_segments(mut self, on: bool) -> Self {
+        self.udp.segments = on;
         self
     }
 

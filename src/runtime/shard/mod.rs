@@ -81,7 +81,8 @@ impl Shard {
         core.set_handler(parts.handler);
         let mut output = ShardOutput::new(parts.events, parts.media);
         output.refill_ports(&mut core);
-        let udp_mode = socket.as_ref().map(UdpSendMode::of).unwrap_or_default();
+        let mut udp_mode = socket.as_ref().map(UdpSendMode::of).unwrap_or_default();
+        udp_mode.segments &= parts.udp_segments;
         Ok(Shard {
             id,
             udp_mode,

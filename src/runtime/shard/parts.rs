@@ -25,6 +25,8 @@ pub(crate) struct ShardParts {
     pub(crate) media: Option<MediaLink>,
     pub(crate) pacer: Option<LoadPacer>,
     pub(crate) busy_poll: Option<Duration>,
+    /// Segmented UDP sends where the kernel offers them.
+    pub(crate) udp_segments: bool,
     /// This shard's share of the expected call rate (server tables).
     pub(crate) expected_rate: Option<f64>,
 }
