@@ -7,18 +7,20 @@
 # that off. Server CPU per call (perf stat task-clock, no tracepoints)
 # with --shards 1, --shards 2 and --shards 2 --no-kernel-steering,
 # alternating --rounds times in one run; prints each run's figures
-# (scripts/server-counts.sh --cpu-only) and the ratios of the medians. Budget: 2 shards <= 1.2x one shard.
-# SIPp runs alone on the last core and the server on one core per shard
-# of the rest (--layout own; on two cores all shards share core 0, since
-# a shard beside SIPp would pay for SIPp's cache traffic and wake-ups,
-# which a proxy on another box does not cause); --layout shared pins
-# nothing.
+# (scripts/server-counts.sh --cpu-only) and the ratios of the medians.
+# Budget: 2 shards <= 1.2x one shard. Layouts as in server-counts.sh:
+# own (the default) runs SIPp alone on the last CPU and the server on a
+# set of one CPU per shard from the rest (on two CPUs both shards share
+# the first, since a shard beside SIPp would pay for SIPp's cache traffic
+# and wake-ups, which a proxy on another box does not cause); spread
+# takes the server's set from all CPUs, the caller beside the last shard
+# when CPUs run short (on two CPUs only in the 2-shard variants); shared
+# pins nothing.
 #
 # --caller client1 drives it with sipbench-client from one source address
 # instead (one shard, connected, --no-udp-segments so that the server's
-# steering sees every datagram), which paces calls evenly where SIPp sends
-# bursts; --layout spread gives each shard a core and puts the caller on
-# the last one (beside a shard on a two-core box).
+# steering sees every datagram), which paces calls evenly where SIPp
+# sends bursts.
 #
 #   scripts/handoff-cost.sh [--rate CPS] [--calls N] [--rounds N]
 #       [--layout own|spread|shared] [--caller sipp|client1]
@@ -33,11 +35,13 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift ;;
     --layout) layout=$2; shift ;;
     --caller) caller=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$caller" in sipp|client1) ;; *) echo "--caller sipp|client1" >&2; exit 2 ;; esac
+case "$layout" in own|spread|shared) ;; *) echo "--layout own|spread|shared" >&2; exit 2 ;; esac
 root="reports/handoff-cost-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$root"
 # Variants: one shard; two shards with the kernel steering datagrams to

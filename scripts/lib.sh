@@ -7,6 +7,22 @@ require_sipp() {
   command -v sipp >/dev/null 2>&1 || { echo "sipp is missing: run scripts/test.sh (installs sip-tester)" >&2; exit 1; }
 }
 
+# Sets cpus to the CPUs this process may run on, in order: a cpuset or
+# taskset may allow fewer than the machine has, not numbered from 0.
+usable_cpus() {
+  local list part parts
+  list=$(taskset -pc $$ | sed 's/.*: *//')
+  cpus=()
+  IFS=, read -ra parts <<<"$list"
+  for part in "${parts[@]}"; do
+    if [[ $part == *-* ]]; then
+      mapfile -t -O "${#cpus[@]}" cpus < <(seq "${part%-*}" "${part#*-}")
+    else
+      cpus+=("$part")
+    fi
+  done
+}
+
 # Builds the release server unless $server_bin already names a binary.
 ensure_server_bin() {
   if [ -z "${server_bin:-}" ]; then

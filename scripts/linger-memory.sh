@@ -11,8 +11,8 @@
 #
 #   scripts/linger-memory.sh [--rate CPS] [--seconds S] [--warmup S] [--port P]
 # Defaults: --rate 10000 --seconds 24 --warmup 6 --port 5350. Server and
-# client one shard each (server on core 0, client on core 1 when there
-# are two cores). Prints every sample's summary and the figure.
+# client one shard each (server on the first usable CPU, client on the
+# second when there are two). Prints every sample's summary and the figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -33,7 +33,8 @@ cargo build --release --bin sipbench-server --bin sipbench-client
 report="reports/linger-memory-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$report"
 callee_cpu=() caller_cpu=()
-if [ "$(nproc)" -ge 2 ]; then callee_cpu=(taskset -c 0) caller_cpu=(taskset -c 1); fi
+usable_cpus
+if [ "${#cpus[@]}" -ge 2 ]; then callee_cpu=(taskset -c "${cpus[0]}") caller_cpu=(taskset -c "${cpus[1]}"); fi
 "${callee_cpu[@]}" target/release/sipbench-server --listen "127.0.0.1:$port" --shards 1 --no-pin --quiet \
   --max-transactions 10000000 --report "$report" >"$report/server.txt" 2>"$report/server.log" &
 server=$!

@@ -13,8 +13,8 @@
 # sides and the caller kept the pace (the whole run within 1.05 times the
 # nominal time plus 0.3 s). Rates double from --start until one fails (or
 # --max passes), then --steps bisections between the last pass and the
-# first failure. With two cores or more the callee runs on core 0 and the
-# caller on core 1 (taskset), one shard each by default (--shards); with
+# first failure. With two usable CPUs or more the callee runs on the first
+# and the caller on the second (taskset), one shard each by default (--shards); with
 # one shard over UDP the client's socket is connected to the callee
 # (--connect: the kernel keeps the route instead of a lookup per datagram).
 # Each run measures both sides' CPU (callee: all threads' and processes'
@@ -70,7 +70,8 @@ mkdir -p "$report"
 root=$report
 # One core each side when there are two.
 callee_cpu=() caller_cpu=()
-if [ "$(nproc)" -ge 2 ]; then callee_cpu=(taskset -c 0) caller_cpu=(taskset -c 1); fi
+usable_cpus
+if [ "${#cpus[@]}" -ge 2 ]; then callee_cpu=(taskset -c "${cpus[0]}") caller_cpu=(taskset -c "${cpus[1]}"); fi
 
 # CPU ns of a process: every thread's schedstat run time, plus its
 # children's (Kamailio's workers are processes).
@@ -258,7 +259,7 @@ bottleneck() {
 }
 
 echo "== max-rate: ${seconds} s runs, rates from $start/s doubling (to $max/s), $steps bisections," \
-  "$shards shard(s) per side; $(nproc) cores${callee_cpu[*]:+, callee on core 0, caller on core 1}; pairs $pairs"
+  "$shards shard(s) per side; $(nproc) cores${callee_cpu[*]:+, callee on CPU ${callee_cpu[2]}, caller on CPU ${caller_cpu[2]}}; pairs $pairs"
 declare -A best
 for p in ${pairs//,/ }; do
   declare -F "try_$p" >/dev/null || { echo "unknown pair: $p" >&2; exit 2; }

@@ -8,17 +8,18 @@
 #       [--rate CPS] [--calls N] [--shards N] [--port P] [--report DIR]
 #       [--layout own|spread|shared] [--cpu-only] [-- SERVER_FLAGS...]
 # Defaults: --callee server --caller client --rate 10000 --calls 50000
-# --shards 1 --port 5330 --layout own. --layout own (two cores or more):
-# the caller runs alone on the last core and the callee on cores 0 to
-# shards-1 of the rest, so a caller never shares a core with a shard (on
-# two cores the callee has core 0 whatever its shard count); --layout
-# spread puts the callee on one core per shard from all cores and the
-# caller on the last (beside a shard when there are as many shards as
-# cores); --layout shared pins nothing. --cpu-only
-# counts CPU and context switches without the system-call tracepoints,
-# whose own cost per system call would be charged to the callee. client1 is sipbench-client from one source address
-# (one shard, its socket connected, --no-udp-segments so the server's
-# kernel steering sees every datagram). The SIPp caller uses
+# --shards 1 --port 5330 --layout own. Layouts (two usable CPUs or more;
+# the callee's shards move freely within its set, --no-pin): own runs the
+# caller alone on the last CPU and the callee on a set of one CPU per
+# shard from the rest, so a caller never shares a CPU with a shard (on
+# two CPUs the callee has the first whatever its shard count); spread
+# takes the callee's set from all CPUs and puts the caller on the last
+# (beside a shard when there are at least as many shards as CPUs);
+# shared pins nothing. --cpu-only counts CPU and context switches
+# without the system-call tracepoints, whose own cost per system call
+# would be charged to the callee. client1 is sipbench-client from one
+# source address (one shard, its socket connected, --no-udp-segments so
+# the server's kernel steering sees every datagram). The SIPp caller uses
 # sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
 # --shards 2 the kernel steers each datagram to its call's shard (with
 # --no-kernel-steering half of them are handed off instead). Flags
@@ -40,11 +41,13 @@ while [ $# -gt 0 ]; do
     --layout) layout=$2; shift ;;
     --cpu-only) cpu_only=1 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$caller" in client|client1|sipp) ;; *) echo "--caller client|client1|sipp" >&2; exit 2 ;; esac
+case "$layout" in own|spread|shared) ;; *) echo "--layout own|spread|shared" >&2; exit 2 ;; esac
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v perf >/dev/null 2>&1 || { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q linux-perf; }
 [ "$caller" = sipp ] && require_sipp
@@ -52,19 +55,14 @@ cargo build --release --bin sipbench-server --bin sipbench-client --bin null-uas
 [ -n "$report" ] || report="reports/server-counts-$(date +%Y%m%d-%H%M%S)-$callee-$caller-$shards"
 mkdir -p "$report"
 callee_cpu=() caller_cpu=()
-cores=$(nproc)
-case "$layout" in
-  own) if [ "$cores" -ge 2 ]; then
-         callee_cores=$(( shards < cores - 1 ? shards : cores - 1 ))
-         callee_cpu=(taskset -c "0-$(( callee_cores - 1 ))") caller_cpu=(taskset -c "$(( cores - 1 ))")
-       fi ;;
-  spread) if [ "$cores" -ge 2 ]; then
-            callee_cores=$(( shards < cores ? shards : cores ))
-            callee_cpu=(taskset -c "0-$(( callee_cores - 1 ))") caller_cpu=(taskset -c "$(( cores - 1 ))")
-          fi ;;
-  shared) ;;
-  *) echo "--layout own|spread|shared" >&2; exit 2 ;;
-esac
+usable_cpus
+n=${#cpus[@]}
+if [ "$n" -ge 2 ] && [ "$layout" != shared ]; then
+  room=$n
+  [ "$layout" = own ] && room=$(( n - 1 ))
+  set=$(IFS=,; echo "${cpus[*]:0:$(( shards < room ? shards : room ))}")
+  callee_cpu=(taskset -c "$set") caller_cpu=(taskset -c "${cpus[n - 1]}")
+fi
 
 case "$callee" in
   server) bin=target/release/sipbench-server; flags=(--report "$report" --quiet) ;;
@@ -106,7 +104,7 @@ wait "$stat" || true
 stop_server_by_pid
 trap - EXIT
 
-echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed; callee on ${callee_cpu[*]:-any core}, caller on ${caller_cpu[*]:-any core}"
+echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed; callee on CPUs ${callee_cpu[2]:-any}, caller on ${caller_cpu[2]:-any}"
 awk -F, -v n="${completed:-0}" '
   /^#/ || NF < 3 { next }
   { v = $1; e = $3; if (v ~ /not/) next
