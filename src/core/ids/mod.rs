@@ -40,9 +40,10 @@ impl Minter {
 
     /// A Via branch (RFC 3261 §8.1.1.7: the magic cookie, then a token).
     pub(crate) fn branch(&mut self) -> String {
+        use crate::sip::MAGIC_COOKIE;
         let token = self.token();
-        let mut branch = String::with_capacity(7 + token.len());
-        branch.push_str("z9hG4bK");
+        let mut branch = String::with_capacity(MAGIC_COOKIE.len() + token.len());
+        branch.push_str(MAGIC_COOKIE);
         branch.push_str(&token);
         branch
     }
