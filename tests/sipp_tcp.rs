@@ -43,11 +43,16 @@ fn t1_five_thousand_calls_at_500_cps() {
     assert_eq!(s.total("/calls/completed"), 5000, "{}", s.stdout);
     assert_eq!(s.total("/calls/failed"), 0, "{}", s.stdout);
     assert_eq!(conns(&s, "accepted/tcp"), 1, "one connection for every call: {}", s.stdout);
-    assert_eq!(conns(&s, "messages_in"), 15_000, "INVITE, ACK and BYE of each call: {}", s.stdout);
+    // INVITE, ACK and BYE of each call. Over TCP only our 2xx is resent
+    // (RFC 3261 §13.3.1.4), when its ACK is T1 late on a loaded box, and
+    // SIPp answers each with one more ACK, which is absorbed (or counted
+    // stray when it comes after the call ended).
+    let dup_in = s.total("/messages/retransmissions_in") + s.total("/drops/stray_acks");
+    let dup_out = s.total("/messages/retransmissions_out");
+    assert_eq!(conns(&s, "messages_in"), 15_000 + dup_in, "{}", s.stdout);
+    assert!(dup_in <= dup_out && dup_out < 5000, "{}", s.stdout);
+    assert!(sipp.stat("Retransmissions(C)") <= dup_out, "SIPp resent over TCP: {}", sipp.screen);
     assert_eq!(s.total("/datagrams_in"), 0, "nothing came over UDP");
-    // Nothing is retransmitted over TCP (SIPp answers every 2xx at once).
-    assert_eq!(s.total("/messages/retransmissions_out"), 0, "{}", s.stdout);
-    assert_eq!(sipp.stat("Retransmissions(C)"), 0);
 }
 
 /// SIPp `-t tn`: a connection per call, 2,000 calls.
