@@ -20,10 +20,10 @@ const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 /// 40 calls with reliable early media; with `loss`, SIPp loses that
 /// share of the 183s it receives and of the PRACKs it sends, and resends
-/// a PRACK for as long as Timer F allows (11 sends). A 183 is resent on
-/// its own timer and for each INVITE SIPp resends meanwhile, about 11
-/// copies, so at 20 % a call fails about once in 50 million, and a run
-/// that loses nothing at all is as rare (0.8⁸⁰).
+/// a PRACK for as long as Timer F allows. A 183 is resent on its own
+/// timer and for each INVITE SIPp resends meanwhile, so neither a call
+/// that loses every copy nor a run that loses nothing at all comes by
+/// chance.
 fn reliable_early_media(test: &str, loss: &str) {
     let dir = scratch(test);
     let server = Server::start(&dir, LOOPBACK, &["--early-media", "--ring-ms", "200"]);

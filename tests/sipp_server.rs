@@ -447,10 +447,9 @@ Call-ID: hostile-1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
 /// beyond the first per call was absorbed as a retransmission.
 ///
 /// SIPp retransmits for as long as RFC 3261's Timers B and F allow (7
-/// INVITE sends, 11 BYE sends). With SIPp's shorter defaults (6 and 8) a
-/// UAC that loses 10 % gives up on some call in about one run in 200:
-/// all six INVITEs lost (10⁻⁶ a call) or eight BYE-or-200 losses in a row
-/// (0.19⁸ a call). With the RFC's counts that is about one in 5,000.
+/// INVITE sends, 11 BYE sends): with its shorter defaults a UAC that
+/// loses this much gives up on some call by chance now and then, whatever
+/// the server does.
 #[test]
 fn ten_percent_loss_every_call_recovers() {
     let dir = scratch("lost10");
