@@ -23,7 +23,7 @@ pub use stats::StatsSnapshot;
 use crate::core::Event;
 use crate::core::{CallHandler, CoreStats};
 pub use crate::runtime::{DROP_GRACE, Events};
-use crate::runtime::{ReportHandle, Runtime, event_channel};
+use crate::runtime::{ReportHandle, Runtime, ShardReport, event_channel};
 
 /// A running engine: shards, media threads and the event stream.
 ///
@@ -107,6 +107,14 @@ impl Engine {
             active_calls: self.runtime.active_calls(),
             uptime: self.runtime.uptime(),
         }
+    }
+
+    /// The merged counters as the shards last published them, into
+    /// `into`'s storage (no allocation): for a sample a second. Its
+    /// histograms are refreshed too when `histograms` (not the media
+    /// echo's).
+    pub fn stats_into(&self, into: &mut ShardReport, histograms: bool) {
+        self.runtime.report_into(into, histograms);
     }
 
     /// The shards' published reports, for a metrics endpoint on another

@@ -14,6 +14,7 @@ mod event_channel;
 mod load;
 mod mailbox;
 mod media_link;
+mod published;
 mod reply;
 mod report;
 mod report_handle;
@@ -40,8 +41,8 @@ pub use report::ShardReport;
 pub use report_handle::ReportHandle;
 pub use streams::{ConnStats, ConnectionReuse, StreamLimits};
 
-use crate::core::{CoreConfig, CoreStats, RtpPortSource};
-use crate::media::{MediaPool, MediaTotals};
+use crate::core::{CoreConfig, RtpPortSource};
+use crate::media::MediaPool;
 use crate::sip::Transport;
 use mailbox::ShardMailbox;
 use shard::{Shard, ShardParts};
@@ -139,47 +140,6 @@ impl Runtime {
             threads.push(t);
         }
         Ok(Runtime { threads, reports, mailboxes, stop, media, started, local, locals })
-    }
-
-    /// Merged reports of every shard (published a few times a second).
-    pub fn report(&self) -> ShardReport {
-        let mut r = self.reports().merged();
-        if let Some(m) = &self.media {
-            r.media = m.totals();
-            r.media_echo_ns = m.echo_latency();
-        }
-        r
-    }
-
-    /// The shards' published reports, for another thread (the metrics
-    /// endpoint) to read.
-    pub fn reports(&self) -> ReportHandle {
-        ReportHandle(self.reports.clone())
-    }
-
-    /// Active calls over all shards, from their last publication.
-    pub fn active_calls(&self) -> u64 {
-        self.reports.iter().map(|r| r.lock().core.active_calls).sum()
-    }
-
-    /// The core's counters over all shards, from their last publication
-    /// (cheap: no histograms copied).
-    pub fn core_stats(&self) -> CoreStats {
-        let mut total = CoreStats::default();
-        for r in &self.reports {
-            total.merge(&r.lock().core);
-        }
-        total
-    }
-
-    /// Each shard's last report.
-    pub fn shard_reports(&self) -> Vec<ShardReport> {
-        self.reports.iter().map(|r| r.lock().clone()).collect()
-    }
-
-    /// The media threads' totals (`None` without media).
-    pub fn media_totals(&self) -> Option<MediaTotals> {
-        self.media.as_ref().map(|m| m.totals())
     }
 
     /// Sends application commands to the shards.

@@ -82,6 +82,12 @@ impl ShardReport {
 
     /// Adds another report.
     pub fn merge(&mut self, o: &ShardReport) {
+        self.merge_counters(o);
+        self.merge_histograms(o);
+    }
+
+    /// Adds another report's counters, not its histograms.
+    pub fn merge_counters(&mut self, o: &ShardReport) {
         self.core.merge(&o.core);
         self.tables.calls += o.tables.calls;
         self.tables.server_txns += o.tables.server_txns;
@@ -97,6 +103,10 @@ impl ShardReport {
         self.events_dropped += o.events_dropped;
         self.commands += o.commands;
         self.conns.merge(&o.conns);
+    }
+
+    /// Adds another report's histograms (same bounds: no allocation).
+    pub fn merge_histograms(&mut self, o: &ShardReport) {
         let _ = self.setup_us.add(&o.setup_us);
         let _ = self.placed_setup_us.add(&o.placed_setup_us);
         let _ = self.service_ns.add(&o.service_ns);
@@ -120,6 +130,14 @@ impl ShardReport {
         if invite {
             let _ = self.invite_response_ns.record(ns);
         }
+    }
+
+    /// Takes another report's counters, keeping the histograms.
+    pub(crate) fn copy_counters(&mut self, o: &ShardReport) {
+        self.core = o.core;
+        self.tables = o.tables;
+        self.media = o.media;
+        self.copy_runtime_counters(o);
     }
 
     /// Takes the runtime's own counters from a shard's local report.
