@@ -167,13 +167,8 @@ for _ in $(seq 100); do
 done
 [ "$up" = "$instances" ] || { echo "Kamailio sees $up of $instances instances up" >&2; "${ctl[@]}" dispatcher.list >&2; exit 1; }
 
-# CPU time (ns) of a process and its threads; of Kamailio's processes.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
-kam_cpu_ns() {
-  local t=0 p
-  for p in $kam $(ps -o pid= --ppid "$kam"); do t=$(( t + $(cpu_ns "$p") )); done
-  echo "$t"
-}
+# CPU time (ns) of Kamailio's processes.
+kam_cpu_ns() { tree_cpu_ns "$kam"; }
 
 # The caller: SIPp (or sipbench-client) against Kamailio, in $2, port $3.
 sipp_t() { if [ "$transport" = tcp ]; then echo t1; else echo u1; fi; }

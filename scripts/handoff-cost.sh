@@ -4,7 +4,7 @@
 # kernel's SO_REUSEPORT 4-tuple hash would put them all on one shard,
 # which would hand the other shard's calls over; the server steers them
 # by Call-ID in the kernel instead (eBPF), and --no-kernel-steering turns
-# that off. Server CPU per call (perf stat task-clock, no tracepoints)
+# that off. Server CPU per call (its threads' run time, nothing attached)
 # with --shards 1, --shards 2 and --shards 2 --no-kernel-steering,
 # alternating --rounds times in one run; prints each run's figures
 # (scripts/server-counts.sh --cpu-only) and the ratios of the medians.
@@ -52,13 +52,17 @@ variant_flags() {
     handoff2) echo "--no-kernel-steering" ;;
   esac
 }
+# Every other round runs the variants in reverse, so that a box growing
+# slower or faster through a round favours none of them.
 for r in $(seq "$rounds"); do
-  for v in shards1 shards2 handoff2; do
+  order="shards1 shards2 handoff2"
+  [ $(( r % 2 )) = 1 ] || order="handoff2 shards2 shards1"
+  for v in $order; do
     s=${v: -1}
     # shellcheck disable=SC2046
     scripts/server-counts.sh --caller "$caller" --rate "$rate" --calls "$calls" --shards "$s" \
       --layout "$layout" --cpu-only --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
-    awk '/task-clock/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
+    awk '/^CPU µs per call \(threads\)/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
   done
 done
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -67,7 +71,14 @@ echo "== one source address ($caller), $rate calls/s, --layout $layout: server C
 echo "1 shard:                   $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
 echo "2 shards, kernel steering: $two µs ($(paste -sd' ' "$root/cpu-shards2"))"
 echo "2 shards, hand-off:        $handoff µs ($(paste -sd' ' "$root/cpu-handoff2"))"
+# Round by round too: each round's variants ran minutes apart at most,
+# so the median of the rounds' own ratios is less moved by a box whose
+# speed drifts between rounds than the ratio of the medians.
+paste "$root/cpu-shards1" "$root/cpu-shards2" | awk '{ print $2 / $1 }' >"$root/paired-shards2"
+paste "$root/cpu-shards1" "$root/cpu-handoff2" | awk '{ print $2 / $1 }' >"$root/paired-handoff2"
 {
-  awk -v a="$one" -v b="$two" 'BEGIN { printf "2 shards (steered) / 1 shard: %.2fx (budget <= 1.2x)\n", b / a }'
-  awk -v a="$one" -v b="$handoff" 'BEGIN { printf "2 shards (hand-off) / 1 shard: %.2fx\n", b / a }'
+  awk -v a="$one" -v b="$two" -v p="$(median "$root/paired-shards2")" \
+    'BEGIN { printf "2 shards (steered) / 1 shard: %.2fx; median of the rounds\x27 ratios %.2fx (budget <= 1.2x)\n", b / a, p }'
+  awk -v a="$one" -v b="$handoff" -v p="$(median "$root/paired-handoff2")" \
+    'BEGIN { printf "2 shards (hand-off) / 1 shard: %.2fx; median of the rounds\x27 ratios %.2fx\n", b / a, p }'
 } | tee "$root/ratio.txt"

@@ -61,3 +61,40 @@ sipp_stat() {
 
 # The first number on the server summary's line that starts with $1.
 server_line() { awk -v k="$1" 'index($0, k) == 1 { print $3; exit }' "$report/server.txt"; }
+
+# One line per thread of process $1: TID, CPU time in ns and context
+# switches (voluntary + involuntary), read from /proc with nothing
+# attached to the threads. An attached perf stat costs each of them
+# something at every context switch, so its CPU figure grows with the
+# switch count it is meant to compare. Without schedstat (a kernel
+# lacking CONFIG_SCHED_INFO) the time comes from stat's clock ticks.
+thread_times() {
+  local t ns rest tick
+  tick=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    if ! read -r ns _ 2>/dev/null <"$t/schedstat"; then
+      rest=$(cat "$t/stat" 2>/dev/null) || continue
+      ns=$(awk -v r="${rest##*) }" -v tick="$tick" 'BEGIN { split(r, f, " "); printf "%.0f", (f[12] + f[13]) * 1e9 / tick }')
+    fi
+    awk -v tid="${t##*/}" -v ns="$ns" '/^(non)?voluntary_ctxt_switches/ { s += $2 }
+      END { print tid, ns, s + 0 }' "$t/status" 2>/dev/null || true
+  done
+}
+
+# CPU time in ns of process $1, all its threads.
+cpu_ns() { thread_times "$1" | awk '{ s += $2 } END { printf "%.0f", s }'; }
+
+# The same with its child processes (Kamailio's workers are processes).
+tree_cpu_ns() {
+  local total=0 p
+  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do total=$(( total + $(cpu_ns "$p") )); done
+  echo "$total"
+}
+
+# Totals between two thread_times snapshots ($1 before, $2 after): CPU
+# ns and context switches. A thread born in between counts from zero; one
+# that ended in between is missing from both totals.
+thread_delta() {
+  awk 'NR == FNR { ns[$1] = $2; sw[$1] = $3; next }
+    { t += $2 - ns[$1]; s += $3 - sw[$1] } END { printf "%.0f %d\n", t, s }' "$1" "$2"
+}

@@ -73,15 +73,6 @@ callee_cpu=() caller_cpu=()
 usable_cpus
 if [ "${#cpus[@]}" -ge 2 ]; then callee_cpu=(taskset -c "${cpus[0]}") caller_cpu=(taskset -c "${cpus[1]}"); fi
 
-# CPU ns of a process: every thread's schedstat run time, plus its
-# children's (Kamailio's workers are processes).
-cpu_ns() {
-  local total=0 p
-  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    total=$(( total + $(cat /proc/"$p"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }') ))
-  done
-  echo "$total"
-}
 
 # Whether $1 seconds is within the pace allowed for $2 calls at $3/s.
 # Records the achieved rate of pair $4 at rate $3 in the report directory.
@@ -152,9 +143,9 @@ try_server() {
   server=$!
   wait_listening
   local cpu0 cpu1
-  cpu0=$(cpu_ns "$server")
+  cpu0=$(tree_cpu_ns "$server")
   run_client "$dir" "$rate" "$calls" "$transport"
-  cpu1=$(cpu_ns "$server")
+  cpu1=$(tree_cpu_ns "$server")
   stop_server_by_pid
   record_cpu "$pair" "$rate" $(( cpu1 - cpu0 )) "$dir/client.rusage" "$dir/client.txt"
   local srv_failed
@@ -176,9 +167,9 @@ try_foreign() {
   done
   sleep 0.2
   kill -0 "$pid" 2>/dev/null || { echo "$pair did not start: $(tail -2 "$dir/callee.err")" >&2; return 1; }
-  cpu0=$(cpu_ns "$pid")
+  cpu0=$(tree_cpu_ns "$pid")
   run_client "$dir" "$rate" "$calls"
-  cpu1=$(cpu_ns "$pid")
+  cpu1=$(tree_cpu_ns "$pid")
   record_cpu "$pair" "$rate" $(( cpu1 - cpu0 )) "$dir/client.rusage" "$dir/client.txt"
   # SIPp exits after its -m calls; a client that gave up leaves it waiting.
   if [ "$pair" = sipp-uas ]; then

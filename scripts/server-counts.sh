@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Counts per call on the callee under a fixed load: CPU (perf stat
-# task-clock), context switches, system calls in all and by kind
-# (recvmmsg, sendmmsg, epoll_wait, eventfd writes and reads, futex...).
+# Counts per call on the callee under a fixed load: CPU and context
+# switches (its threads' own counters in /proc), system calls in all and
+# by kind (perf stat tracepoints: recvmmsg, sendmmsg, epoll_wait, eventfd
+# writes and reads, futex...).
 # Counts, unlike rates, hold on a busy box: compare commits with them.
 #
 #   scripts/server-counts.sh [--callee server|null] [--caller client|client1|sipp]
@@ -15,9 +16,11 @@
 # two CPUs the callee has the first whatever its shard count); spread
 # takes the callee's set from all CPUs and puts the caller on the last
 # (beside a shard when there are at least as many shards as CPUs);
-# shared pins nothing. --cpu-only counts CPU and context switches
-# without the system-call tracepoints, whose own cost per system call
-# would be charged to the callee. client1 is sipbench-client from one
+# shared pins nothing. --cpu-only leaves perf out: an attached perf stat
+# costs the callee's threads something at every system call (the
+# tracepoints) and every context switch, so with it the CPU figures
+# (both the threads' and perf's task-clock) are inflated by the counts
+# they are compared on. client1 is sipbench-client from one
 # source address (one shard, its socket connected, --no-udp-segments so
 # the server's kernel steering sees every datagram). The SIPp caller uses
 # sipp/uac_call.xml over one socket (-t u1), as a proxy would: with
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
     --layout) layout=$2; shift ;;
     --cpu-only) cpu_only=1 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown flag: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -49,7 +52,7 @@ done
 case "$caller" in client|client1|sipp) ;; *) echo "--caller client|client1|sipp" >&2; exit 2 ;; esac
 case "$layout" in own|spread|shared) ;; *) echo "--layout own|spread|shared" >&2; exit 2 ;; esac
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-command -v perf >/dev/null 2>&1 || { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q linux-perf; }
+[ "$cpu_only" = 1 ] || command -v perf >/dev/null 2>&1 || { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q linux-perf; }
 [ "$caller" = sipp ] && require_sipp
 cargo build --release --bin sipbench-server --bin sipbench-client --bin null-uas
 [ -n "$report" ] || report="reports/server-counts-$(date +%Y%m%d-%H%M%S)-$callee-$caller-$shards"
@@ -76,14 +79,14 @@ trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
 wait_listening
 
 kinds=(recvmmsg sendmmsg epoll_wait epoll_pwait write read futex sendto recvfrom mmap munmap madvise brk mprotect clock_nanosleep)
-events=task-clock,context-switches
+events=task-clock,context-switches,raw_syscalls:sys_enter
+for k in "${kinds[@]}"; do events+=",syscalls:sys_enter_$k"; done
 if [ "$cpu_only" = 0 ]; then
-  events+=,raw_syscalls:sys_enter
-  for k in "${kinds[@]}"; do events+=",syscalls:sys_enter_$k"; done
+  perf stat -x, -p "$server" -e "$events" -o "$report/perf-stat.csv" &
+  stat=$!
+  sleep 0.2
 fi
-perf stat -x, -p "$server" -e "$events" -o "$report/perf-stat.csv" &
-stat=$!
-sleep 0.2
+thread_times "$server" >"$report/threads-before.txt"
 budget=$(( calls / rate + 60 ))
 if [ "$caller" = client ] || [ "$caller" = client1 ]; then
   one_source=()
@@ -99,17 +102,25 @@ else
     >sipp.txt 2>sipp.err) || true
   completed=$(sipp_stat 'SuccessfulCall(C)')
 fi
-kill -INT "$stat"
-wait "$stat" || true
+thread_times "$server" >"$report/threads-after.txt"
+if [ "$cpu_only" = 0 ]; then
+  kill -INT "$stat"
+  wait "$stat" || true
+fi
 stop_server_by_pid
 trap - EXIT
 
 echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed; callee on CPUs ${callee_cpu[2]:-any}, caller on ${caller_cpu[2]:-any}"
-awk -F, -v n="${completed:-0}" '
-  /^#/ || NF < 3 { next }
-  { v = $1; e = $3; if (v ~ /not/) next
-    if (e == "task-clock") printf "%-34s %10.2f\n", "CPU µs per call (task-clock)", v * 1e3 / n
-    else if (e == "context-switches") printf "%-34s %10.3f\n", "context switches per call", v / n
-    else if (e == "raw_syscalls:sys_enter") printf "%-34s %10.3f\n", "system calls per call", v / n
-    else { sub(/^syscalls:sys_enter_/, "", e); if (v > 0) printf "  %-32s %10.3f\n", e " per call", v / n } }
-' "$report/perf-stat.csv" | tee "$report/counts.txt"
+{
+  read -r ns switches < <(thread_delta "$report/threads-before.txt" "$report/threads-after.txt")
+  awk -v n="${completed:-0}" -v ns="$ns" -v sw="$switches" 'BEGIN {
+    printf "%-34s %10.2f\n", "CPU µs per call (threads)", ns / 1e3 / n
+    printf "%-34s %10.3f\n", "context switches per call", sw / n }'
+  [ "$cpu_only" = 1 ] || awk -F, -v n="${completed:-0}" '
+    /^#/ || NF < 3 { next }
+    { v = $1; e = $3; if (v ~ /not/) next
+      if (e == "task-clock") printf "%-34s %10.2f\n", "CPU µs per call (perf task-clock)", v * 1e3 / n
+      else if (e == "raw_syscalls:sys_enter") printf "%-34s %10.3f\n", "system calls per call", v / n
+      else if (e != "context-switches") { sub(/^syscalls:sys_enter_/, "", e); if (v > 0) printf "  %-32s %10.3f\n", e " per call", v / n } }
+  ' "$report/perf-stat.csv"
+} | tee "$report/counts.txt"

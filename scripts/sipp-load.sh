@@ -3,8 +3,8 @@
 # scenario (sipp/uac_call.xml: PCMU offer, SDP answer required, BYE from
 # SIPp after the hold). Builds release, starts the server with a report
 # directory, runs SIPp at the given rate, then prints SIPp's outcome, the
-# server's CPU time per completed call (utime+stime from /proc/PID/stat
-# before and after the load) and its peak RSS (VmHWM), stops the server by
+# server's CPU time per completed call (its threads' run time from /proc,
+# lib.sh's cpu_ns, before and after the load) and its peak RSS (VmHWM), stops the server by
 # PID and exits non-zero if any call failed (for SIPp or for the server).
 #
 #   scripts/sipp-load.sh [--rate CPS] [--calls N] [--transport u1|un|t1|tn]
@@ -66,16 +66,6 @@ stop_server() { kill -TERM "$server" 2>/dev/null || true; }
 trap stop_server EXIT
 wait_listening
 
-# CPU time in ns: every thread's schedstat run time (ns resolution); the
-# utime+stime clock ticks of /proc/PID/stat (10 ms) where it is missing.
-tick=$(getconf CLK_TCK)
-cpu_ns() {
-  if ls /proc/"$1"/task/*/schedstat >/dev/null 2>&1; then
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
-  else
-    awk -v t="$tick" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e9 / t }' "/proc/$1/stat"
-  fi
-}
 # The SIPp UAC load against 127.0.0.1:$port, run in directory $1.
 run_uac() {
   (cd "$1" && timeout -s KILL "$budget" sipp -sf uac_call.xml "127.0.0.1:$port" -i 127.0.0.1 \

@@ -40,7 +40,6 @@ mkdir -p "$root"
 target/release/examples/tls_cert "$root/pki" >/dev/null
 ulimit -n $(( handshakes + 1000 )) 2>/dev/null || true
 
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== server CPU per call by transport, $rounds round(s) each, 1 shard; $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
