@@ -24,10 +24,12 @@
 #
 #   scripts/handoff-cost.sh [--rate CPS] [--calls N] [--rounds N]
 #       [--layout own|spread|shared] [--caller sipp|client1]
-# Defaults: --rate 2000 --calls 10000 --rounds 3 --layout own --caller sipp.
+# Defaults: --rate 2000 --calls 10000 --rounds 4 --layout own --caller sipp.
+# A run that gives no figure (no call completed) counts as "nan" and is
+# left out of the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=2000 calls=10000 rounds=3 layout=own caller=sipp
+rate=2000 calls=10000 rounds=4 layout=own caller=sipp
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate=$2; shift ;;
@@ -61,11 +63,14 @@ for r in $(seq "$rounds"); do
     s=${v: -1}
     # shellcheck disable=SC2046
     scripts/server-counts.sh --caller "$caller" --rate "$rate" --calls "$calls" --shards "$s" \
-      --layout "$layout" --cpu-only --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt"
-    awk '/^CPU µs per call \(threads\)/ { print $NF }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
+      --layout "$layout" --cpu-only --report "$root/$v-round$r" -- $(variant_flags "$v") 2>&1 | grep -v '^ *Finished\|^ *Compiling' | tee "$root/$v-round$r.txt" || true
+    awk '/^CPU µs per call \(threads\)/ { v = $NF } END { print (v == "") ? "nan" : v }' "$root/$v-round$r.txt" >>"$root/cpu-$v"
   done
 done
-median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {
+  { grep -E '^[0-9.]+$' "$1" || true; } | sort -g | awk '{ v[NR] = $1 }
+    END { print (NR == 0) ? "nan" : (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 one=$(median "$root/cpu-shards1") two=$(median "$root/cpu-shards2") handoff=$(median "$root/cpu-handoff2")
 echo "== one source address ($caller), $rate calls/s, --layout $layout: server CPU per call, median of $rounds"
 echo "1 shard:                   $one µs ($(paste -sd' ' "$root/cpu-shards1"))"
@@ -74,11 +79,16 @@ echo "2 shards, hand-off:        $handoff µs ($(paste -sd' ' "$root/cpu-handoff
 # Round by round too: each round's variants ran minutes apart at most,
 # so the median of the rounds' own ratios is less moved by a box whose
 # speed drifts between rounds than the ratio of the medians.
-paste "$root/cpu-shards1" "$root/cpu-shards2" | awk '{ print $2 / $1 }' >"$root/paired-shards2"
-paste "$root/cpu-shards1" "$root/cpu-handoff2" | awk '{ print $2 / $1 }' >"$root/paired-handoff2"
+ratios() { paste "$1" "$2" | awk '{ print ($1 + 0 > 0 && $2 + 0 > 0) ? $2 / $1 : "nan" }'; }
+ratios "$root/cpu-shards1" "$root/cpu-shards2" >"$root/paired-shards2"
+ratios "$root/cpu-shards1" "$root/cpu-handoff2" >"$root/paired-handoff2"
+ratio_line() {
+  awk -v l="$1" -v a="$2" -v b="$3" -v p="$(median "$4")" -v s="$5" 'BEGIN {
+    r = (a + 0 > 0 && b + 0 > 0) ? sprintf("%.2fx", b / a) : "n/a"
+    q = (p + 0 > 0) ? sprintf("%.2fx", p) : "n/a"
+    printf "%s / 1 shard: %s; median of the rounds\047 ratios %s%s\n", l, r, q, s }'
+}
 {
-  awk -v a="$one" -v b="$two" -v p="$(median "$root/paired-shards2")" \
-    'BEGIN { printf "2 shards (steered) / 1 shard: %.2fx; median of the rounds\x27 ratios %.2fx (budget <= 1.2x)\n", b / a, p }'
-  awk -v a="$one" -v b="$handoff" -v p="$(median "$root/paired-handoff2")" \
-    'BEGIN { printf "2 shards (hand-off) / 1 shard: %.2fx; median of the rounds\x27 ratios %.2fx\n", b / a, p }'
+  ratio_line "2 shards (steered)" "$one" "$two" "$root/paired-shards2" " (budget <= 1.2x)"
+  ratio_line "2 shards (hand-off)" "$one" "$handoff" "$root/paired-handoff2" ""
 } | tee "$root/ratio.txt"

@@ -81,13 +81,18 @@ thread_times() {
   done
 }
 
-# CPU time in ns of process $1, all its threads.
-cpu_ns() { thread_times "$1" | awk '{ s += $2 } END { printf "%.0f", s }'; }
+# CPU time in ns of process $1, all its threads; fails if it is gone.
+cpu_ns() {
+  [ -d "/proc/$1/task" ] || return 1
+  thread_times "$1" | awk '{ s += $2 } END { printf "%.0f", s }'
+}
 
-# The same with its child processes (Kamailio's workers are processes).
+# The same with its child processes (Kamailio's workers are processes);
+# a child that ends meanwhile counts 0.
 tree_cpu_ns() {
-  local total=0 p
-  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do total=$(( total + $(cpu_ns "$p") )); done
+  local total p
+  total=$(cpu_ns "$1") || return 1
+  for p in $(ps -o pid= --ppid "$1" 2>/dev/null); do total=$(( total + $(cpu_ns "$p" || echo 0) )); done
   echo "$total"
 }
 
@@ -95,6 +100,6 @@ tree_cpu_ns() {
 # ns and context switches. A thread born in between counts from zero; one
 # that ended in between is missing from both totals.
 thread_delta() {
-  awk 'NR == FNR { ns[$1] = $2; sw[$1] = $3; next }
+  awk 'FILENAME == ARGV[1] { ns[$1] = $2; sw[$1] = $3; next }
     { t += $2 - ns[$1]; s += $3 - sw[$1] } END { printf "%.0f %d\n", t, s }' "$1" "$2"
 }

@@ -113,11 +113,13 @@ trap - EXIT
 echo "== $callee under $caller: $calls calls at $rate/s, $shards shard(s); $completed completed; callee on CPUs ${callee_cpu[2]:-any}, caller on ${caller_cpu[2]:-any}"
 {
   read -r ns switches < <(thread_delta "$report/threads-before.txt" "$report/threads-after.txt")
+  # No completed call (none, or SIPp's count unreadable): no figures.
   awk -v n="${completed:-0}" -v ns="$ns" -v sw="$switches" 'BEGIN {
+    if (n + 0 <= 0) { print "no completed call: no figures per call"; exit }
     printf "%-34s %10.2f\n", "CPU µs per call (threads)", ns / 1e3 / n
     printf "%-34s %10.3f\n", "context switches per call", sw / n }'
   [ "$cpu_only" = 1 ] || awk -F, -v n="${completed:-0}" '
-    /^#/ || NF < 3 { next }
+    n + 0 <= 0 || /^#/ || NF < 3 { next }
     { v = $1; e = $3; if (v ~ /not/) next
       if (e == "task-clock") printf "%-34s %10.2f\n", "CPU µs per call (perf task-clock)", v * 1e3 / n
       else if (e == "raw_syscalls:sys_enter") printf "%-34s %10.3f\n", "system calls per call", v / n
