@@ -43,8 +43,8 @@ pub struct Run {
 /// progress line each second unless `quiet`.
 pub fn watch(engine: &Engine, role: &impl Watched, run_for: Option<Duration>, quiet: bool) -> Run {
     let started = Instant::now();
-    // Refilled in place: a fresh report a second would allocate and
-    // fault in over 1 MB of histograms, which the counters do not need.
+    // Refilled in place (`Engine::stats_into`), histograms only for the
+    // progress line.
     let (mut now, mut last) = (ShardReport::new(usize::MAX), ShardReport::new(usize::MAX));
     let mut last_tick = Instant::now();
     let (mut samples, mut peak_active) = (Vec::new(), 0);

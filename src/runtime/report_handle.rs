@@ -22,9 +22,9 @@ impl ReportHandle {
 }
 
 /// Every shard's last report merged into `total`, in its storage: a
-/// progress sample a second costs no allocation (a fresh report is over
-/// 1 MB of histograms, faulted in page by page). The histograms are left
-/// as they were unless `histograms`.
+/// progress sample a second allocates nothing, where a fresh report
+/// allocates and faults in every histogram. The histograms are left as
+/// they were unless `histograms`.
 pub(crate) fn merge_into(reports: &[Arc<Mutex<ShardReport>>], total: &mut ShardReport, histograms: bool) {
     for (i, r) in reports.iter().enumerate() {
         let r = r.lock();
